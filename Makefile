@@ -1,0 +1,33 @@
+# Two commands do all set-up: `make demo` and `make test`.
+# durable-rules builds from source and imports only on CPython 3.11 or 3.12, so pick one of those.
+PYTHON ?= $(shell for p in python3.11 python3.12 python3; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not ((3,11) <= sys.version_info[:2] <= (3,12)))' 2>/dev/null; \
+	  then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test venv clean
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "policysim needs CPython 3.11 or 3.12 (durable-rules does not import on 3.13)"; exit 2; fi
+	@if ! $(PYTHON) -c 'import sysconfig, os; exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))'; then \
+	  echo "installing a C compiler and Python headers (durable-rules builds from source)"; \
+	  apt-get update -qq && apt-get install -y -qq gcc python3-dev >/dev/null; fi
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/policysim policy test policy/packs/xiongerzhai-2020
+	$(BIN)/policysim decide policy/packs/xiongerzhai-2020 --decision gate_admission \
+	  --input examples/gate-cases.jsonl --at 2020-03-14 --explain
+
+test: $(STAMP)
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) build *.egg-info

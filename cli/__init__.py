@@ -1,0 +1,1 @@
+"""The ``policysim`` command line: thin wiring from arguments to the library layers."""

@@ -1,0 +1,57 @@
+"""``policysim``: parse arguments, call one library function, map the result to an exit code.
+
+A user's mistake (a :class:`~policy.errors.PolicysimError`) is printed on one line to stderr
+and exits 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import enum
+import sys
+from collections.abc import Sequence
+
+from policy import PolicysimError
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    FAILED = 1       # test failures, findings, some records not decided
+    BAD_INPUT = 2    # a malformed file, record or argument
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import policy_cmds
+
+    parser = argparse.ArgumentParser(
+        prog="policysim",
+        description="Rule engine and policy simulator for epidemic control measures.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    policy_cmds.add_commands(commands)
+    try:
+        from . import sim_cmds
+    except ImportError:
+        pass
+    else:
+        sim_cmds.add_commands(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except PolicysimError as exc:
+        print(f"policysim: {exc}", file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    except KeyboardInterrupt:
+        print("policysim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`); not an error
+        return ExitCode.OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""``policysim policy check|test`` and ``policysim decide``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+
+import json
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import IO, Any
+
+from policy import DurableEngine, Engine, Location, PolicysimError, ReferenceEngine, load_pack
+from policy.batch import decide_jsonl, explain
+from policy.errors import FileFormatError, error
+from policy.files import atomic_writer, read_jsonl
+from policy.tester import load_cases, render_json, render_junit, render_text, run_cases
+
+from .main import ExitCode
+
+
+def add_commands(commands: Any) -> None:
+    policy = commands.add_parser("policy", help="check and test policy packs")
+    sub = policy.add_subparsers(dest="policy_command", metavar="COMMAND", required=True)
+
+    check = sub.add_parser("check", help="validate a pack and compile it to the engine")
+    check.add_argument("pack")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(func=run_check)
+
+    test = sub.add_parser("test", help="run a pack's test cases and report rule coverage")
+    test.add_argument("pack")
+    test.add_argument("--min-coverage", type=float, metavar="PCT", default=None,
+                      help="fail when fewer than PCT%% of the rules decide a case")
+    test.add_argument("--format", choices=("text", "json", "junit"), default="text")
+    test.add_argument("--engine", choices=("durable", "reference"), default="durable")
+    test.add_argument("--verbose", "-v", action="store_true", help="list passing cases too")
+    test.set_defaults(func=run_test)
+
+    decide = commands.add_parser(
+        "decide", help="decide records (JSON Lines) with a pack",
+        description="Decide one record per input line; write one JSON object per record.")
+    decide.add_argument("pack")
+    decide.add_argument("--decision", required=True)
+    decide.add_argument("--input", default="-", help="JSON Lines file, or - for stdin (default)")
+    decide.add_argument("--at", type=_date, default=None, help="decide with the rules in force on DATE (default today)")
+    decide.add_argument("--output", default=None, help="write here (atomically) instead of stdout")
+    decide.add_argument("--engine", choices=("durable", "reference"), default="durable")
+    decide.add_argument("--explain", action="store_true", help="print a readable explanation per record")
+    decide.add_argument("--lang", choices=("en", "zh"), default="en", help="language of --explain")
+    decide.set_defaults(func=run_decide)
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
+
+
+def _engine(name: str, pack_path: str) -> Engine:
+    pack = load_pack(pack_path)
+    return DurableEngine(pack) if name == "durable" else ReferenceEngine(pack)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    try:
+        pack = load_pack(args.pack)
+        engine = DurableEngine(pack)
+        engine.compile_all()
+    except PolicysimError as exc:
+        if args.format == "json":
+            print(json.dumps({"ok": False, "diagnostics": [d.to_json() for d in exc.diagnostics]},
+                             ensure_ascii=False, indent=2))
+        else:
+            for diagnostic in exc.diagnostics:
+                print(diagnostic, file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    rules = {name: len(pack.rules_for(name)) for name in pack.decisions}
+    if args.format == "json":
+        print(json.dumps({"ok": True, "pack": pack.label, "rules": rules, "diagnostics": []}, indent=2))
+    else:
+        counts = ", ".join(f"{name}: {n} rules" for name, n in rules.items())
+        print(f"{pack.label}: ok ({counts})")
+    return ExitCode.OK
+
+
+def run_test(args: argparse.Namespace) -> int:
+    engine = _engine(args.engine, args.pack)
+    run = run_cases(engine, load_cases(engine.pack))
+    if args.format == "json":
+        print(render_json(run))
+    elif args.format == "junit":
+        print(render_junit(run, engine.pack.label))
+    else:
+        print(render_text(run, args.verbose))
+    if run.failed or not run.results:
+        return ExitCode.FAILED
+    assert run.coverage is not None
+    if args.min_coverage is not None and run.coverage.percent < args.min_coverage:
+        print(f"rule coverage {run.coverage.percent:.1f}% is below --min-coverage {args.min_coverage}%",
+              file=sys.stderr)
+        return ExitCode.FAILED
+    return ExitCode.OK
+
+
+def run_decide(args: argparse.Namespace) -> int:
+    engine = _engine(args.engine, args.pack)
+    engine.spec(args.decision)
+    at = args.at or dt.date.today()
+    name = "<stdin>" if args.input == "-" else args.input
+    with _open_input(args.input) as source:
+        if args.explain:
+            return _explain(engine, args.decision, source, name, at, args.lang)
+        target = atomic_writer(args.output) if args.output else nullcontext(sys.stdout)
+        with target as out:
+            summary = decide_jsonl(engine, args.decision, source, name, at, out)
+    for problem in summary.errors[:20]:
+        print(f"policysim: {problem}", file=sys.stderr)
+    if len(summary.errors) > 20:
+        print(f"policysim: ... and {len(summary.errors) - 20} more bad records", file=sys.stderr)
+    if summary.errors:
+        print(f"policysim: decided {summary.decided} records; {len(summary.errors)} bad records "
+              "were not decided", file=sys.stderr)
+        return ExitCode.BAD_INPUT
+    return ExitCode.OK
+
+
+def _open_input(path: str) -> Any:
+    if path == "-":
+        return nullcontext(sys.stdin)
+    if not Path(path).is_file():
+        raise error(FileFormatError, "file.missing", "no such file", Location(path))
+    return open(path, encoding="utf-8")  # noqa: SIM115 - closed by the caller's with
+
+
+def _explain(engine: Engine, decision: str, source: IO[str], name: str, at: dt.date, lang: str) -> int:
+    bad = 0
+    for number, record in read_jsonl(source, name):
+        try:
+            if isinstance(record, PolicysimError):
+                raise record
+            facts = engine.validate(decision, record, Location(name, number))
+        except PolicysimError as exc:
+            print(f"policysim: {exc.diagnostics[0]}", file=sys.stderr)
+            bad += 1
+            continue
+        print(explain(engine.decide_facts(decision, facts, at), record, lang))
+    return ExitCode.BAD_INPUT if bad else ExitCode.OK
+
+
+

@@ -1,0 +1,124 @@
+"""Lower the IR to durable_rules ruleset definitions (pure data; no durable import).
+
+durable_rules has no ``in``, no ``between`` and no ``not``, treats every test on a missing
+field as false, and loops forever on a rule that its own session state satisfies. So:
+
+- ``in`` becomes ``$or`` of equalities, ``between`` a ``$and`` of ``$gte``/``$lte``;
+- ``not`` is pushed down to the leaves (negation normal form), where "missing" is spelled
+  out with ``$nex`` so that ``not`` stays true on a missing field as the reference says;
+- every rule is guarded by the positive test ``_case == 1``, which facts carry and the
+  session state never does;
+- dates become day ordinals; ``pri`` is the rule's rank in resolution order (0 first), so
+  durable fires the matching rules in the order the hit policy reads them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .ir import All, Any_, Between, Compare, Condition, DecisionSpec, Eq, Exists, In, Not, Rule
+
+GUARD_FIELD = "_case"
+GUARD = {GUARD_FIELD: 1}
+NEVER = {GUARD_FIELD: 0}
+_NEGATE = {"lt": "gte", "lte": "gt", "gt": "lte", "gte": "lt"}
+_DURABLE_OP = {"ne": "$neq", "lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte"}
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule_id: str
+    pri: int
+    condition: Json
+
+
+@dataclass(frozen=True)
+class CompiledRuleset:
+    """One decision's rules in force in one period, ready to register; *digest* names the content."""
+
+    decision: str
+    rules: tuple[CompiledRule, ...]
+    digest: str
+
+
+def literal(value: Any) -> Any:
+    """A rule literal or fact value as durable_rules compares it."""
+    if isinstance(value, dt.date):
+        return value.toordinal()
+    return value
+
+
+def _leaf(cond: Condition) -> Json:
+    if isinstance(cond, Eq):
+        return {cond.field: literal(cond.value)}
+    if isinstance(cond, In):
+        options = [{cond.field: literal(v)} for v in cond.values]
+        return options[0] if len(options) == 1 else {"$or": options}
+    if isinstance(cond, Compare):
+        return {_DURABLE_OP[cond.op]: {cond.field: literal(cond.value)}}
+    if isinstance(cond, Between):
+        return {"$and": [{"$gte": {cond.field: literal(cond.low)}},
+                         {"$lte": {cond.field: literal(cond.high)}}]}
+    assert isinstance(cond, Exists)
+    return {("$ex" if cond.present else "$nex"): {cond.field: 1}}
+
+
+def _negated_leaf(cond: Condition) -> Json:
+    """``not cond`` for a leaf: true when the field is missing, else the complementary test."""
+    if isinstance(cond, Exists):
+        return _leaf(Exists(cond.field, not cond.present))
+    missing = {"$nex": {cond.field: 1}}
+    if isinstance(cond, Eq):
+        present: Json = {"$neq": {cond.field: literal(cond.value)}}
+    elif isinstance(cond, In):
+        tests = [{"$neq": {cond.field: literal(v)}} for v in cond.values]
+        present = tests[0] if len(tests) == 1 else {"$and": tests}
+    elif isinstance(cond, Between):
+        present = {"$or": [{"$lt": {cond.field: literal(cond.low)}},
+                           {"$gt": {cond.field: literal(cond.high)}}]}
+    else:
+        assert isinstance(cond, Compare)
+        present = ({cond.field: literal(cond.value)} if cond.op == "ne"
+                   else {_DURABLE_OP[_NEGATE[cond.op]]: {cond.field: literal(cond.value)}})
+    return {"$or": [missing, present]}
+
+
+def lower(cond: Condition, negate: bool = False) -> Json:
+    """*cond* (or its negation) as a durable_rules condition, in negation normal form."""
+    if isinstance(cond, Not):
+        return lower(cond.item, not negate)
+    if isinstance(cond, All | Any_):
+        conjunction = isinstance(cond, All) != negate
+        if not cond.items:
+            return GUARD if conjunction else NEVER
+        parts = [lower(c, negate) for c in cond.items]
+        if len(parts) == 1:
+            return parts[0]
+        return {"$and": parts} if conjunction else {"$or": parts}
+    return _negated_leaf(cond) if negate else _leaf(cond)
+
+
+def compile_rules(spec: DecisionSpec, rules: tuple[Rule, ...]) -> CompiledRuleset:
+    """The rules of one decision (those in force in one period) as a durable ruleset."""
+    if spec.hit_policy == "first":
+        ranked = sorted(rules, key=lambda r: r.order)
+    else:
+        ranked = sorted(rules, key=lambda r: (-r.priority, r.order))
+    compiled = tuple(
+        CompiledRule(rule.id, rank, {"$and": [GUARD, lower(rule.when)]})
+        for rank, rule in enumerate(ranked))
+    text = json.dumps([spec.name, [(c.rule_id, c.pri, c.condition) for c in compiled]],
+                      sort_keys=True, ensure_ascii=False)
+    return CompiledRuleset(spec.name, compiled, hashlib.sha256(text.encode()).hexdigest()[:16])
+
+
+def definition(ruleset: CompiledRuleset, action_for: Any) -> Json:
+    """The dict ``Host.register_rulesets`` takes, with ``action_for(rule_id)`` as each action."""
+    return {f"r{c.pri}": {"pri": c.pri, "all": [{"m": c.condition}], "run": action_for(c.rule_id)}
+            for c in ruleset.rules}
