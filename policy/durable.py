@@ -87,7 +87,9 @@ class _Registry:
             except durable_engine.MessageNotHandledException:
                 return []
             host.retract_fact(name, fact)
-            return list(fired)
+            # durable expands `$or` into alternatives, and a fact satisfying two of them
+            # fires the rule's action once per alternative
+            return list(dict.fromkeys(fired))
 
 
 REGISTRY = _Registry()
