@@ -51,8 +51,8 @@ class Decision:
             "decision": self.decision, "outcome": self.outcome, "rule": self.rule,
             "reason": None if self.reason is None else {"zh": self.reason.zh, "en": self.reason.en},
             "obligations": list(self.obligations),
-            "matched": [{"rule": m.rule, "outcome": m.outcome, "priority": m.priority,
-                         "status": m.status} for m in self.matched],
+            "also_matched": [{"rule": m.rule, "outcome": m.outcome, "why": m.status}
+                             for m in self.matched if m.rule != self.rule],
             "policy": self.policy, "at": self.at.isoformat(),
         }
 
@@ -82,11 +82,11 @@ def _status(spec: DecisionSpec, winner: Rule, rule: Rule) -> str:
     if spec.hit_policy == "collect":
         return "contributed"
     if spec.hit_policy == "first":
-        return f"later in pack order than {winner.id}"
+        return "later in pack order"
     if rule.priority < winner.priority:
-        return f"lower priority ({rule.priority} < {winner.priority} of {winner.id})"
+        return f"lower priority ({rule.priority} < {winner.priority})"
     clash = "; conflicting outcome" if rule.then != winner.then else ""
-    return f"same priority as {winner.id}, later in pack order{clash}"
+    return f"same priority, later in pack order{clash}"
 
 
 class Engine(ABC):

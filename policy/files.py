@@ -39,9 +39,14 @@ class Doc:
     file: str
     data: Any
     marks: dict[Path_, tuple[int, int]] = field(default_factory=dict, compare=False)
+    key_marks: dict[Path_, tuple[int, int]] = field(default_factory=dict, compare=False)
 
-    def loc(self, path: Path_) -> Location:
-        """The location of *path*, or of its nearest ancestor that has one."""
+    def loc(self, path: Path_, key: bool = False) -> Location:
+        """The location of *path*'s value (or, with *key*, of its key in the mapping), or of
+        its nearest ancestor that has one."""
+        if key and tuple(path) in self.key_marks:
+            line, col = self.key_marks[tuple(path)]
+            return Location(self.file, line, col, render_path(path))
         probe = tuple(path)
         while probe and probe not in self.marks:
             probe = probe[:-1]
@@ -72,15 +77,16 @@ def parse_yaml(text: str, name: str, cls: type[PolicysimError] = FileFormatError
     except yaml.YAMLError as exc:
         raise error(cls, "yaml.syntax", f"YAML syntax: {exc}", Location(name)) from None
     marks: dict[Path_, tuple[int, int]] = {}
-    data = None if node is None else _build(node, (), marks, name, cls)
-    return Doc(name, data, marks)
+    key_marks: dict[Path_, tuple[int, int]] = {}
+    data = None if node is None else _build(node, (), marks, name, cls, key_marks)
+    return Doc(name, data, marks, key_marks)
 
 
 _constructor = yaml.SafeLoader("")  # only its scalar constructors are used
 
 
 def _build(node: yaml.Node, path: Path_, marks: dict[Path_, tuple[int, int]],
-           name: str, cls: type[PolicysimError]) -> Any:
+           name: str, cls: type[PolicysimError], key_marks: dict[Path_, tuple[int, int]]) -> Any:
     marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -95,10 +101,12 @@ def _build(node: yaml.Node, path: Path_, marks: dict[Path_, tuple[int, int]],
                 loc = Location(name, key_node.start_mark.line + 1,
                                key_node.start_mark.column + 1, render_path((*path, key)))
                 raise error(cls, "yaml.duplicate-key", f"duplicate key {key!r}", loc)
-            out[key] = _build(value_node, (*path, key), marks, name, cls)
+            key_marks[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            out[key] = _build(value_node, (*path, key), marks, name, cls, key_marks)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, (*path, i), marks, name, cls) for i, item in enumerate(node.value)]
+        return [_build(item, (*path, i), marks, name, cls, key_marks)
+                for i, item in enumerate(node.value)]
     try:
         return _constructor.construct_object(node)
     except (yaml.YAMLError, ValueError) as exc:

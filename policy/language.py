@@ -8,6 +8,7 @@ The grammar is documented in ``docs/policy-language.md``.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import math
 import re
@@ -50,8 +51,8 @@ class Problems:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def add(self, doc: Doc, path: Path_, code: str, message: str) -> None:
-        self.items.append(Diagnostic(code, message, doc.loc(path)))
+    def add(self, doc: Doc, path: Path_, code: str, message: str, key: bool = False) -> None:
+        self.items.append(Diagnostic(code, message, doc.loc(path, key)))
 
 
 def describe(value: Any) -> str:
@@ -72,8 +73,10 @@ def check_keys(doc: Doc, path: Path_, mapping: dict[str, Any], allowed: tuple[st
     """Report unknown and missing keys of *mapping*."""
     for key in mapping:
         if key not in allowed:
-            problems.add(doc, (*path, key), "schema.unknown-key",
-                         f"unknown key {describe(key)}; expected one of {', '.join(allowed)}")
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f" (did you mean {describe(close[0])}?)" if close else f"; expected one of {', '.join(allowed)}"
+            problems.add(doc, (*path, key), "schema.unknown-key", f"unknown key {describe(key)}{hint}",
+                         key=True)
     for key in required:
         if key not in mapping:
             problems.add(doc, path, "schema.missing-key", f"missing required key {describe(key)}")
@@ -280,7 +283,7 @@ def parse_condition(doc: Doc, path: Path_, raw: Any, spec: DecisionSpec,
         elif key in spec.inputs:
             parts.extend(_field_tests(doc, sub, spec.inputs[key], value, problems))
         else:
-            problems.add(doc, sub, "rule.unknown-field",
+            problems.add(doc, sub, "rule.unknown-field", key=True, message=
                          f"unknown field {describe(key)} for {spec.name} "
                          f"(inputs: {', '.join(spec.inputs)}; combinators: all, any, not)")
     return parts[0] if len(parts) == 1 else All(tuple(parts))
@@ -295,7 +298,7 @@ def _field_tests(doc: Doc, path: Path_, decl: Field, raw: Any, problems: Problem
     for op, arg in raw.items():
         sub = (*path, op)
         if op not in FIELD_OPS:
-            problems.add(doc, sub, "rule.unknown-operator",
+            problems.add(doc, sub, "rule.unknown-operator", key=True, message=
                          f"unknown operator {describe(op)}; expected one of {', '.join(FIELD_OPS)}")
         elif op == "exists":
             if not isinstance(arg, bool):
