@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from policy import DurableEngine, Engine, Location, PolicysimError, ReferenceEngine, load_pack
+from policy.analysis import check_pack, check_properties, load_properties
 from policy.batch import decide_jsonl, explain
 from policy.errors import FileFormatError, error
 from policy.files import atomic_writer, read_jsonl
@@ -24,7 +25,8 @@ def add_commands(commands: Any) -> None:
     policy = commands.add_parser("policy", help="check and test policy packs")
     sub = policy.add_subparsers(dest="policy_command", metavar="COMMAND", required=True)
 
-    check = sub.add_parser("check", help="validate a pack and compile it to the engine")
+    check = sub.add_parser(
+        "check", help="validate a pack, compile it, find gaps/conflicts/shadowed/dead rules, prove its properties")
     check.add_argument("pack")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(func=run_check)
@@ -67,23 +69,31 @@ def _engine(name: str, pack_path: str) -> Engine:
 def run_check(args: argparse.Namespace) -> int:
     try:
         pack = load_pack(args.pack)
-        engine = DurableEngine(pack)
-        engine.compile_all()
+        DurableEngine(pack).compile_all()
+        properties = load_properties(pack)
     except PolicysimError as exc:
         if args.format == "json":
-            print(json.dumps({"ok": False, "diagnostics": [d.to_json() for d in exc.diagnostics]},
-                             ensure_ascii=False, indent=2))
+            print(json.dumps({"ok": False, "diagnostics": [d.to_json() for d in exc.diagnostics],
+                              "findings": []}, ensure_ascii=False, indent=2))
         else:
             for diagnostic in exc.diagnostics:
                 print(diagnostic, file=sys.stderr)
         return ExitCode.BAD_INPUT
+    findings = check_pack(pack) + check_properties(pack, properties)
+    errors = [f for f in findings if f.severity == "error"]
     rules = {name: len(pack.rules_for(name)) for name in pack.decisions}
     if args.format == "json":
-        print(json.dumps({"ok": True, "pack": pack.label, "rules": rules, "diagnostics": []}, indent=2))
+        print(json.dumps({"ok": not errors, "pack": pack.label, "rules": rules, "properties": len(properties),
+                          "diagnostics": [], "findings": [f.to_json() for f in findings]},
+                         ensure_ascii=False, indent=2))
     else:
+        for finding in findings:
+            print(finding)
         counts = ", ".join(f"{name}: {n} rules" for name, n in rules.items())
-        print(f"{pack.label}: ok ({counts})")
-    return ExitCode.OK
+        verdict = "ok" if not findings else f"{len(findings)} finding{'s' * (len(findings) != 1)}"
+        print(f"{pack.label}: {verdict} ({counts}; {len(properties)} properties "
+              f"{'proved' if not errors else 'checked'})")
+    return ExitCode.FAILED if errors else ExitCode.OK
 
 
 def run_test(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import math
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,10 +20,12 @@ from .ir import (
     All,
     Any_,
     Between,
+    BoolField,
     Compare,
     Condition,
     DateField,
     DecisionSpec,
+    EnumField,
     Eq,
     Exists,
     In,
@@ -88,13 +91,15 @@ def thresholds(cond: Condition) -> dict[str, set[Any]]:
 class Partition:
     """The cells of one decision in one period: :meth:`cell` maps facts to a hashable key."""
 
-    def __init__(self, spec: DecisionSpec, rules: tuple[Rule, ...]) -> None:
-        read = frozenset().union(*(fields_read(r.when) for r in rules))
+    def __init__(self, spec: DecisionSpec, rules: tuple[Rule, ...],
+                 extra: tuple[Condition, ...] = ()) -> None:
+        conditions = (*(r.when for r in rules), *extra)
+        read = frozenset().union(*(fields_read(c) for c in conditions))
         self.spec = spec
         self.fields = tuple(name for name in spec.inputs if name in read)
         cuts: dict[str, set[Any]] = {}
-        for rule in rules:
-            for name, values in thresholds(rule.when).items():
+        for cond in conditions:
+            for name, values in thresholds(cond).items():
                 cuts.setdefault(name, set()).update(values)
         self.cuts: dict[str, tuple[Any, ...]] = {
             name: tuple(sorted(cuts.get(name, ())))
@@ -133,6 +138,78 @@ class Partition:
         if is_date:
             return low + (high - low) // 2 if (high - low).days > 1 else None
         return _midpoint(low, high)
+
+
+    def domain(self, name: str) -> list[tuple[Hashable, Any]]:
+        """Every non-empty cell of field *name* with a declared-valid value in it
+        (``ABSENT`` for the missing cell of an optional field)."""
+        decl = self.spec.inputs[name]
+        out: list[tuple[Hashable, Any]] = []
+        if isinstance(decl, EnumField):
+            out = [(v, v) for v in decl.values]
+        elif isinstance(decl, BoolField):
+            out = [(True, True), (False, False)]
+        else:
+            cuts = self.cuts.get(name, ())
+            for cell in range(2 * len(cuts) + 1):
+                value = _inside(decl, cuts, cell)
+                if value is not None:
+                    out.append((cell, value))
+        if not decl.required:
+            out.append((MISSING if name in self.cuts else None, ABSENT))
+        return out
+
+
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
+
+
+def _inside(decl: Any, cuts: tuple[Any, ...], cell: int) -> Any:
+    """A value of *decl* in *cell* of *cuts*, within its bounds (and whole, for integers and
+    dates), or ``None`` when the cell holds no such value."""
+    i, exact = divmod(cell, 2)
+    is_date = isinstance(decl, DateField)
+    if is_date:
+        low_bound = high_bound = None
+        whole = True
+        cuts = tuple(c.toordinal() for c in cuts)
+    else:
+        low_bound, high_bound, whole = decl.min, decl.max, decl.integer
+    lo_ok = (lambda v: True) if low_bound is None else (lambda v: v >= low_bound)
+    hi_ok = (lambda v: True) if high_bound is None else (lambda v: v <= high_bound)
+    if exact:
+        value = cuts[i]
+        ok = lo_ok(value) and hi_ok(value) and (not whole or value == int(value))
+        return (dt.date.fromordinal(int(value)) if is_date else value) if ok else None
+    below = cuts[i - 1] if i > 0 else None
+    above = cuts[i] if i < len(cuts) else None
+    if whole:
+        start = int(below) + 1 if below is not None else None
+        if low_bound is not None:
+            start = max(start, math.ceil(low_bound)) if start is not None else math.ceil(low_bound)
+        if start is None:
+            start = int(above) - 1 if above is not None else 0
+            start = math.floor(start)
+        value: Any = start
+        if (above is not None and not value < above) or not hi_ok(value) or not lo_ok(value):
+            return None
+        return dt.date.fromordinal(value) if is_date else value
+    lo = below if below is not None else (low_bound if low_bound is not None else None)
+    hi = above if above is not None else (high_bound if high_bound is not None else None)
+    if lo is None and hi is None:
+        return 0
+    if lo is None:
+        value = hi - 1
+    elif hi is None:
+        value = lo + 1
+    elif below is None and low_bound is not None and low_bound < hi:
+        value = low_bound  # the bound itself is inside when it is not a cut
+    elif above is None and high_bound is not None and high_bound > lo:
+        value = high_bound
+    else:
+        value = _midpoint(lo, hi)
+    inside = ((below is None or value > below) and (above is None or value < above)
+              and lo_ok(value) and hi_ok(value))
+    return value if inside else None
 
 
 def _midpoint(low: float, high: float) -> float:

@@ -1,0 +1,205 @@
+"""Declared properties of a pack (``properties.yaml``), proved over the partition.
+
+Two forms::
+
+    - id: no-fever-admitted                  # whenever `when` holds, the outcome is allowed
+      decision: gate_admission
+      when: {temperature_c: {gte: 37.3}}
+      expect: {outcome: {not_in: [admit, admit_and_register]}}     # or {in: [...]} or a name
+      description: Nobody with a fever is admitted
+
+    - id: origin-risk-never-relaxes          # raising an input never relaxes the outcome
+      decision: quarantine_status
+      monotone:
+        field: origin
+        order: [local, beijing_other_district, outside_beijing, hubei]   # or ascending|descending
+        outcomes: [none, released, home_observation, centralized, medical_referral]  # least strict first
+
+Both are checked on every cell of every period (``space.py``), so a pass is a proof over all
+valid inputs and days; a failure comes with a counterexample.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..engine import Decision, Engine, resolve
+from ..errors import Location, PackError
+from ..files import Doc, load_yaml
+from ..ir import TRUE, Condition, DateField, EnumField, NumberField, Pack
+from ..language import Problems, check_keys, describe, parse_condition
+from ..reference import holds
+from .findings import Finding
+from .space import cells, decision_periods, example, period_day
+
+_KEYS = ("id", "decision", "description", "source", "when", "expect", "monotone")
+
+
+@dataclass(frozen=True)
+class Property:
+    id: str
+    decision: str
+    description: str
+    location: Location
+    when: Condition = TRUE
+    allowed: frozenset[str] | None = None      # outcomes allowed whenever `when` holds
+    field: str | None = None                   # monotone: the input that raises risk
+    order: tuple[Any, ...] = ()                # its values, least risky first (enums)
+    descending: bool = False                   # numbers and dates: higher is less risky
+    ranks: tuple[str, ...] = ()                # outcomes, least strict first
+
+    def allows(self, outcome: str | None) -> bool:
+        return self.allowed is None or outcome in self.allowed
+
+
+def load_properties(pack: Pack) -> tuple[Property, ...]:
+    """The pack's ``properties.yaml`` (none when absent); located errors as a :class:`PackError`."""
+    path = Path(pack.root) / "properties.yaml"
+    if not path.is_file():
+        return ()
+    doc = load_yaml(path, PackError)
+    problems = Problems()
+    out: list[Property] = []
+    if not isinstance(doc.data, list):
+        problems.add(doc, (), "schema.type", "properties.yaml is a list of properties")
+    else:
+        for i, raw in enumerate(doc.data):
+            prop = _parse(doc, i, raw, pack, problems)
+            if prop is not None:
+                out.append(prop)
+    if problems.items:
+        raise PackError(problems.items)
+    return tuple(out)
+
+
+def _parse(doc: Doc, i: int, raw: Any, pack: Pack, problems: Problems) -> Property | None:
+    path: tuple[Any, ...] = (i,)
+    if not isinstance(raw, dict):
+        problems.add(doc, path, "schema.type", "a property must be a mapping")
+        return None
+    before = len(problems.items)
+    check_keys(doc, path, raw, _KEYS, ("id", "decision"), problems)
+    spec = pack.decisions.get(raw.get("decision"))  # type: ignore[arg-type]
+    if spec is None:
+        problems.add(doc, (*path, "decision"), "property.unknown-decision",
+                     f"unknown decision {describe(raw.get('decision'))}")
+        return None
+    when = parse_condition(doc, (*path, "when"), raw["when"], spec, problems) if "when" in raw else TRUE
+    base = {"id": str(raw.get("id")), "decision": spec.name, "location": doc.loc(path),
+            "description": str(raw.get("description", "")), "when": when or TRUE}
+    if ("expect" in raw) == ("monotone" in raw):
+        problems.add(doc, path, "property.form", "a property has either expect: or monotone:")
+        return None
+    if "expect" in raw:
+        allowed = _allowed(doc, (*path, "expect"), raw["expect"], spec.outcomes, problems)
+        return None if len(problems.items) > before or allowed is None else Property(**base, allowed=allowed)
+    mono = raw["monotone"]
+    mpath = (*path, "monotone")
+    if not isinstance(mono, dict):
+        problems.add(doc, mpath, "schema.type", "monotone must be a mapping {field, order, outcomes}")
+        return None
+    check_keys(doc, mpath, mono, ("field", "order", "outcomes"), ("field", "order", "outcomes"), problems)
+    decl = spec.inputs.get(mono.get("field"))  # type: ignore[arg-type]
+    if decl is None:
+        problems.add(doc, (*mpath, "field"), "property.unknown-field", f"unknown field {describe(mono.get('field'))}")
+        return None
+    order, descending = (), False
+    if isinstance(decl, EnumField):
+        order = tuple(mono.get("order") or ())
+        if sorted(order) != sorted(decl.values):
+            problems.add(doc, (*mpath, "order"), "property.order",
+                         f"order must list every value of {decl.name} once: {', '.join(decl.values)}")
+    elif isinstance(decl, NumberField | DateField) and mono.get("order") in ("ascending", "descending"):
+        descending = mono["order"] == "descending"
+    else:
+        problems.add(doc, (*mpath, "order"), "property.order",
+                     "order is the list of enum values, least risky first, or ascending|descending")
+    ranks = tuple(mono.get("outcomes") or ())
+    if sorted(ranks) != sorted(spec.outcomes):
+        problems.add(doc, (*mpath, "outcomes"), "property.order",
+                     f"outcomes must list every outcome once, least strict first: {', '.join(spec.outcomes)}")
+    if len(problems.items) > before:
+        return None
+    return Property(**base, field=decl.name, order=order, descending=descending, ranks=ranks)
+
+
+def _allowed(doc: Doc, path: tuple[Any, ...], raw: Any, outcomes: tuple[str, ...],
+             problems: Problems) -> frozenset[str] | None:
+    if not isinstance(raw, dict) or set(raw) != {"outcome"}:
+        problems.add(doc, path, "schema.type", "expect must be {outcome: NAME | {in: [...]} | {not_in: [...]}}")
+        return None
+    spec = raw["outcome"]
+    names, negate = ([spec], False) if isinstance(spec, str) else (None, False)
+    if isinstance(spec, dict) and len(spec) == 1 and next(iter(spec)) in ("in", "not_in"):
+        names, negate = list(spec.get("in") or spec.get("not_in") or []), "not_in" in spec
+    if not names or any(n not in outcomes for n in names):
+        problems.add(doc, (*path, "outcome"), "property.unknown-outcome",
+                     f"expected outcomes from {', '.join(outcomes)}")
+        return None
+    return frozenset(outcomes) - frozenset(names) if negate else frozenset(names)
+
+
+def check_properties(pack: Pack, properties: tuple[Property, ...]) -> list[Finding]:
+    """A finding, with a counterexample, for each property that some cell breaks."""
+    return [f for prop in properties if (f := _check(pack, prop)) is not None]
+
+
+def _check(pack: Pack, prop: Property) -> Finding | None:
+    spec = pack.decisions[prop.decision]
+    for period in decision_periods(pack, prop.decision):
+        day = period_day(period)
+        decided: dict[tuple[Any, ...], tuple[dict[str, Any], str | None]] = {}
+        for cell in cells(spec, period.rules, (prop.when,)):
+            outcome = resolve(spec, [r for r in period.rules if holds(r.when, cell.facts)],
+                              pack.label, day).outcome
+            if prop.field is None:
+                if holds(prop.when, cell.facts) and not prop.allows(outcome):
+                    return _broken(prop, f"decides {outcome}", cell.facts, day)
+            else:
+                decided[cell.key] = (cell.facts, outcome)
+        if prop.field is not None:
+            found = _monotone_violation(prop, decided)
+            if found is not None:
+                (low, out_low), (high, out_high) = found
+                return _broken(prop, f"the riskier {prop.field}={example(high)[prop.field]} decides "
+                               f"{out_high}, less strict than {out_low} for {prop.field}="
+                               f"{example(low)[prop.field]}", high, day)
+    return None
+
+
+def _monotone_violation(prop: Property, decided: dict[tuple[Any, ...], Any]) -> Any:
+    """Two cells equal but for the property's field, the riskier one decided less strictly."""
+    groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any], str | None]]] = {}
+    for key, (facts, outcome) in decided.items():
+        value = facts.get(prop.field)
+        if value is None or outcome is None:
+            continue
+        rest = tuple(sorted((k, v) for k, v in facts.items() if k != prop.field))
+        risk: Any = prop.order.index(value) if prop.order else (-value if prop.descending else value)
+        if isinstance(risk, dt.date):
+            risk = risk.toordinal()
+        groups.setdefault(rest, []).append((risk, facts, outcome))
+    rank = {o: i for i, o in enumerate(prop.ranks)}
+    for members in groups.values():
+        members.sort(key=lambda m: m[0])
+        for (_, low, out_low), (_, high, out_high) in zip(members, members[1:]):
+            if rank[out_high] < rank[out_low]:
+                return (low, out_low), (high, out_high)
+    return None
+
+
+def _broken(prop: Property, what: str, facts: dict[str, Any], day: dt.date) -> Finding:
+    return Finding("property", prop.decision, f"property {prop.id} fails: {what}"
+                   + (f" ({prop.description})" if prop.description else ""),
+                   prop.location, (prop.id,), example(facts), day)
+
+
+def holds_for(prop: Property, engine: Engine, record: dict[str, Any], at: dt.date) -> bool:
+    """Whether one record keeps a `when/expect` property (for randomised checks)."""
+    facts = engine.validate(prop.decision, record)
+    decided: Decision = engine.decide_facts(prop.decision, facts, at)
+    return not holds(prop.when, facts) or prop.allows(decided.outcome)
+
