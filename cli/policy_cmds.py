@@ -16,6 +16,7 @@ from policy.analysis import check_pack, check_properties, load_properties
 from policy.batch import decide_jsonl, explain
 from policy.errors import FileFormatError, error
 from policy.files import atomic_writer, read_jsonl
+from policy.schemas import all_schemas
 from policy.tester import load_cases, render_json, render_junit, render_text, run_cases
 
 from .main import ExitCode
@@ -30,6 +31,11 @@ def add_commands(commands: Any) -> None:
     check.add_argument("pack")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(func=run_check)
+
+    schema = sub.add_parser("schema", help="write JSON Schema for pack, rule, test and property files")
+    schema.add_argument("pack", nargs="?", help="make the schemas know this pack's fields and outcomes")
+    schema.add_argument("--out", default="schemas", help="folder to write into (default: schemas)")
+    schema.set_defaults(func=run_schema)
 
     test = sub.add_parser("test", help="run a pack's test cases and report rule coverage")
     test.add_argument("pack")
@@ -94,6 +100,16 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"{pack.label}: {verdict} ({counts}; {len(properties)} properties "
               f"{'proved' if not errors else 'checked'})")
     return ExitCode.FAILED if errors else ExitCode.OK
+
+
+def run_schema(args: argparse.Namespace) -> int:
+    pack = load_pack(args.pack) if args.pack else None
+    for name, schema in all_schemas(pack).items():
+        with atomic_writer(Path(args.out) / name) as out:
+            json.dump(schema, out, ensure_ascii=False, indent=2)
+            out.write("\n")
+    print(f"wrote {', '.join(all_schemas())} to {args.out}/")
+    return ExitCode.OK
 
 
 def run_test(args: argparse.Namespace) -> int:
