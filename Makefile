@@ -7,7 +7,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv clean
+.PHONY: demo test venv clean system-deps
+
+# System packages: headless Chromium for the report's browser test, a CJK font for Chinese
+# figures, gcc and Python headers for durable-rules. Installed from Debian when missing.
+SYSTEM_PACKAGES := chromium fonts-wqy-microhei
+
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	[ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	      || echo "warning: could not install$$missing; the browser test will be skipped"; \
+	  else echo "warning: no apt-get; install$$missing by hand for the browser test and Chinese figures"; fi; \
+	fi
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "policysim needs CPython 3.11 or 3.12 (durable-rules does not import on 3.13)"; exit 2; fi
@@ -21,12 +37,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-demo: $(STAMP)
+demo: $(STAMP) system-deps
 	$(BIN)/policysim policy test policy/packs/xiongerzhai-2020
 	$(BIN)/policysim decide policy/packs/xiongerzhai-2020 --decision gate_admission \
 	  --input examples/gate-cases.jsonl --at 2020-03-14 --explain
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
 
 clean:
