@@ -19,6 +19,7 @@ from policy.files import atomic_writer, read_jsonl
 from policy.schemas import all_schemas
 from policy.tester import load_cases, render_json, render_junit, render_text, run_cases
 
+from . import policy_diff
 from .main import ExitCode
 
 
@@ -31,6 +32,8 @@ def add_commands(commands: Any) -> None:
     check.add_argument("pack")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(func=run_check)
+
+    policy_diff.add_command(sub)
 
     schema = sub.add_parser("schema", help="write JSON Schema for pack, rule, test and property files")
     schema.add_argument("pack", nargs="?", help="make the schemas know this pack's fields and outcomes")
