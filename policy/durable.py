@@ -53,31 +53,37 @@ class _Registry:
             self._host, self._pid, self._fired = _QuietHost(), os.getpid(), {}
         return self._host
 
-    def register(self, ruleset: CompiledRuleset) -> str:
-        """Register *ruleset* unless identical content already is; return its name."""
+    def _register(self, ruleset: CompiledRuleset) -> str:
+        """Register *ruleset* in this process's host unless identical content already is."""
         name = f"{ruleset.decision}#{ruleset.digest}"
-        with self._lock:
-            host = self._ensure_host()
-            if name in self._fired:
-                return name
-            fired: list[str] = []
-
-            def action_for(rule_id: str) -> Callable[[Any], None]:
-                def act(c: Any) -> None:
-                    fired.append(rule_id)
-                return act
-
-            try:
-                host.register_rulesets({name: definition(ruleset, action_for)})
-            except Exception as exc:  # durable reports bad rulesets as bare exceptions
-                raise PackError([Diagnostic("engine.register", f"durable_rules refused {ruleset.decision}: {exc}",
-                                            Location("<engine>", path=ruleset.decision))]) from None
-            self._fired[name] = fired
+        host = self._ensure_host()
+        if name in self._fired:
             return name
+        fired: list[str] = []
 
-    def match(self, name: str, fact: dict[str, Any]) -> list[str]:
-        """Ids of the rules that fire for *fact*, in firing order."""
+        def action_for(rule_id: str) -> Callable[[Any], None]:
+            def act(c: Any) -> None:
+                fired.append(rule_id)
+            return act
+
+        try:
+            host.register_rulesets({name: definition(ruleset, action_for)})
+        except Exception as exc:  # durable reports bad rulesets as bare exceptions
+            raise PackError([Diagnostic("engine.register", f"durable_rules refused {ruleset.decision}: {exc}",
+                                        Location("<engine>", path=ruleset.decision))]) from None
+        self._fired[name] = fired
+        return name
+
+    def register(self, ruleset: CompiledRuleset) -> str:
+        """Register *ruleset* now (to surface engine errors early); return its name."""
         with self._lock:
+            return self._register(ruleset)
+
+    def match(self, ruleset: CompiledRuleset, fact: dict[str, Any]) -> list[str]:
+        """Ids of the rules of *ruleset* that fire for *fact*, in firing order. Registers the
+        ruleset first if this process has not (a forked worker starts with a fresh host)."""
+        with self._lock:
+            name = self._register(ruleset)
             host = self._ensure_host()
             fired = self._fired[name]
             fired.clear()
@@ -106,7 +112,7 @@ class DurableEngine(Engine):
         self._change_dates = {name: pack.change_dates(name) for name in pack.decisions}
         self._partitions = {(name, p.index): Partition(pack.decisions[name], p.rules)
                             for name, ps in self._periods.items() for p in ps}
-        self._names: dict[tuple[str, int], str] = {}
+        self._compiled: dict[tuple[str, int], CompiledRuleset] = {}
         self._rules = {r.id: r for r in pack.rules}
         self._decisions: dict[tuple[str, int, tuple[Hashable, ...]], Decision] = {}
 
@@ -114,16 +120,15 @@ class DurableEngine(Engine):
         """Register every period's ruleset now (``check`` uses this to surface engine errors)."""
         for name, ps in self._periods.items():
             for p in ps:
-                self._ruleset(name, p.index)
+                REGISTRY.register(self._ruleset(name, p.index))
 
-    def _ruleset(self, decision: str, index: int) -> str:
+    def _ruleset(self, decision: str, index: int) -> CompiledRuleset:
         key = (decision, index)
-        name = self._names.get(key)
-        if name is None:
+        compiled = self._compiled.get(key)
+        if compiled is None:
             spec = self.pack.decisions[decision]
-            name = REGISTRY.register(compile_rules(spec, self._periods[decision][index].rules))
-            self._names[key] = name
-        return name
+            compiled = self._compiled[key] = compile_rules(spec, self._periods[decision][index].rules)
+        return compiled
 
     def decide_facts(self, decision: str, facts: Mapping[str, Any], at: dt.date) -> Decision:
         spec = self.spec(decision)

@@ -21,6 +21,8 @@ import yaml
 from .errors import FileFormatError, Location, PolicysimError, error
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 Path_ = tuple[str | int, ...]
 
 
@@ -136,6 +138,7 @@ def atomic_writer(path: str | Path) -> Iterator[IO[str]]:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
             yield out
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual mode
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -124,3 +124,39 @@ def test_unknown_decision_is_a_located_error(tmp_path):
     engine = ReferenceEngine(load_pack(write_pack(tmp_path)))
     with pytest.raises(RecordError, match="no decision 'gates' in mini@1"):
         engine.decide("gates", RESIDENT_FEVER)
+
+
+INHERITED = {}
+
+
+def _decide_in_worker():
+    return INHERITED["engine"].decide("gate", RESIDENT_FEVER, at=MARCH).rule
+
+
+def test_an_engine_built_before_a_fork_still_decides_in_the_child(tmp_path):
+    """The child inherits the engine but not durable's host; it registers afresh."""
+    import multiprocessing
+
+    INHERITED["engine"] = engine = DurableEngine(load_pack(write_pack(tmp_path)), cache=False)
+    assert engine.decide("gate", RESIDENT_FEVER, at=MARCH).rule == "fever"
+    try:
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            assert pool.apply(_decide_in_worker) == "fever"
+    finally:
+        INHERITED.clear()
+
+
+def test_output_files_get_the_usual_permissions(tmp_path):
+    import os
+
+    from policy.files import atomic_writer
+    with atomic_writer(tmp_path / "out.txt") as out:
+        out.write("x")
+    assert os.stat(tmp_path / "out.txt").st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask():
+    import os
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
