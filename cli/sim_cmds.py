@@ -1,0 +1,128 @@
+"""``policysim simulate``: run a scenario's replications, show a summary, write the files.
+
+Thin: parse, call :func:`simulate.run_experiment`, render with rich, write with
+:func:`simulate.write_outputs`. A malformed scenario raises ``FileFormatError``, which
+``cli.main`` prints on one line (exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the simulator, numpy and rich load only when a simulate command runs
+    from rich.console import Console
+
+    from simulate import ExperimentResult, ReplicationResult
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("a seed must not be negative")
+    return value
+
+
+def add_commands(commands: Any) -> None:
+    """Register ``simulate`` on the CLI's subparsers."""
+    p = commands.add_parser("simulate", help="run a scenario's replications and summarise them",
+                            description="Run replications of a scenario; print a summary; "
+                                        "write summary.json, replications.csv and queues.csv to --out.")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
+    p.add_argument("--replications", type=_positive, help="replications (default: the scenario's)")
+    p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
+    p.add_argument("--jobs", type=_positive, default=None,
+                   help="worker processes (default: one per core; 1 runs inline)")
+    p.add_argument("--out", metavar="DIR", help="directory for summary.json, replications.csv, queues.csv")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=run_simulate)
+
+
+def run_simulate(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from simulate import load_scenario, run_experiment, write_outputs
+
+    scenario = load_scenario(args.scenario)
+    n = args.replications or scenario.replications
+    console = Console() if sys.stdout.isatty() else Console(width=120, soft_wrap=True)
+    show_progress = not args.quiet and sys.stderr.isatty()
+    if show_progress:
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task(scenario.name, total=n)
+
+            def advance(_: ReplicationResult) -> None:
+                progress.advance(task)
+
+            experiment = run_experiment(scenario, n, args.seed, jobs=args.jobs, on_result=advance)
+    else:
+        experiment = run_experiment(scenario, n, args.seed, jobs=args.jobs)
+    render(experiment, console)
+    if args.out:
+        for path in write_outputs(experiment, args.out):
+            console.print(f"wrote {path}", highlight=False, soft_wrap=True)
+    return 0
+
+
+def _fmt(stat: Any, digits: int = 1) -> str:
+    if stat is None:
+        return "–"
+    hw = "" if not math.isfinite(stat.half_width) else f" ±{stat.half_width:.{digits}f}"
+    return f"{stat.mean:.{digits}f}{hw}"
+
+
+def render(experiment: ExperimentResult, console: Console) -> None:
+    """A readable summary: gates, containment, verdicts (means ± 95 % CI half-widths)."""
+    from rich.table import Table
+
+    stats = {s.metric: s for s in experiment.statistics}
+    first = experiment.replications[0]
+    console.print(f"[bold]{experiment.title}[/bold]  ({experiment.scenario}, "
+                  f"{len(experiment.replications)} replications, seed {experiment.seed})", highlight=False)
+    table = Table(title="Staffed gates (means over replications; CIs in summary.json)",
+                  title_justify="left")
+    for column in ("gate", "arrivals", "wait mean", "wait p95", "max wait", "max queue", "blocked", "util"):
+        table.add_column(column, justify="left" if column == "gate" else "right", no_wrap=True)
+    for g in first.gates:
+        def mean(field: str, digits: int, g: Any = g) -> str:
+            stat = stats.get(f"gate.{g.gate}.{field}")
+            return "–" if stat is None else f"{stat.mean:.{digits}f}"
+        table.add_row(g.gate, mean("arrivals", 0), mean("wait_mean_min", 2), mean("wait_p95_min", 2),
+                      mean("wait_max_min", 1), mean("queue_max", 1), mean("blocked_min", 0),
+                      mean("utilisation", 2))
+    console.print(table)
+    cont = Table(title="Containment (per replication)", title_justify="left")
+    cont.add_column("measure")
+    cont.add_column("mean ± 95% CI", justify="right")
+    for name in ("arrivals", "persons", "turned_back", "held", "handled_at_gate", "evasions",
+                 "detected", "leaks.closed_entrance", "leaks.open_entrance", "leaks.hotspot",
+                 "leaks.observation_exit", "leaks_per_day", "outsider_person_min", "undecided"):
+        cont.add_row(name, _fmt(stats.get(f"containment.{name}"), 1))
+    console.print(cont)
+    if experiment.verdicts:
+        verdicts = Table(title="Targets", title_justify="left")
+        for column in ("target", "limit", "mean ± 95% CI", "verdict"):
+            verdicts.add_column(column, justify="left" if column in ("target", "verdict") else "right")
+        colour = {"holds": "green", "fails": "red", "unclear": "yellow"}
+        for v in experiment.verdicts:
+            hw = f" ±{v.half_width:.2f}" if math.isfinite(v.half_width) else ""
+            verdicts.add_row(v.target, f"{v.limit:g}", f"{v.mean:.2f}{hw}",
+                             f"[{colour[v.status]}]{v.status}[/]")
+        console.print(verdicts)

@@ -1,0 +1,51 @@
+"""policysim's simulation layer: a SimPy model of the township, run from scenario files.
+
+Public API (what ``reports`` and the CLI may use)::
+
+    scenario = load_scenario("scenarios/blossom-weekend.yaml")    # FileFormatError, located
+    experiment = run_experiment(scenario, replications=30, jobs=2)
+    experiment.statistics, experiment.verdicts, experiment.replications[0].gates
+    write_outputs(experiment, "out/")       # summary.json, replications.csv, queues.csv
+
+The model asks ``policy`` for every person's decision through ``Engine.decide`` only.
+"""
+
+from .executors import InlineExecutor, make_executor
+from .experiment import pack_engine, replicate, run_experiment
+from .model import run_replication
+from .results import (
+    LEAK_PATHS,
+    Containment,
+    ExperimentResult,
+    GateResult,
+    QueueSeries,
+    ReplicationResult,
+    Statistic,
+    Verdict,
+)
+from .scenario import Scenario, Target, load_scenario
+from .summary import statistics, summary_json, verdicts, write_outputs
+
+__all__ = [
+    "Containment",
+    "ExperimentResult",
+    "GateResult",
+    "InlineExecutor",
+    "LEAK_PATHS",
+    "QueueSeries",
+    "ReplicationResult",
+    "Scenario",
+    "Statistic",
+    "Target",
+    "Verdict",
+    "load_scenario",
+    "make_executor",
+    "pack_engine",
+    "replicate",
+    "run_experiment",
+    "run_replication",
+    "statistics",
+    "summary_json",
+    "verdicts",
+    "write_outputs",
+]

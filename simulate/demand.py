@@ -1,0 +1,195 @@
+"""Demand streams: who arrives, when, and with which attributes the policy reads.
+
+A stream's rate is piecewise constant by clock hour: its daily volume for the day's type
+times the hour's share of its profile. Arrivals are drawn by thinning (Lewis & Shedler)
+against a fixed bound, never by sampling the next gap from the current rate (that skips
+short peaks). Candidates, their attributes and their uniforms for service and behaviour are
+drawn on separate streams, so with the same seed and bound two scenarios see the same
+visitors, and more demand yields a superset of them (common random numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .distributions import NONE, Distribution
+from .horizon import Horizon
+from .seeds import Purpose, key_of, stream
+
+ROUTES = ("township", "village", "hills", "outbound")
+Shares = tuple[tuple[str, float], ...]
+MAX_FEVER_C = 39.5
+
+
+@dataclass(frozen=True)
+class Temperature:
+    """Body temperature readings (°C, to 0.1 as a thermometer shows them).
+
+    Most people read Normal(*mean*, *sd*) below *fever_c*; a share *fever_share* read
+    uniformly in [*fever_c*, 39.5]; at a re-test a fever reading persists with
+    probability *persists*, otherwise it is re-drawn as normal.
+    """
+
+    mean: float = 36.5
+    sd: float = 0.25
+    fever_share: float = 5e-4
+    fever_c: float = 37.3
+    persists: float = 0.3
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """What a turned-back party does: shares that *comply*, try a *closed_entrance*, go to a *hotspot*."""
+
+    comply: float = 1.0
+    closed_entrance: float = 0.0
+    hotspot: float = 0.0
+
+
+@dataclass(frozen=True)
+class Stream:
+    """One kind of traveller (see docs/scenarios.md, "streams")."""
+
+    id: str
+    role: str
+    route: str
+    volume: Mapping[str, float]                  # parties per day, by day type
+    profile: tuple[float, ...]                   # 24 hourly weights, normalised to sum 1
+    occupancy_mean: float = 1.0
+    occupancy_max: int = 1
+    has_pass: float = 0.0
+    quarantine: Shares = (("none", 1.0),)
+    temperature: Temperature = Temperature()
+    origin: Shares = (("local", 1.0),)
+    gates: Shares = ()
+    villages: Shares = ()
+    hotspots: Shares = ()
+    behaviour: Behaviour = Behaviour()
+    dwell_min: Distribution = NONE
+    bound_per_h: float | None = None
+    outsider: bool = False
+
+    def _hours(self, horizon: Horizon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Clock-hour intervals: ``(edges, profile weight, volume of the day)`` per interval."""
+        start_minute = horizon.start.hour * 60 + horizon.start.minute
+        edges = np.unique(np.clip(np.arange(-(start_minute % 60), horizon.length_min + 60, 60.0),
+                                  0.0, horizon.length_min))
+        lows = edges[:-1] + start_minute
+        hours = ((lows // 60) % 24).astype(int)
+        days = (lows // 1440).astype(int)
+        first = horizon.start.date()
+        volumes = [self.volume.get(horizon.day_type(first + dt.timedelta(days=d)), 0.0)
+                   for d in range(int(days.max(initial=0)) + 1)]
+        return edges, np.asarray(self.profile)[hours], np.asarray(volumes)[days]
+
+    def rate_table(self, horizon: Horizon) -> tuple[np.ndarray, np.ndarray]:
+        """``(edges, rates)``: rate ``rates[i]`` (per minute) holds on ``[edges[i], edges[i+1])``."""
+        edges, weights, volumes = self._hours(horizon)
+        return edges, volumes * weights / 60.0
+
+    def expected_count(self, horizon: Horizon, t0: float = 0.0, t1: float | None = None) -> float:
+        """∫λ(t)dt over [*t0*, *t1*]: the mean number of arrivals (the theory tests check against)."""
+        t1 = horizon.length_min if t1 is None else t1
+        edges, rates = self.rate_table(horizon)
+        lo = np.clip(edges[:-1], t0, t1)
+        hi = np.clip(edges[1:], t0, t1)
+        return float(np.sum(rates * (hi - lo)))
+
+    def bounds(self, horizon: Horizon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(edges, rates, bounds)``: the thinning bound λ*(t) per minute on each clock hour.
+
+        The scenario's constant ``bound_per_h`` if given; otherwise the profile's shape times
+        the stream's largest daily volume rounded up to a power of two. Demand that changes
+        only in volume (within a power of two) thus keeps the same bound, so its candidates,
+        and hence its visitors, coincide; and hours the profile leaves empty get none.
+        """
+        edges, weights, volumes = self._hours(horizon)
+        rates = volumes * weights / 60.0
+        if self.bound_per_h:
+            return edges, rates, np.full(len(rates), self.bound_per_h / 60.0)
+        top = max(self.volume.values(), default=0.0)
+        scale = 2.0 ** math.ceil(math.log2(top)) if top > 0 else 0.0
+        return edges, rates, scale * weights / 60.0
+
+
+@dataclass(frozen=True)
+class Arrivals:
+    """The parties of one stream in one replication, as parallel arrays (struct of arrays)."""
+
+    stream: Stream
+    times: np.ndarray         # minutes, sorted
+    persons: np.ndarray       # int
+    has_pass: np.ndarray      # bool
+    quarantine: np.ndarray    # index into stream.quarantine
+    origin: np.ndarray        # index into stream.origin
+    gate: np.ndarray          # index into stream.gates (-1 when none)
+    village: np.ndarray       # index into the village shares (-1 when none)
+    temps: np.ndarray         # (n, occupancy_max) first reading, °C
+    retest_temps: np.ndarray  # (n, occupancy_max) reading at a re-test
+    choice: np.ndarray        # (n, 3) uniforms: entrance, closed entrance, hotspot
+    service: np.ndarray       # (n, 4) uniforms: township gate, village entrance, re-test, extra persons
+    behaviour: np.ndarray     # (n, 4) uniforms: behaviour, dwell, detection, camera
+
+
+def candidate_times(edges: np.ndarray, bounds: np.ndarray,
+                    rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A Poisson process at rate *bounds[i]* on each ``[edges[i], edges[i+1])``: sorted times, interval of each."""
+    widths = np.diff(edges)
+    counts = rng.poisson(bounds * widths)
+    interval = np.repeat(np.arange(len(counts)), counts)
+    times = edges[:-1][interval] + widths[interval] * rng.uniform(0.0, 1.0, len(interval))
+    order = np.argsort(times, kind="stable")
+    return times[order], interval[order]
+
+
+def thin(stream_: Stream, horizon: Horizon, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate times and the mask of those kept with probability λ(t)/λ*(t)."""
+    edges, rates, bounds = stream_.bounds(horizon)
+    times, interval = candidate_times(edges, bounds, rng)
+    marks = rng.uniform(0.0, 1.0, len(times))
+    return times, marks * bounds[interval] < rates[interval]
+
+
+def _pick(shares: Shares, u: np.ndarray) -> np.ndarray:
+    if not shares:
+        return np.full(len(u), -1)
+    cum = np.cumsum([s for _, s in shares])
+    return np.minimum(np.searchsorted(cum / cum[-1], u, side="right"), len(shares) - 1)
+
+
+def _readings(temp: Temperature, normal: np.ndarray, fever_u: np.ndarray,
+              fever_level: np.ndarray) -> np.ndarray:
+    base = np.minimum(temp.mean + temp.sd * normal, temp.fever_c - 0.1)
+    fever = temp.fever_c + (MAX_FEVER_C - temp.fever_c) * fever_level
+    return np.round(np.where(fever_u < temp.fever_share, fever, base), 1)
+
+
+def draw_arrivals(stream_: Stream, horizon: Horizon, seed: int, replication: int) -> Arrivals:
+    """Draw one stream's parties for *replication*: a pure function of its arguments."""
+    key = key_of(stream_.id)
+    times, keep = thin(stream_, horizon, stream(seed, replication, Purpose.ARRIVALS, key))
+    n, width = len(times), stream_.occupancy_max
+    attrs = stream(seed, replication, Purpose.ATTRIBUTES, key)
+    persons = 1 + np.minimum(attrs.poisson(max(stream_.occupancy_mean - 1, 0.0), n), width - 1)
+    has_pass = attrs.uniform(size=n) < stream_.has_pass
+    quarantine = _pick(stream_.quarantine, attrs.uniform(size=n))
+    origin = _pick(stream_.origin, attrs.uniform(size=n))
+    gate = _pick(stream_.gates, attrs.uniform(size=n))
+    village = _pick(stream_.villages, attrs.uniform(size=n))
+    temp = stream_.temperature
+    temps = _readings(temp, attrs.standard_normal((n, width)), attrs.uniform(size=(n, width)),
+                      attrs.uniform(size=(n, width)))
+    fresh = _readings(temp, attrs.standard_normal((n, width)), np.ones((n, width)), np.zeros((n, width)))
+    persists = attrs.uniform(size=(n, width)) < temp.persists
+    retest = np.where((temps >= temp.fever_c) & ~persists, fresh, temps)
+    choice = attrs.uniform(size=(n, 3))
+    service = stream(seed, replication, Purpose.SERVICE, key).uniform(size=(n, 4))
+    behaviour = stream(seed, replication, Purpose.BEHAVIOUR, key).uniform(size=(n, 4))
+    return Arrivals(stream_, times[keep], persons[keep], has_pass[keep], quarantine[keep],
+                    origin[keep], gate[keep], village[keep], temps[keep], retest[keep],
+                    choice[keep], service[keep], behaviour[keep])

@@ -1,0 +1,77 @@
+"""Experiments: replications 0 … n-1 of a scenario, on any executor, with the same results.
+
+The worker function is top-level (picklable) and builds its policy engine inside the worker
+process, once per process and pack: a DurableEngine must never be created before a fork.
+Results are gathered in replication order, so they are bit-identical for any executor and
+any number of jobs.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, as_completed
+
+from .executors import make_executor
+from .journeys import Engine
+from .model import run_replication
+from .results import ExperimentResult, ReplicationResult
+from .scenario import Scenario
+from .summary import statistics, verdicts
+
+EngineFactory = Callable[[str, str], Engine]
+
+
+def pack_engine(pack: str, kind: str = "durable") -> Engine:
+    """The engine for *pack*, built once per process.
+
+    The cache is keyed by process id: a worker forked from a parent that already built an
+    engine must not reuse it (durable_rules' host does not survive a fork).
+    """
+    return _engine(pack, kind, os.getpid())
+
+
+@functools.lru_cache(maxsize=8)
+def _engine(pack: str, kind: str, pid: int) -> Engine:
+    from policy import DurableEngine, ReferenceEngine, load_pack  # built in the worker, after any fork
+
+    loaded = load_pack(pack)
+    return DurableEngine(loaded) if kind == "durable" else ReferenceEngine(loaded)
+
+
+def replicate(scenario: Scenario, replication: int, seed: int,
+              engine_factory: EngineFactory = pack_engine) -> ReplicationResult:
+    """Worker: one replication, with the engine of this process."""
+    return run_replication(scenario, engine_factory(scenario.pack, scenario.engine), replication, seed)
+
+
+def run_experiment(scenario: Scenario, replications: int | None = None, seed: int | None = None,
+                   executor: Executor | None = None, jobs: int | None = None,
+                   engine_factory: EngineFactory = pack_engine,
+                   on_result: Callable[[ReplicationResult], None] | None = None) -> ExperimentResult:
+    """Run replications ``0 … n-1`` of *scenario* (n and seed default to the scenario's).
+
+    *executor* is any ``concurrent.futures.Executor`` (the caller owns it); without one a
+    pool of *jobs* processes is made and shut down here. *on_result* is called as each
+    replication finishes (in completion order, for progress bars).
+    """
+    n = scenario.replications if replications is None else replications
+    seed = scenario.seed if seed is None else seed
+    own = executor is None
+    pool = make_executor(jobs) if executor is None else executor
+    try:
+        futures: dict[Future[ReplicationResult], int] = {
+            pool.submit(replicate, scenario, k, seed, engine_factory): k for k in range(n)}
+        done: dict[int, ReplicationResult] = {}
+        for future in as_completed(futures):
+            done[futures[future]] = result = future.result()
+            if on_result is not None:
+                on_result(result)
+    finally:
+        if own:
+            pool.shutdown(cancel_futures=True)
+    results = tuple(done[k] for k in range(n))
+    stats = statistics(results)
+    return ExperimentResult(scenario.name, scenario.title, seed, results, stats,
+                            verdicts(scenario.targets, stats))

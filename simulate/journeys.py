@@ -1,0 +1,321 @@
+"""One party's way through the township, and what a refusal leads to.
+
+A party on the main road meets a township gate (staffed, open, or closed with a detour),
+drives to its village and meets one of the village's passable entrances. At a staffed gate
+every occupant is decided by the policy; the party's outcome is the most severe of theirs.
+Admitted parties go on; deliveries and visits are handled at the gate; fevers step aside,
+are re-tested and, if still febrile, referred; turned-back parties comply, walk round a
+closed entrance or go to a hotspot, by their stream's behaviour shares. Evasions are settled
+by a lookup in the replication's :class:`~simulate.patrols.Watch`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Generator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple, Protocol
+
+import simpy
+
+from .demand import Stream
+from .gates import Checkpoint, ServiceTimes
+from .horizon import MIN_PER_DAY, Horizon
+from .metrics import Tally
+from .patrols import Watch
+from .township import Entrance, Gate, Hotspot, Village
+
+ADMITTED = frozenset({"admit", "admit_and_register", "admit_to_observation"})
+# Going out, "admit_to_observation" means the gate knows the person is under observation: stopped.
+LET_OUT = frozenset({"admit", "admit_and_register"})
+SEVERITY = {"admit": 0, "admit_and_register": 1, "admit_to_observation": 2, "handle_at_gate": 3,
+            "turn_back": 4, None: 5, "hold_for_medical": 6}
+DECISION = "gate_admission"
+DEFAULT_RULE = "(default)"
+
+
+class Engine(Protocol):
+    """What the model needs from ``policy``: ``decide(decision, facts, at=date)``."""
+
+    def decide(self, decision: str, facts: Mapping[str, Any], at: dt.date) -> Any: ...
+
+
+class Party(NamedTuple):
+    """A car's occupants or a walker: one arrival of a stream, with its pre-drawn uniforms.
+
+    Immutable; a named tuple rather than a dataclass because thousands are made per
+    replication and construction cost counts here.
+    """
+
+    stream: Stream
+    time: float
+    persons: int
+    has_pass: bool
+    quarantine: str
+    origin: str
+    gate: str | None
+    village: str | None
+    temps: tuple[float, ...]
+    retest: tuple[float, ...]
+    choice: Sequence[float]        # entrance, closed entrance, hotspot
+    service: Sequence[float]       # township gate, village entrance, re-test, extra persons
+    behaviour: Sequence[float]     # behaviour, dwell, patrol detection, camera detection
+
+
+class Decider:
+    """Asks the engine once per distinct person (readings are to 0.1 °C) and counts rule hits.
+
+    Two memos: per person (what the engine is asked) and per party (what the model asks,
+    most of the time); hits are tallied per party key and expanded per person at the end.
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.people: dict[tuple[Any, ...], tuple[str | None, str]] = {}
+        self.parties: dict[tuple[Any, ...], tuple[str | None, tuple[str, ...]]] = {}
+        self.seen: Counter[tuple[Any, ...]] = Counter()
+
+    def party(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> str | None:
+        """The party's outcome: the most severe of its occupants' outcomes."""
+        key = (level, party.stream.role, party.has_pass, party.quarantine, temps, day)
+        self.seen[key] += 1
+        known = self.parties.get(key)
+        if known is None:
+            known = self.parties[key] = self._decide(key)
+        return known[0]
+
+    def _decide(self, key: tuple[Any, ...]) -> tuple[str | None, tuple[str, ...]]:
+        level, role, has_pass, quarantine, temps, day = key
+        worst, outcome, rules = -1, None, []
+        for temp in temps:
+            person = (level, role, has_pass, temp, quarantine, day)
+            hit = self.people.get(person)
+            if hit is None:
+                d = self.engine.decide(DECISION, {
+                    "gate_level": level, "role": role, "has_pass": has_pass,
+                    "temperature_c": temp, "quarantine_status": quarantine}, at=day)
+                hit = self.people[person] = (d.outcome, d.rule or DEFAULT_RULE)
+            rules.append(hit[1])
+            severity = SEVERITY.get(hit[0], 5)
+            if severity > worst:
+                worst, outcome = severity, hit[0]
+        return outcome, tuple(rules)
+
+    def hits(self) -> dict[str, int]:
+        """Persons decided by each rule (``(default)`` when the default decided), by rule id."""
+        out: Counter[str] = Counter()
+        for key, count in self.seen.items():
+            for rule in self.parties[key][1]:
+                out[rule] += count
+        return dict(sorted(out.items()))
+
+
+@dataclass(frozen=True)
+class Evasion:
+    """Walking round a closed entrance: *walk_min* to reach it, exposed for *crossing_min*."""
+
+    walk_min: float = 15.0
+    crossing_min: float = 10.0
+
+
+class Run:
+    """The live state of one replication that journeys act on (not a domain value)."""
+
+    def __init__(self, env: simpy.Environment, horizon: Horizon, engine: Engine,
+                 service: ServiceTimes, gates: Mapping[str, Gate], villages: Mapping[str, Village],
+                 hotspots: tuple[Hotspot, ...], checkpoints: Mapping[str, Checkpoint],
+                 watch: Watch, evasion: Evasion):
+        self.env, self.horizon, self.service, self.watch, self.evasion = env, horizon, service, watch, evasion
+        self.gates, self.villages, self.hotspots, self.checkpoints = gates, villages, hotspots, checkpoints
+        self.decider = Decider(engine)
+        self.tally = Tally()
+        self.passable = {v.id: v.passable() for v in villages.values()}
+        self.closed = {v.id: v.closed() for v in villages.values()}
+        self.all_closed = tuple(e for v in villages.values() for e in v.closed())
+        start = horizon.start.hour * 60 + horizon.start.minute
+        self._offset = float(start)
+        self._days = [horizon.start.date() + dt.timedelta(days=k)
+                      for k in range(int(horizon.length_min // MIN_PER_DAY) + 3)]
+
+    def today(self) -> dt.date:
+        return self._days[int((self._offset + self.env.now) // MIN_PER_DAY)]
+
+    # --- arrivals -------------------------------------------------------------------------
+    def on_arrival(self, event: simpy.Event) -> None:
+        self.arrive(event.value)
+
+    def arrive(self, party: Party) -> None:
+        """Start *party*'s journey (hikers need no process: their fate is a lookup)."""
+        tally = self.tally
+        tally.arrivals += 1
+        tally.persons += party.persons
+        route = party.stream.route
+        if route == "hills":
+            self.to_hotspot(party)
+        elif route == "township":
+            self.env.process(self.by_road(party))
+        elif route == "village":
+            self.env.process(self.at_village(party, self.villages[party.village]))
+        else:
+            self.env.process(self.going_out(party))
+
+    def by_road(self, party: Party) -> Generator[simpy.Event, Any, None]:
+        gate = self.gates[party.gate]
+        if gate.status == "closed":
+            if gate.detour_to is None or self.gates[gate.detour_to].status == "closed":
+                self.tally.turned_back += 1
+                self.refuse(party)
+                return
+            yield self.env.timeout(gate.detour_min)
+            gate = self.gates[gate.detour_to]
+        if gate.status == "staffed":
+            outcome = yield from self.screen(party, gate.id, "township", 0)
+            if outcome not in ADMITTED:
+                return
+        village = self.villages.get(party.village) if party.village else None
+        if village is None:
+            self.inside(party, self.env.now)
+            return
+        entered = self.env.now
+        yield self.env.timeout(village.travel_min)
+        yield from self.at_village(party, village, entered)
+
+    def at_village(self, party: Party, village: Village,
+                   entered: float | None = None) -> Generator[simpy.Event, Any, None]:
+        """Reach *village* (having passed the township boundary at *entered*, if by road)."""
+        if entered is not None:        # an outsider on the township's roads counts as inside
+            self._count_outsider(party, entered, self.env.now)
+        passable = self.passable[village.id]
+        if not passable:
+            self.round_closed(party, village, "closed_entrance")
+            return
+        entrance = passable[int(party.choice[0] * len(passable))]
+        if entrance.status == "open":
+            if self.decider.party("village", party, party.temps, self.today()) not in ADMITTED:
+                self.tally.leaks["open_entrance"] += 1
+            self.inside(party, self.env.now)
+            return
+        arrived = self.env.now
+        outcome = yield from self.screen(party, entrance.id, "village", 1)
+        if entered is not None:        # queued at the entrance; if refused, drives back out
+            back = 0.0 if outcome in ADMITTED else village.travel_min
+            self._count_outsider(party, arrived, self.env.now + back)
+        if outcome in ADMITTED:
+            self.inside(party, self.env.now)
+
+    def going_out(self, party: Party) -> Generator[simpy.Event, Any, None]:
+        """A resident under observation trying to leave the village."""
+        village = self.villages[party.village]
+        passable = self.passable[village.id]
+        if not passable:
+            self.round_closed(party, village, "observation_exit")
+            return
+        entrance = passable[int(party.choice[0] * len(passable))]
+        if entrance.status == "open":
+            if self.decider.party("village", party, party.temps, self.today()) not in LET_OUT:
+                self.tally.leaks["observation_exit"] += 1
+            return
+        outcome = yield from self.screen(party, entrance.id, "village", 1, going_out=True)
+        if outcome in LET_OUT and party.quarantine != "none":
+            self.tally.leaks["observation_exit"] += 1
+
+    # --- the gate -------------------------------------------------------------------------
+    def screen(self, party: Party, gate_id: str, level: str, stage: int,
+               going_out: bool = False) -> Generator[simpy.Event, Any, str | None]:
+        """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it."""
+        tally, decider, checkpoint = self.tally, self.decider, self.checkpoints[gate_id]
+        day = self.today()
+        outcome = decider.party(level, party, party.temps, day)
+        checkpoint.persons += party.persons
+        yield checkpoint.serve(self.service.minutes(outcome or "turn_back", party.persons,
+                                                    party.service[stage], party.service[3]))
+        if outcome == "hold_for_medical":
+            yield self.env.timeout(self.service.retest_after_min)
+            outcome = decider.party(level, party, party.retest, day)
+            yield checkpoint.serve(self.service.retest.quantile(party.service[2]) / 60.0)
+        checkpoint.outcomes[outcome or "undecided"] += 1
+        if outcome in (LET_OUT if going_out else ADMITTED):
+            return outcome
+        if outcome == "handle_at_gate":
+            tally.handled_at_gate += 1
+        elif outcome == "hold_for_medical":
+            tally.held += 1
+        else:
+            tally.turned_back += 1
+            tally.undecided += outcome is None
+            if going_out:
+                self.refuse_going_out(party)
+            else:
+                self.refuse(party)
+        return outcome
+
+    # --- refusals and evasions --------------------------------------------------------------
+    def refuse(self, party: Party) -> None:
+        """A turned-back party complies, walks round a closed entrance or goes to a hotspot."""
+        b, u = party.stream.behaviour, party.behaviour[0]
+        if u < b.comply:
+            return
+        if u < b.comply + b.closed_entrance:
+            village = self.villages.get(party.village) if party.village else None
+            self.round_closed(party, village, "closed_entrance")
+        else:
+            self.to_hotspot(party)
+
+    def refuse_going_out(self, party: Party) -> None:
+        if party.behaviour[0] >= party.stream.behaviour.comply:
+            self.round_closed(party, self.villages[party.village], "observation_exit")
+
+    def round_closed(self, party: Party, village: Village | None, path: str) -> None:
+        closed = (self.closed[village.id] if village is not None else ()) or self.all_closed
+        if not closed:
+            return
+        entrance: Entrance = closed[int(party.choice[1] * len(closed))]
+        self.tally.evasions += 1
+        t0 = self.env.now + self.evasion.walk_min
+        t1 = t0 + self.evasion.crossing_min
+        if self.watch.find(entrance.id, t0, t1, party.behaviour[2], party.behaviour[3]) is not None:
+            self.tally.detected += 1
+            return
+        self.tally.leaks[path] += 1
+        if path != "observation_exit":
+            self.inside(party, t1)
+
+    def to_hotspot(self, party: Party) -> None:
+        if not self.hotspots:
+            return
+        shares = party.stream.hotspots
+        if shares:
+            wanted = _pick(shares, party.choice[2])
+            spot = next(h for h in self.hotspots if h.id == wanted)
+        else:
+            spot = self.hotspots[int(party.choice[2] * len(self.hotspots))]
+        self.tally.evasions += 1
+        t0 = self.env.now
+        t1 = t0 + party.stream.dwell_min.quantile(party.behaviour[1])
+        found = self.watch.find(spot.id, t0, t1, party.behaviour[2], party.behaviour[3])
+        if found is not None:
+            self.tally.detected += 1
+        else:
+            self.tally.leaks["hotspot"] += 1
+        self._count_outsider(party, t0, t1 if found is None else found)
+
+    def inside(self, party: Party, t0: float) -> None:
+        """An outsider inside a village stays for the stream's dwell time."""
+        if party.stream.outsider:
+            self._count_outsider(party, t0, t0 + party.stream.dwell_min.quantile(party.behaviour[1]))
+
+    def _count_outsider(self, party: Party, t0: float, t1: float) -> None:
+        if party.stream.outsider:
+            end = self.horizon.length_min
+            self.tally.outsider_person_min += party.persons * max(0.0, min(t1, end) - min(t0, end))
+
+
+def _pick(shares: tuple[tuple[str, float], ...], u: float) -> str:
+    total = sum(s for _, s in shares)
+    acc = 0.0
+    for name, share in shares:
+        acc += share / total
+        if u < acc:
+            return name
+    return shares[-1][0]

@@ -1,0 +1,93 @@
+"""Collectors used during a run, and the pure functions that turn them into results.
+
+The model counts into a :class:`Tally` and each :class:`~simulate.gates.Checkpoint` logs
+its own queue; after the run these functions compute the statistics in
+:mod:`simulate.results`. Queue figures come from the exact step function of queue length,
+so the time-average queue and Little's law hold to rounding, not to sampling error.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .gates import Checkpoint
+from .results import LEAK_PATHS, Containment, GateResult, QueueSeries
+from .shifts import staff_minutes
+
+
+@dataclass
+class Tally:
+    """Mutable counters for one replication (never shared between replications)."""
+
+    arrivals: int = 0
+    persons: int = 0
+    turned_back: int = 0
+    held: int = 0
+    handled_at_gate: int = 0
+    evasions: int = 0
+    detected: int = 0
+    undecided: int = 0
+    outsider_person_min: float = 0.0
+    leaks: Counter[str] = field(default_factory=Counter)
+
+    def containment(self) -> Containment:
+        return Containment(self.arrivals, self.persons, self.turned_back, self.held,
+                           self.handled_at_gate, self.evasions, self.detected,
+                           {p: self.leaks.get(p, 0) for p in LEAK_PATHS},
+                           self.outsider_person_min, self.undecided)
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    """Exact statistics of a queue-length step function over [start, end]."""
+
+    mean: float
+    max: int
+    blocked_min: float
+    area: float
+
+
+def queue_stats(log_t: list[float], log_n: list[int], start: float, end: float,
+                block_at: int) -> QueueStats:
+    """Time-average, maximum, time at or past *block_at* and area of the logged queue."""
+    t = np.clip(np.asarray(log_t, float), start, end)
+    n = np.asarray(log_n, float)
+    dt = np.diff(np.append(t, end))
+    span = end - start
+    area = float(np.dot(n, dt))
+    in_window = np.asarray(log_t) <= end
+    return QueueStats(area / span if span > 0 else 0.0,
+                      int(n[in_window].max(initial=0)),
+                      float(dt[n >= block_at].sum()), area)
+
+
+def sample_queue(log_t: list[float], log_n: list[int], step: float, end: float) -> tuple[int, ...]:
+    """Queue length at 0, step, 2·step, … < *end* (the last value logged at or before each)."""
+    grid = np.arange(0.0, end, step)
+    idx = np.searchsorted(np.asarray(log_t), grid, side="right") - 1
+    return tuple(int(v) for v in np.asarray(log_n)[idx])
+
+
+def gate_result(cp: Checkpoint, level: str, village: str, steps: tuple[tuple[float, int], ...],
+                block_at: int, start: float, end: float) -> GateResult:
+    """The :class:`GateResult` of a checkpoint after the run (window [*start*, *end*])."""
+    waits = np.asarray(cp.waits)
+    stats = queue_stats(cp.log_t, cp.log_n, start, end, block_at)
+    available = staff_minutes(steps, end)
+    return GateResult(
+        gate=cp.id, level=level, village=village, arrivals=cp.arrivals,
+        persons=cp.persons,
+        wait_mean_min=float(waits.mean()) if waits.size else 0.0,
+        wait_p95_min=float(np.percentile(waits, 95)) if waits.size else 0.0,
+        wait_max_min=float(waits.max()) if waits.size else 0.0,
+        queue_mean=stats.mean, queue_max=stats.max, blocked_min=stats.blocked_min,
+        utilisation=cp.busy_min / available if available > 0 else 0.0,
+        staff_min=available,
+        outcomes=dict(sorted(cp.outcomes.items())))
+
+
+def queue_series(cp: Checkpoint, step: float, end: float) -> QueueSeries:
+    return QueueSeries(cp.id, step, sample_queue(cp.log_t, cp.log_n, step, end))

@@ -1,0 +1,74 @@
+"""One replication: build the township from a scenario, run it, measure it.
+
+``run_replication`` is a pure function of (scenario, engine, seed, replication): every
+random number comes from :mod:`simulate.seeds`, so the same arguments give the same result
+wherever it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import simpy
+
+from .demand import Arrivals, draw_arrivals
+from .gates import Checkpoint
+from .journeys import DECISION, Engine, Party, Run
+from .metrics import gate_result, queue_series
+from .patrols import build_watch, team_minutes
+from .results import ReplicationResult
+from .scenario import Scenario
+from .shifts import capacity_steps
+
+
+def parties(arrivals: Arrivals) -> Iterator[Party]:
+    """The arrivals of one stream as :class:`Party` values."""
+    s = arrivals.stream
+    gates = [g for g, _ in s.gates]
+    chosen_villages = [v for v, _ in s.villages]
+    quarantine = [q for q, _ in s.quarantine]
+    origins = [o for o, _ in s.origin]
+    columns = zip(arrivals.times.tolist(), arrivals.persons.tolist(), arrivals.has_pass.tolist(),
+                  arrivals.quarantine.tolist(), arrivals.origin.tolist(), arrivals.gate.tolist(),
+                  arrivals.village.tolist(), arrivals.temps.tolist(), arrivals.retest_temps.tolist(),
+                  arrivals.choice.tolist(), arrivals.service.tolist(), arrivals.behaviour.tolist(),
+                  strict=True)
+    for t, n, has_pass, q, o, g, v, temps, retest, choice, service, behaviour in columns:
+        yield Party(s, t, n, has_pass, quarantine[q], origins[o], gates[g] if g >= 0 else None,
+                    chosen_villages[v] if v >= 0 else None, tuple(temps[:n]), tuple(retest[:n]),
+                    choice, service, behaviour)
+
+
+def run_replication(scenario: Scenario, engine: Engine, replication: int,
+                    seed: int | None = None) -> ReplicationResult:
+    """Simulate *replication* of *scenario*, deciding every person with *engine*."""
+    seed = scenario.seed if seed is None else seed
+    horizon = scenario.horizon
+    env = simpy.Environment()
+    town = scenario.township
+    steps, checkpoints, levels = {}, {}, {}
+    staffed = [(g.id, g.shift, "township", "") for g in town.gates if g.status == "staffed"]
+    staffed += [(e.id, e.shift, "village", e.village) for e in town.entrances() if e.status == "staffed"]
+    for gate_id, shift, level, village in staffed:
+        helpers = [v for v in scenario.volunteers if gate_id in v.at]
+        steps[gate_id] = capacity_steps(scenario.shifts[shift], helpers, horizon)
+        checkpoints[gate_id] = Checkpoint(env, gate_id, steps[gate_id], horizon.length_min,
+                                          horizon.warmup_min)
+        levels[gate_id] = (level, village)
+    watch = build_watch(scenario.patrols, scenario.cameras, horizon, seed, replication)
+    run = Run(env, horizon, engine, scenario.service, {g.id: g for g in town.gates},
+              {v.id: v for v in town.villages}, town.hotspots, checkpoints, watch, scenario.evasion)
+    queue = [p for s in scenario.streams for p in parties(draw_arrivals(s, horizon, seed, replication))]
+    queue.sort(key=lambda p: p.time)
+    for party in queue:                       # each arrival is a timeout carrying its party
+        env.timeout(party.time, party).callbacks.append(run.on_arrival)
+    env.run(until=horizon.length_min)
+    start, end = horizon.warmup_min, horizon.length_min
+    gates = tuple(gate_result(cp, *levels[cp.id], steps[cp.id], scenario.road_block_queue, start, end)
+                  for cp in checkpoints.values())
+    queues = tuple(queue_series(cp, scenario.sample_min, end) for cp in checkpoints.values())
+    return ReplicationResult(
+        scenario=scenario.name, replication=replication, seed=seed, days=horizon.days,
+        gates=gates, containment=run.tally.containment(),
+        rule_hits={DECISION: run.decider.hits()}, queues=queues,
+        patrol_person_min=team_minutes(scenario.patrols, horizon))

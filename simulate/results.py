@@ -1,0 +1,150 @@
+"""The result contract: what one replication and one experiment produce.
+
+``reports`` and users read these records (and the files :mod:`simulate.summary` writes from
+them), never the model. They are small, picklable, frozen values; their field lists are
+asserted in tests, so changing one is a visible decision. Times are minutes; counts of
+parties unless a name says persons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+LEAK_PATHS = ("closed_entrance", "open_entrance", "hotspot", "observation_exit")
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """One staffed township gate or village entrance over one replication."""
+
+    gate: str
+    level: str                     # "township" | "village"
+    village: str                   # "" for township gates
+    arrivals: int                  # parties that joined the queue (re-tests included)
+    persons: int
+    wait_mean_min: float
+    wait_p95_min: float
+    wait_max_min: float
+    queue_mean: float              # time-average parties waiting
+    queue_max: int                 # longest queue
+    blocked_min: float             # minutes with the queue at or past the road-blocking length
+    utilisation: float             # staff-minutes serving / staff-minutes on duty
+    staff_min: float               # staff-minutes on duty
+    outcomes: Mapping[str, int]    # party outcomes decided here
+
+
+@dataclass(frozen=True)
+class QueueSeries:
+    """Queue length at a gate sampled every *step_min* from time 0."""
+
+    gate: str
+    step_min: float
+    lengths: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Containment:
+    """What got through and what was stopped, over one replication."""
+
+    arrivals: int                  # parties of every stream
+    persons: int
+    turned_back: int               # parties turned back at a gate or a closed road
+    held: int                      # parties still febrile at the re-test, referred to medical care
+    handled_at_gate: int           # deliveries and visits dealt with at the gate
+    evasions: int                  # attempts to get round a closed entrance or into the hills
+    detected: int                  # evaders found by a patrol or a camera
+    leaks: Mapping[str, int]       # unscreened entries by path (LEAK_PATHS)
+    outsider_person_min: float     # outsiders' person-minutes past the township gate, in a village or at a hotspot
+    undecided: int                 # parties the policy left undecided (treated as turned back)
+
+    @property
+    def leaks_total(self) -> int:
+        return sum(self.leaks.values())
+
+
+@dataclass(frozen=True)
+class ReplicationResult:
+    """Everything one replication measured."""
+
+    scenario: str
+    replication: int
+    seed: int
+    days: float
+    gates: tuple[GateResult, ...]
+    containment: Containment
+    rule_hits: Mapping[str, Mapping[str, int]]    # decision → deciding rule ("(default)") → persons
+    queues: tuple[QueueSeries, ...]
+    patrol_person_min: float
+
+    def metrics(self) -> dict[str, float]:
+        """Flat ``name → value`` (``gate.<id>.<field>``, ``containment.<field>``, ``all.<field>``)."""
+        out: dict[str, float] = {}
+        for g in self.gates:
+            for f in fields(GateResult):
+                value = getattr(g, f.name)
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    out[f"gate.{g.gate}.{f.name}"] = float(value)
+        c = self.containment
+        for f in fields(Containment):
+            value = getattr(c, f.name)
+            if isinstance(value, int | float):
+                out[f"containment.{f.name}"] = float(value)
+        for path in LEAK_PATHS:
+            out[f"containment.leaks.{path}"] = float(c.leaks.get(path, 0))
+        out["containment.leaks_total"] = float(c.leaks_total)
+        out["containment.leaks_per_day"] = c.leaks_total / self.days
+        out.update(self.overall())
+        return out
+
+    def overall(self) -> dict[str, float]:
+        """Worst-gate figures the targets are stated in."""
+        gates = self.gates
+        return {
+            "all.wait_p95_min": max((g.wait_p95_min for g in gates), default=0.0),
+            "all.wait_max_min": max((g.wait_max_min for g in gates), default=0.0),
+            "all.queue_max": float(max((g.queue_max for g in gates), default=0)),
+            "all.blocked_min": sum(g.blocked_min for g in gates),
+            "all.leaks_per_day": self.containment.leaks_total / self.days,
+            "all.patrol_person_min": self.patrol_person_min,
+            "all.staff_min": sum(g.staff_min for g in gates),
+        }
+
+
+@dataclass(frozen=True)
+class Statistic:
+    """One metric over the replications: mean, 95 % t-interval half-width, min, max."""
+
+    metric: str
+    n: int
+    mean: float
+    half_width: float
+    min: float
+    max: float
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A target against its metric: holds when the whole 95 % interval is within the limit.
+
+    *status* is "holds", "fails" (the whole interval is beyond the limit) or "unclear".
+    """
+
+    target: str
+    metric: str
+    limit: float
+    mean: float
+    half_width: float
+    status: str
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """An experiment: a scenario run for replications 0 … n-1 from one seed."""
+
+    scenario: str
+    title: str
+    seed: int
+    replications: tuple[ReplicationResult, ...]
+    statistics: tuple[Statistic, ...]
+    verdicts: tuple[Verdict, ...]

@@ -1,0 +1,1 @@
+"""Analytic references used only by tests (never by the model)."""
