@@ -43,6 +43,7 @@ demo: $(STAMP) system-deps
 	  --input examples/gate-cases.jsonl --at 2020-03-14 --explain
 
 test: $(STAMP) system-deps
+	$(BIN)/policysim regress
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
 
 clean:

@@ -21,19 +21,15 @@ class ExitCode(enum.IntEnum):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import policy_cmds
+    from . import policy_cmds, regress_cmd, sim_cmds
 
     parser = argparse.ArgumentParser(
         prog="policysim",
         description="Rule engine and policy simulator for epidemic control measures.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     policy_cmds.add_commands(commands)
-    try:
-        from . import sim_cmds
-    except ImportError:
-        pass
-    else:
-        sim_cmds.add_commands(commands)
+    sim_cmds.add_commands(commands)
+    regress_cmd.add_command(commands)
     return parser
 
 
