@@ -19,7 +19,7 @@ from policy.files import atomic_writer, read_jsonl
 from policy.schemas import all_schemas
 from policy.tester import load_cases, render_json, render_junit, render_text, run_cases
 
-from . import policy_diff
+from . import arguments, policy_diff
 from .main import ExitCode
 
 
@@ -55,19 +55,12 @@ def add_commands(commands: Any) -> None:
     decide.add_argument("pack")
     decide.add_argument("--decision", required=True)
     decide.add_argument("--input", default="-", help="JSON Lines file, or - for stdin (default)")
-    decide.add_argument("--at", type=_date, default=None, help="decide with the rules in force on DATE (default today)")
+    decide.add_argument("--at", type=arguments.date, default=None, help="decide with the rules in force on DATE (default today)")
     decide.add_argument("--output", default=None, help="write here (atomically) instead of stdout")
     decide.add_argument("--engine", choices=("durable", "reference"), default="durable")
     decide.add_argument("--explain", action="store_true", help="print a readable explanation per record")
     decide.add_argument("--lang", choices=("en", "zh"), default="en", help="language of --explain")
     decide.set_defaults(func=run_decide)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
 def _engine(name: str, pack_path: str) -> Engine:

@@ -21,6 +21,7 @@ from policy.analysis.impact_report import percent, render_json, render_text
 from policy.errors import FileFormatError, error
 from policy.files import atomic_writer
 
+from . import arguments
 from .main import ExitCode
 
 SHOWN_ERRORS = 20
@@ -36,30 +37,13 @@ def add_command(policy_subparsers: Any) -> None:
     diff.add_argument("new", help="the pack after the edit")
     diff.add_argument("--input", required=True, metavar="REGISTER",
                       help="register of cases (JSON Lines), or - for stdin")
-    diff.add_argument("--at", type=_date, default=None,
+    diff.add_argument("--at", type=arguments.date, default=None,
                       help="day for cases without their own 'at' (default today)")
     diff.add_argument("--format", choices=("text", "json"), default="text")
-    diff.add_argument("--fail-over", type=_percent, default=None, metavar="PCT",
+    diff.add_argument("--fail-over", type=arguments.percent, default=None, metavar="PCT",
                       help="exit 1 when more than PCT%% of the decisions change")
     diff.add_argument("--output", default=None, help="write here (atomically) instead of stdout")
     diff.set_defaults(func=run_diff)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
-
-
-def _percent(text: str) -> float:
-    try:
-        value = float(text.rstrip("%"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a percentage: {text!r}") from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"a percentage is between 0 and 100, got {text!r}")
-    return value
 
 
 def _open(path: str) -> Any:

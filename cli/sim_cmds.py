@@ -12,30 +12,12 @@ import math
 import sys
 from typing import TYPE_CHECKING, Any
 
+from . import arguments
+
 if TYPE_CHECKING:  # the simulator, numpy and rich load only when a simulate command runs
     from rich.console import Console
 
     from simulate import ExperimentResult, ReplicationResult
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError("a seed must not be negative")
-    return value
 
 
 def add_commands(commands: Any) -> None:
@@ -44,9 +26,9 @@ def add_commands(commands: Any) -> None:
                             description="Run replications of a scenario; print a summary; "
                                         "write summary.json, replications.csv and queues.csv to --out.")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
-    p.add_argument("--replications", type=_positive, help="replications (default: the scenario's)")
-    p.add_argument("--seed", type=_seed, help="root seed (default: the scenario's)")
-    p.add_argument("--jobs", type=_positive, default=None,
+    p.add_argument("--replications", type=arguments.positive, help="replications (default: the scenario's)")
+    p.add_argument("--seed", type=arguments.seed, help="root seed (default: the scenario's)")
+    p.add_argument("--jobs", type=arguments.positive, default=None,
                    help="worker processes (default: one per core; 1 runs inline)")
     p.add_argument("--out", metavar="DIR", help="directory for summary.json, replications.csv, queues.csv")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

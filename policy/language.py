@@ -12,11 +12,13 @@ import difflib
 import json
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
-from .errors import Diagnostic
-from .files import Doc, Path_
+from .errors import Diagnostic, PackError, PolicysimError
+from .files import Doc, Path_, load_yaml
 from .ir import (
     All,
     Any_,
@@ -53,6 +55,25 @@ class Problems:
 
     def add(self, doc: Doc, path: Path_, code: str, message: str, key: bool = False) -> None:
         self.items.append(Diagnostic(code, message, doc.loc(path, key)))
+
+
+T = TypeVar("T")
+
+
+def parse_list_file(path: Path, what: str, parse: Callable[[Doc, int, Any], T | None],
+                    problems: Problems) -> list[T]:
+    """The items of a YAML file that holds a list (rules, test cases, properties), each read
+    by *parse*; every problem, the file's own included, goes to *problems*."""
+    try:
+        doc = load_yaml(path, PackError)
+    except PolicysimError as exc:
+        problems.items.extend(exc.diagnostics)
+        return []
+    if not isinstance(doc.data, list):
+        if doc.data is not None:
+            problems.add(doc, (), "schema.type", f"{what} must be a YAML list")
+        return []
+    return [item for i, raw in enumerate(doc.data) if (item := parse(doc, i, raw)) is not None]
 
 
 def describe(value: Any) -> str:

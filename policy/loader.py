@@ -13,7 +13,7 @@ from pathlib import Path
 from .errors import Diagnostic, Location, PackError, PolicysimError, error
 from .files import Doc, load_yaml
 from .ir import DecisionSpec, Pack, Reason, Rule
-from .language import Problems, check_keys, describe, parse_decision, parse_rule
+from .language import Problems, check_keys, describe, parse_decision, parse_list_file, parse_rule
 
 PACK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*\Z")
 MAX_RULES_PER_DECISION = 512  # durable_rules hangs registering a ruleset with more
@@ -30,17 +30,9 @@ def load_pack(folder: str | Path) -> Pack:
     name, version, title, decisions = _parse_header(header, problems) if header else ("", "", None, {})
     rules: list[Rule] = []
     for path in sorted((root / "rules").glob("*.yaml")) if (root / "rules").is_dir() else []:
-        doc = _read(path, problems)
-        if doc is None:
-            continue
-        if not isinstance(doc.data, list):
-            if doc.data is not None:
-                problems.add(doc, (), "schema.type", "a rule file is a list of rules")
-            continue
-        for i, raw in enumerate(doc.data):
-            rule = parse_rule(doc, (i,), raw, decisions, problems)
-            if rule is not None:
-                rules.append(replace(rule, order=len(rules)))
+        for rule in parse_list_file(path, "a rule file", lambda doc, i, raw: parse_rule(
+                doc, (i,), raw, decisions, problems), problems):
+            rules.append(replace(rule, order=len(rules)))
     _check_ids(rules, problems)
     _check_sizes(decisions, rules, problems)
     if problems.items:

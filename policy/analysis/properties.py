@@ -28,9 +28,9 @@ from typing import Any
 
 from ..engine import Decision, Engine, resolve
 from ..errors import Location, PackError
-from ..files import Doc, load_yaml
+from ..files import Doc
 from ..ir import TRUE, Condition, DateField, EnumField, NumberField, Pack
-from ..language import Problems, check_keys, describe, parse_condition
+from ..language import Problems, check_keys, describe, parse_condition, parse_list_file
 from ..reference import holds
 from .findings import Finding
 from .space import cells, decision_periods, example, period_day
@@ -60,16 +60,9 @@ def load_properties(pack: Pack) -> tuple[Property, ...]:
     path = Path(pack.root) / "properties.yaml"
     if not path.is_file():
         return ()
-    doc = load_yaml(path, PackError)
     problems = Problems()
-    out: list[Property] = []
-    if not isinstance(doc.data, list):
-        problems.add(doc, (), "schema.type", "properties.yaml is a list of properties")
-    else:
-        for i, raw in enumerate(doc.data):
-            prop = _parse(doc, i, raw, pack, problems)
-            if prop is not None:
-                out.append(prop)
+    out = parse_list_file(path, "properties.yaml", lambda doc, i, raw: _parse(doc, i, raw, pack, problems),
+                          problems)
     if problems.items:
         raise PackError(problems.items)
     return tuple(out)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import Location, PackError, PolicysimError
-from ..files import Doc, load_yaml
+from ..errors import Location, PackError
+from ..files import Doc
 from ..ir import Pack
-from ..language import Problems, check_keys, describe
+from ..language import Problems, check_keys, describe, parse_list_file
 
 _CASE_KEYS = ("name", "decision", "at", "given", "expect")
 _EXPECT_KEYS = ("outcome", "rule", "obligations")
@@ -40,19 +40,8 @@ def load_cases(pack: Pack) -> tuple[Case, ...]:
     cases: list[Case] = []
     folder = Path(pack.root) / "tests"
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        try:
-            doc = load_yaml(path, PackError)
-        except PolicysimError as exc:
-            problems.items.extend(exc.diagnostics)
-            continue
-        if not isinstance(doc.data, list):
-            if doc.data is not None:
-                problems.add(doc, (), "schema.type", "a test file is a list of cases")
-            continue
-        for i, raw in enumerate(doc.data):
-            case = _parse_case(doc, i, raw, pack, problems)
-            if case is not None:
-                cases.append(case)
+        cases.extend(parse_list_file(path, "a test file", lambda doc, i, raw: _parse_case(
+            doc, i, raw, pack, problems), problems))
     if problems.items:
         raise PackError(problems.items)
     return tuple(cases)
