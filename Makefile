@@ -37,10 +37,16 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+SCENARIOS := scenarios/baseline-march-weekend.yaml scenarios/blossom-weekend.yaml \
+	scenarios/blossom-volunteers.yaml scenarios/blossom-reopen-entrances.yaml \
+	scenarios/blossom-extra-patrol.yaml scenarios/blossom-no-township-gate.yaml
+
 demo: $(STAMP) system-deps
+	$(BIN)/policysim policy check policy/packs/xiongerzhai-2020
 	$(BIN)/policysim policy test policy/packs/xiongerzhai-2020
 	$(BIN)/policysim decide policy/packs/xiongerzhai-2020 --decision gate_admission \
-	  --input examples/gate-cases.jsonl --at 2020-03-14 --explain
+	  --input examples/gate-cases.jsonl --at 2020-04-18 --explain | head -12
+	$(BIN)/policysim compare $(SCENARIOS) --replications 10 --out out/compare --lang zh
 
 test: $(STAMP) system-deps
 	$(BIN)/policysim regress

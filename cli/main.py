@@ -21,7 +21,7 @@ class ExitCode(enum.IntEnum):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import policy_cmds, regress_cmd, sim_cmds
+    from . import compare_cmds, policy_cmds, regress_cmd, sim_cmds
 
     parser = argparse.ArgumentParser(
         prog="policysim",
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     policy_cmds.add_commands(commands)
     sim_cmds.add_commands(commands)
+    compare_cmds.add_commands(commands)
     regress_cmd.add_command(commands)
     return parser
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import arguments
@@ -24,13 +25,15 @@ def add_commands(commands: Any) -> None:
     """Register ``simulate`` on the CLI's subparsers."""
     p = commands.add_parser("simulate", help="run a scenario's replications and summarise them",
                             description="Run replications of a scenario; print a summary; "
-                                        "write summary.json, replications.csv and queues.csv to --out.")
+                                        "write summary.json, replications.csv, queues.csv and the report (report.html, summary.md, "
+                                        "figures) to --out.")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     p.add_argument("--replications", type=arguments.positive, help="replications (default: the scenario's)")
     p.add_argument("--seed", type=arguments.seed, help="root seed (default: the scenario's)")
     p.add_argument("--jobs", type=arguments.positive, default=None,
                    help="worker processes (default: one per core; 1 runs inline)")
     p.add_argument("--out", metavar="DIR", help="directory for summary.json, replications.csv, queues.csv")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of report.html (default: en)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_simulate)
 
@@ -60,6 +63,9 @@ def run_simulate(args: argparse.Namespace) -> int:
     if args.out:
         for path in write_outputs(experiment, args.out):
             console.print(f"wrote {path}", highlight=False, soft_wrap=True)
+        from .compare_cmds import write_report
+        write_report([experiment], args.out, args.lang, scenarios=[scenario])
+        console.print(f"report: {Path(args.out) / 'report.html'}", highlight=False, soft_wrap=True)
     return 0
 
 

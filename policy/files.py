@@ -130,13 +130,15 @@ def read_jsonl(stream: IO[str], name: str) -> Iterator[tuple[int, Any | FileForm
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | Path) -> Iterator[IO[str]]:
-    """Write *path* through a temporary file renamed into place only when the block succeeds."""
+def atomic_writer(path: str | Path, binary: bool = False) -> Iterator[IO[Any]]:
+    """Write *path* (UTF-8 text, or bytes with *binary*) through a temporary file renamed into
+    place only when the block succeeds: a failed run leaves no half-written output."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+        opened = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+        with opened as out:
             yield out
         os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual mode
         os.replace(tmp, target)

@@ -1,1 +1,55 @@
-"""(filled in as the layer lands)"""
+"""policysim's reporting layer: statistics over replications, scenario comparisons, the report.
+
+Public API (what the CLI uses)::
+
+    comparison = compare([base_experiment, other_experiment])   # paired, common random numbers
+    report = build_report(experiments, scenarios, lang="zh")     # files in memory: HTML, MD, CSV, PNG
+
+Reads ``simulate`` results and ``policy`` packs through their facades, never the model; the
+only matplotlib importer is :mod:`reports.figures`; writing files is the caller's job.
+"""
+
+from . import i18n
+from .compare import (
+    KEY_METRICS,
+    BestScenario,
+    Comparison,
+    ComparisonError,
+    MetricComparison,
+    TargetVerdict,
+    compare,
+    verdict_status,
+)
+from .figures import Chart, FontMissingError, charts, check_fonts
+from .i18n import LANGS
+from .render import Inputs, Report, build_report, clearly_label, describe_inputs, markdown_text
+from .stats import Band, Interval, band, mean_interval, paired_difference, t_quantile
+
+__all__ = [
+    "Band",
+    "BestScenario",
+    "Chart",
+    "Comparison",
+    "ComparisonError",
+    "FontMissingError",
+    "Inputs",
+    "Interval",
+    "KEY_METRICS",
+    "LANGS",
+    "MetricComparison",
+    "Report",
+    "TargetVerdict",
+    "band",
+    "build_report",
+    "charts",
+    "check_fonts",
+    "clearly_label",
+    "compare",
+    "describe_inputs",
+    "i18n",
+    "markdown_text",
+    "mean_interval",
+    "paired_difference",
+    "t_quantile",
+    "verdict_status",
+]

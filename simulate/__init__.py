@@ -15,11 +15,13 @@ from .experiment import pack_engine, replicate, run_experiment
 from .model import run_replication
 from .results import (
     LEAK_PATHS,
+    WAIT_BINS_MIN,
     Containment,
     ExperimentResult,
     GateResult,
     QueueSeries,
     ReplicationResult,
+    StaffSeries,
     Statistic,
     Verdict,
 )
@@ -35,9 +37,11 @@ __all__ = [
     "QueueSeries",
     "ReplicationResult",
     "Scenario",
+    "StaffSeries",
     "Statistic",
     "Target",
     "Verdict",
+    "WAIT_BINS_MIN",
     "load_scenario",
     "make_executor",
     "pack_engine",

@@ -66,8 +66,8 @@ class Checkpoint:
 
     Observations: *waits* (minutes, parties that arrived after the warm-up), the queue log
     (*log_t*, *log_n*: time and queue length at each change), *busy_min* (staff-minutes
-    serving, within the horizon), *arrivals*, and the *persons* and party *outcomes* the
-    model records on it.
+    serving, within the horizon) and each service's start and length, *arrivals*, and the
+    *persons* and party *outcomes* the model records on it.
     """
 
     def __init__(self, env: simpy.Environment, gate_id: str,
@@ -83,6 +83,8 @@ class Checkpoint:
         self.log_t: list[float] = [0.0]
         self.log_n: list[int] = [0]
         self.busy_min = 0.0
+        self.service_start: list[float] = []
+        self.service_min: list[float] = []
         self.arrivals = 0
         self.persons = 0
         self.outcomes: Counter[str] = Counter()
@@ -107,6 +109,8 @@ class Checkpoint:
         if service.arrived >= self.warmup_min:
             self.waits.append(now - service.arrived)
         self.busy_min += min(service.duration, self.length_min - now) if now < self.length_min else 0.0
+        self.service_start.append(now)
+        self.service_min.append(service.duration)
         service.begin(now)
 
     def _finish(self, _: Event) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .gates import Checkpoint
-from .results import LEAK_PATHS, Containment, GateResult, QueueSeries
+from .results import LEAK_PATHS, WAIT_BINS_MIN, Containment, GateResult, QueueSeries, StaffSeries
 from .shifts import staff_minutes
 
 
@@ -86,7 +86,33 @@ def gate_result(cp: Checkpoint, level: str, village: str, steps: tuple[tuple[flo
         queue_mean=stats.mean, queue_max=stats.max, blocked_min=stats.blocked_min,
         utilisation=cp.busy_min / available if available > 0 else 0.0,
         staff_min=available,
-        outcomes=dict(sorted(cp.outcomes.items())))
+        outcomes=dict(sorted(cp.outcomes.items())),
+        wait_histogram=wait_histogram(waits))
+
+
+def wait_histogram(waits: np.ndarray) -> tuple[int, ...]:
+    """Parties per wait bin (lower edges ``WAIT_BINS_MIN``, the last bin open-ended)."""
+    bins = np.searchsorted(np.asarray(WAIT_BINS_MIN), waits, side="right") - 1
+    return tuple(int(c) for c in np.bincount(bins, minlength=len(WAIT_BINS_MIN)))
+
+
+def _cumulative(starts: np.ndarray, lengths: np.ndarray, weights: np.ndarray, edges: np.ndarray) -> np.ndarray:
+    """At each edge, the sum of weight × (the part of each interval [start, start+length) before it)."""
+    if starts.size == 0:
+        return np.zeros(edges.size)
+    covered = np.clip(edges[:, None] - starts[None, :], 0.0, lengths[None, :])
+    return covered @ weights
+
+
+def staff_series(cp: Checkpoint, steps: tuple[tuple[float, int], ...], step: float, end: float) -> StaffSeries:
+    """Staff-minutes on duty and serving per *step* minutes (the last step cut at *end*)."""
+    edges = np.append(np.arange(0.0, end, step), end)
+    times = np.asarray([t for t, _ in steps])
+    duty = _cumulative(times, np.diff(np.append(times, end)), np.asarray([n for _, n in steps], float), edges)
+    starts = np.asarray(cp.service_start)
+    busy = _cumulative(starts, np.minimum(np.asarray(cp.service_min), np.maximum(end - starts, 0.0)),
+                       np.ones(starts.size), edges)
+    return StaffSeries(cp.id, step, tuple(float(x) for x in np.diff(duty)), tuple(float(x) for x in np.diff(busy)))
 
 
 def queue_series(cp: Checkpoint, step: float, end: float) -> QueueSeries:

@@ -14,7 +14,7 @@ import simpy
 from .demand import Arrivals, draw_arrivals
 from .gates import Checkpoint
 from .journeys import DECISION, Engine, Party, Run
-from .metrics import gate_result, queue_series
+from .metrics import gate_result, queue_series, staff_series
 from .patrols import build_watch, team_minutes
 from .results import ReplicationResult
 from .scenario import Scenario
@@ -67,8 +67,9 @@ def run_replication(scenario: Scenario, engine: Engine, replication: int,
     gates = tuple(gate_result(cp, *levels[cp.id], steps[cp.id], scenario.road_block_queue, start, end)
                   for cp in checkpoints.values())
     queues = tuple(queue_series(cp, scenario.sample_min, end) for cp in checkpoints.values())
+    staffing = tuple(staff_series(cp, steps[cp.id], 60.0, end) for cp in checkpoints.values())
     return ReplicationResult(
         scenario=scenario.name, replication=replication, seed=seed, days=horizon.days,
         gates=gates, containment=run.tally.containment(),
         rule_hits={DECISION: run.decider.hits()}, queues=queues,
-        patrol_person_min=team_minutes(scenario.patrols, horizon))
+        patrol_person_min=team_minutes(scenario.patrols, horizon), staffing=staffing)

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 LEAK_PATHS = ("closed_entrance", "open_entrance", "hotspot", "observation_exit")
+# Lower edges of the wait histogram's bins, in minutes; the last bin is open-ended.
+WAIT_BINS_MIN = (0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 60.0)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class GateResult:
     utilisation: float             # staff-minutes serving / staff-minutes on duty
     staff_min: float               # staff-minutes on duty
     outcomes: Mapping[str, int]    # party outcomes decided here
+    wait_histogram: tuple[int, ...]  # parties by wait, bins from WAIT_BINS_MIN
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,20 @@ class QueueSeries:
     gate: str
     step_min: float
     lengths: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class StaffSeries:
+    """Staff-minutes on duty and staff-minutes serving at a gate, per *step_min* from time 0."""
+
+    gate: str
+    step_min: float
+    on_duty_min: tuple[float, ...]
+    busy_min: tuple[float, ...]
+
+    def utilisation(self) -> tuple[float, ...]:
+        """Busy share of the staff on duty in each step (0 where nobody was on duty)."""
+        return tuple(b / d if d > 0 else 0.0 for b, d in zip(self.busy_min, self.on_duty_min, strict=True))
 
 
 @dataclass(frozen=True)
@@ -76,6 +93,7 @@ class ReplicationResult:
     rule_hits: Mapping[str, Mapping[str, int]]    # decision → deciding rule ("(default)") → persons
     queues: tuple[QueueSeries, ...]
     patrol_person_min: float
+    staffing: tuple[StaffSeries, ...]
 
     def metrics(self) -> dict[str, float]:
         """Flat ``name → value`` (``gate.<id>.<field>``, ``containment.<field>``, ``all.<field>``)."""

@@ -53,6 +53,7 @@ class Scenario:
     name: str
     title: str
     source: str
+    files: tuple[str, ...]          # the scenario file, then each file it extends, in turn
     pack: str
     engine: str
     seed: int
@@ -307,7 +308,7 @@ def _build(r: Reader, path: Path) -> Scenario:
         r.fail(("pack",), "scenario.pack", f"no policy pack folder at {pack}")
     return Scenario(
         name=r.string(("name",), path.stem), title=r.string(("title",), path.stem),
-        source=str(path), pack=pack, engine=r.string(("engine",), "durable", ("durable", "reference")),
+        source=str(path), files=tuple(reversed(r.source.files)), pack=pack, engine=r.string(("engine",), "durable", ("durable", "reference")),
         seed=int(r.number(("seed",), 1, low=0, integer=True)),
         replications=int(r.number(("replications",), 30, low=1, integer=True)),
         horizon=_horizon(r), shifts=shifts, volunteers=_volunteers(r, town),

@@ -122,3 +122,9 @@ def test_decide_explain_prints_reasons_in_chinese():
 def test_bad_date_argument_exits_2():
     done = policysim("decide", PACK, "--decision", "gate_admission", "--at", "2020-02-30", stdin="")
     assert done.returncode == 2 and "not a date" in done.stderr
+
+
+def test_report_languages_offered_by_the_cli_are_the_reports_languages():
+    import reports
+    from cli import compare_cmds
+    assert compare_cmds.LANGS == tuple(reports.LANGS)

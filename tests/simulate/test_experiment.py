@@ -99,13 +99,14 @@ def test_more_demand_yields_a_superset_of_the_same_visitors():
 def test_result_records_are_a_fixed_contract():
     assert [f.name for f in fields(GateResult)] == [
         "gate", "level", "village", "arrivals", "persons", "wait_mean_min", "wait_p95_min",
-        "wait_max_min", "queue_mean", "queue_max", "blocked_min", "utilisation", "staff_min", "outcomes"]
+        "wait_max_min", "queue_mean", "queue_max", "blocked_min", "utilisation", "staff_min", "outcomes",
+        "wait_histogram"]
     assert [f.name for f in fields(Containment)] == [
         "arrivals", "persons", "turned_back", "held", "handled_at_gate", "evasions", "detected",
         "leaks", "outsider_person_min", "undecided"]
     assert [f.name for f in fields(ReplicationResult)] == [
         "scenario", "replication", "seed", "days", "gates", "containment", "rule_hits", "queues",
-        "patrol_person_min"]
+        "patrol_person_min", "staffing"]
     assert [f.name for f in fields(Statistic)] == ["metric", "n", "mean", "half_width", "min", "max"]
     assert [f.name for f in fields(Verdict)] == ["target", "metric", "limit", "mean", "half_width", "status"]
 

@@ -88,3 +88,16 @@ def test_t_quantiles_and_verdicts():
     status = [v.status for v in verdicts([Target("a", "all.queue_max", 30), Target("b", "all.queue_max", 1),
                                           Target("c", "all.queue_max", 12)], [s])]
     assert status == ["holds", "fails", "unclear"]
+
+
+def test_staff_series_splits_duty_and_service_by_hour():
+    """Two staff for the first 90 minutes then one; services 30–100 and 50–70 minutes."""
+    from types import SimpleNamespace
+
+    from simulate.metrics import staff_series, wait_histogram
+    cp = SimpleNamespace(id="g", service_start=[30.0, 50.0], service_min=[70.0, 20.0])
+    series = staff_series(cp, ((0.0, 2), (90.0, 1)), 60.0, 150.0)
+    assert series.on_duty_min == (120.0, 90.0, 30.0)
+    assert series.busy_min == (30.0 + 10.0, 40.0 + 10.0, 0.0)
+    assert series.utilisation()[0] == pytest.approx(40 / 120)
+    assert wait_histogram(np.asarray([0.0, 0.2, 0.5, 3.0, 61.0, 500.0])) == (2, 1, 0, 1, 0, 0, 0, 0, 0, 2)

@@ -122,3 +122,13 @@ def test_missing_file_and_pack_are_errors(tmp_path, variant):
     assert _error(tmp_path / "absent.yaml").diagnostics[0].code == "file.missing"
     err = _error(variant(MMC, "pack: no-such-pack\n"))
     assert err.diagnostics[0].code == "scenario.pack"
+
+
+def test_a_scenario_knows_the_files_it_was_read_from():
+    from pathlib import Path
+
+    from simulate import load_scenario
+    root = Path(__file__).resolve().parents[2] / "scenarios"
+    scenario = load_scenario(root / "blossom-volunteers.yaml")
+    assert [Path(f).name for f in scenario.files] == [
+        "blossom-volunteers.yaml", "blossom-weekend.yaml", "baseline-march-weekend.yaml"]

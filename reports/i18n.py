@@ -1,0 +1,281 @@
+"""Chinese and English words of the report: labels, metric names, verdicts, number formats.
+
+The township reads Chinese; others read English. Every string a reader sees in a figure,
+the HTML or the Markdown comes from here, so the two languages stay in step (a test checks
+that both have the same keys). Text from scenario and pack files is never translated here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from types import MappingProxyType
+
+LANGS = ("en", "zh")
+
+_TEXT = MappingProxyType({
+    "en": MappingProxyType({
+        "report.title": "Scenario comparison",
+        "report.title.one": "Scenario report",
+        "report.lede": "Means over {n} replications per scenario with 95% confidence intervals. "
+                       "Every scenario saw the same visitors (common random numbers, seed {seed}), "
+                       "so differences against {base} are paired, replication by replication.",
+        "summary": "Summary",
+        "summary.targets": "Verdicts against targets",
+        "summary.best": "Best scenario per target",
+        "figures": "Figures",
+        "details": "Details",
+        "details.metrics": "Every metric",
+        "details.rules": "Rule hits",
+        "inputs": "Inputs, for reproducing this report",
+        "scenario": "Scenario",
+        "metric": "Metric",
+        "target": "Target",
+        "limit": "Limit",
+        "verdict": "Verdict",
+        "mean_ci": "Mean ± 95% CI",
+        "difference": "Difference vs {base}",
+        "best": "Best",
+        "runner_up": "Runner-up",
+        "clear": "Clearly better",
+        "yes": "yes",
+        "no": "not yet",
+        "same": "no: the same in every replication",
+        "base": "base",
+        "file": "File",
+        "sha256": "SHA-256",
+        "pack": "Policy pack",
+        "seed": "Seed",
+        "replications": "Replications",
+        "software": "Software",
+        "generated": "Generated",
+        "decision": "Decision",
+        "rule": "Rule",
+        "reason": "Reason",
+        "hits": "Mean persons decided per replication",
+        "scenario_file": "Scenario file",
+        "status.holds": "holds",
+        "status.fails": "fails",
+        "status.unclear": "can't tell yet",
+        "verdict.note": "holds: the whole 95% interval is within the limit; fails: the whole "
+                        "interval is beyond it; can't tell yet: run more replications.",
+        "fig.queues": "Queue length over the weekend per staffed gate (mean line, 10–90% band "
+                      "across replications)",
+        "fig.queues.aligned": "Scenarios start on different dates: each is drawn from its own start, "
+                              "on {base}'s dates",
+        "fig.queues.idle": "No queue formed in any scenario at: {gates}",
+        "fig.waits.idle": "Nobody waited in any scenario at: {gates}",
+        "fig.waits": "95th-percentile wait per gate across replications",
+        "fig.containment": "Turned back and unscreened entries by path (means with 95% CI)",
+        "fig.utilisation": "Staff utilisation: share of on-duty staff time spent serving",
+        "fig.utilisation.hourly": "Staff utilisation by hour: share of on-duty staff time spent serving "
+                                  "(mean over replications; grey: nobody on duty)",
+        "fig.utilisation.idle": "Staff never served anyone in any scenario at: {gates}",
+        "fig.wait_distribution": "Wait-time distribution: share of parties waiting at least so long "
+                                 "(all staffed gates, all replications)",
+        "axis.wait_at_least": "Wait at least (min)",
+        "axis.share_parties": "Share of parties",
+        "fig.rules": "Rule hits per decision (mean persons per replication)",
+        "fig.forest": "Paired differences against {base} (95% CI)",
+        "axis.time": "Date and time",
+        "axis.queue": "Parties waiting",
+        "axis.wait": "p95 wait (min)",
+        "axis.parties": "Parties per replication",
+        "axis.persons": "Persons per replication",
+        "axis.gate": "Gate",
+        "axis.hour": "Hour",
+        "axis.difference": "Difference (scenario − {base})",
+        "turned_back": "Turned back",
+        "leaks": "Unscreened entries",
+    }),
+    "zh": MappingProxyType({
+        "report.title": "情景比较",
+        "report.title.one": "情景报告",
+        "report.lede": "每个情景重复运行 {n} 次，给出均值及 95% 置信区间。各情景使用相同的到访人员"
+                       "（共同随机数，种子 {seed}），因此与“{base}”的差值按每次重复配对计算。",
+        "summary": "摘要",
+        "summary.targets": "目标达成情况",
+        "summary.best": "各目标的最优情景",
+        "figures": "图表",
+        "details": "详细数据",
+        "details.metrics": "全部指标",
+        "details.rules": "规则命中",
+        "inputs": "输入（据此可重现本报告）",
+        "scenario": "情景",
+        "metric": "指标",
+        "target": "目标",
+        "limit": "限值",
+        "verdict": "结论",
+        "mean_ci": "均值 ± 95% 置信区间",
+        "difference": "与“{base}”之差",
+        "best": "最优",
+        "runner_up": "次优",
+        "clear": "明显更优",
+        "yes": "是",
+        "no": "尚不能确定",
+        "same": "否：每次重复结果相同",
+        "base": "基准",
+        "file": "文件",
+        "sha256": "SHA-256 校验值",
+        "pack": "政策规则包",
+        "seed": "随机种子",
+        "replications": "重复次数",
+        "software": "软件版本",
+        "generated": "生成时间",
+        "decision": "决策",
+        "rule": "规则",
+        "reason": "理由",
+        "hits": "每次重复平均判定人数",
+        "scenario_file": "情景文件",
+        "status.holds": "达标",
+        "status.fails": "未达标",
+        "status.unclear": "尚难判断",
+        "verdict.note": "达标：整个 95% 置信区间在限值以内；未达标：整个区间超出限值；"
+                        "尚难判断：需增加重复次数。",
+        "fig.queues": "周末各值守卡口排队长度（均值线，重复间 10–90% 区间）",
+        "fig.queues.aligned": "各情景起始日期不同：均从各自起点绘制，横轴按“{base}”的日期标注",
+        "fig.queues.idle": "以下卡口在各情景中均未形成排队：{gates}",
+        "fig.waits.idle": "以下卡口在各情景中均无人等候：{gates}",
+        "fig.waits": "各卡口第 95 百分位等候时间（各次重复的分布）",
+        "fig.containment": "劝返与未经检查进入（按途径；均值及 95% 置信区间）",
+        "fig.utilisation": "值守人员利用率：在岗时间中用于检查的比例",
+        "fig.utilisation.hourly": "值守人员逐时利用率：在岗时间中用于检查的比例（各次重复均值；灰色：无人在岗）",
+        "fig.utilisation.idle": "以下卡口在各情景中均无人接受检查：{gates}",
+        "fig.wait_distribution": "等候时间分布：等候不少于某一时长的车辆（组）比例（全部值守卡口、全部重复）",
+        "axis.wait_at_least": "等候不少于（分钟）",
+        "axis.share_parties": "车辆（组）比例",
+        "fig.rules": "各决策的规则命中（每次重复平均人数）",
+        "fig.forest": "与“{base}”的配对差值（95% 置信区间）",
+        "axis.time": "日期与时间",
+        "axis.queue": "排队（组）",
+        "axis.wait": "第 95 百分位等候（分钟）",
+        "axis.parties": "每次重复（组）",
+        "axis.persons": "每次重复（人）",
+        "axis.gate": "卡口",
+        "axis.hour": "时",
+        "axis.difference": "差值（情景 − {base}）",
+        "turned_back": "劝返",
+        "leaks": "未经检查进入",
+    }),
+})
+
+_METRICS = MappingProxyType({
+    "all.wait_p95_min": ("p95 wait at the worst gate (min)", "最差卡口第 95 百分位等候（分钟）"),
+    "all.wait_max_min": ("Longest wait (min)", "最长等候（分钟）"),
+    "all.queue_max": ("Longest queue (parties)", "最长排队（组）"),
+    "all.blocked_min": ("Queue blocking the road (min, all gates)", "排队堵路时长（分钟，各卡口合计）"),
+    "all.leaks_per_day": ("Unscreened entries per day", "每日未经检查进入（组）"),
+    "all.staff_min": ("Gate staff on duty (staff-min)", "卡口在岗（人·分钟）"),
+    "all.patrol_person_min": ("Patrol time (person-min)", "巡逻（人·分钟）"),
+    "containment.arrivals": ("Arriving parties", "到达（组）"),
+    "containment.persons": ("Arriving persons", "到达（人）"),
+    "containment.turned_back": ("Turned back (parties)", "劝返（组）"),
+    "containment.held": ("Held for medical care", "留观转医"),
+    "containment.handled_at_gate": ("Handled at the gate", "卡口代办"),
+    "containment.evasions": ("Evasion attempts", "绕行闯入企图"),
+    "containment.detected": ("Evaders found", "发现绕行者"),
+    "containment.leaks_total": ("Unscreened entries", "未经检查进入（组）"),
+    "containment.leaks_per_day": ("Unscreened entries per day", "每日未经检查进入（组）"),
+    "containment.outsider_person_min": ("Outsiders inside (person-min)", "外来人员在内停留（人·分钟）"),
+    "containment.undecided": ("Left undecided by the policy", "政策未决"),
+    "containment.leaks.closed_entrance": ("Unscreened: round a closed entrance", "未经检查：绕过封闭路口"),
+    "containment.leaks.open_entrance": ("Unscreened: through an open entrance", "未经检查：经开放路口"),
+    "containment.leaks.hotspot": ("Unscreened: over the hills", "未经检查：翻山进入"),
+    "containment.leaks.observation_exit": ("Unscreened: left home observation", "未经检查：居家观察外出"),
+})
+
+_GATE_FIELDS = MappingProxyType({
+    "arrivals": ("arrivals", "到达"),
+    "persons": ("persons", "人数"),
+    "wait_mean_min": ("mean wait (min)", "平均等候（分钟）"),
+    "wait_p95_min": ("p95 wait (min)", "第 95 百分位等候（分钟）"),
+    "wait_max_min": ("longest wait (min)", "最长等候（分钟）"),
+    "queue_mean": ("mean queue", "平均排队"),
+    "queue_max": ("longest queue", "最长排队"),
+    "blocked_min": ("road blocked (min)", "堵路（分钟）"),
+    "utilisation": ("staff utilisation", "人员利用率"),
+    "staff_min": ("staff on duty (staff-min)", "在岗（人·分钟）"),
+})
+
+_LEAK_PATHS = MappingProxyType({
+    "closed_entrance": ("round a closed entrance", "绕过封闭路口"),
+    "open_entrance": ("through an open entrance", "经开放路口"),
+    "hotspot": ("over the hills", "翻山进入"),
+    "observation_exit": ("left home observation", "居家观察外出"),
+})
+
+
+def check_lang(lang: str) -> str:
+    """*lang* itself when it is one of :data:`LANGS`; otherwise ``ValueError``."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r} (one of {', '.join(LANGS)})")
+    return lang
+
+
+def text(lang: str, key: str, **values: object) -> str:
+    """The message *key* in *lang*, with ``{name}`` fields filled from *values*."""
+    message = _TEXT[check_lang(lang)][key]
+    return message.format(**values) if values else message
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[LANGS.index(check_lang(lang))]
+
+
+def metric_label(lang: str, metric: str) -> str:
+    """A reader's name for *metric* (``gate.<id>.<field>`` names keep the gate id)."""
+    if metric in _METRICS:
+        return _pick(_METRICS[metric], lang)
+    head, _, rest = metric.partition(".")
+    if head == "gate":
+        gate, _, field = rest.rpartition(".")
+        if field in _GATE_FIELDS:
+            return f"{gate} · {_pick(_GATE_FIELDS[field], lang)}"
+    return metric
+
+
+def leak_path_label(lang: str, path: str) -> str:
+    return _pick(_LEAK_PATHS[path], lang) if path in _LEAK_PATHS else path
+
+
+def status_label(lang: str, status: str) -> str:
+    return text(lang, f"status.{status}")
+
+
+def number(value: float, digits: int = 1) -> str:
+    """*value* rounded to *digits* decimals with thousands separators; '–' when not finite."""
+    if not math.isfinite(value):
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+def digits_for(value: float) -> int:
+    """Decimals that show *value* (a mean or half-width) usefully: fewer for larger values."""
+    size = abs(value)
+    if not math.isfinite(size) or size >= 100:
+        return 0
+    return 1 if size >= 10 else 2
+
+
+def interval(mean: float, half_width: float) -> str:
+    """``mean ± half-width`` with decimals chosen from the half-width."""
+    digits = digits_for(half_width if math.isfinite(half_width) and half_width > 0 else mean)
+    if not math.isfinite(half_width):
+        return number(mean, digits)
+    return f"{number(mean, digits)} ± {number(half_width, digits)}"
+
+
+def signed_interval(mean: float, low: float, high: float, half_width: float) -> str:
+    """A difference as ``+mean [low, high]``."""
+    digits = digits_for(half_width if math.isfinite(half_width) and half_width > 0 else mean)
+    sign = "+" if mean > 0 else ""
+    if not math.isfinite(half_width):
+        return f"{sign}{number(mean, digits)}"
+    return f"{sign}{number(mean, digits)} [{number(low, digits)}, {number(high, digits)}]"
+
+
+def when(lang: str, moment: dt.datetime) -> str:
+    """A date and clock time in the reader's convention."""
+    if check_lang(lang) == "zh":
+        return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+    return f"{moment:%Y-%m-%d %H:%M}"
