@@ -1,9 +1,20 @@
-"""Argument types shared by the commands: each turns text into a value or a usage error (exit 2)."""
+"""What the commands share about their arguments: types that turn text into a value or a usage
+error (exit 2), the input an argument names, and how bad input lines are reported."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
+from collections.abc import Sequence
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+from policy import Diagnostic, Location
+from policy.errors import FileFormatError, error
+
+SHOWN_PROBLEMS = 20
 
 
 def date(text: str) -> dt.date:
@@ -43,3 +54,22 @@ def percent(text: str) -> float:
     if not 0 <= value <= 100:
         raise argparse.ArgumentTypeError(f"a percentage is between 0 and 100, got {text!r}")
     return value
+
+
+def open_input(path: str) -> Any:
+    """A context manager giving the text stream *path* names (``-``: standard input)."""
+    if path == "-":
+        return nullcontext(sys.stdin)
+    if not Path(path).is_file():
+        raise error(FileFormatError, "file.missing", "no such file", Location(path))
+    return open(path, encoding="utf-8")  # noqa: SIM115 - closed by the caller's with
+
+
+def report_bad_lines(problems: Sequence[Diagnostic], done: str) -> None:
+    """One stderr line per bad input line (the first few), then what was still *done*."""
+    for problem in problems[:SHOWN_PROBLEMS]:
+        print(f"policysim: {problem}", file=sys.stderr)
+    if len(problems) > SHOWN_PROBLEMS:
+        print(f"policysim: ... and {len(problems) - SHOWN_PROBLEMS} more bad lines", file=sys.stderr)
+    if problems:
+        print(f"policysim: {done}; {len(problems)} bad lines were skipped", file=sys.stderr)

@@ -14,7 +14,6 @@ from typing import IO, Any
 from policy import DurableEngine, Engine, Location, PolicysimError, ReferenceEngine, load_pack
 from policy.analysis import check_pack, check_properties, load_properties
 from policy.batch import decide_jsonl, explain
-from policy.errors import FileFormatError, error
 from policy.files import atomic_writer, read_jsonl
 from policy.schemas import all_schemas
 from policy.tester import load_cases, render_json, render_junit, render_text, run_cases
@@ -132,29 +131,16 @@ def run_decide(args: argparse.Namespace) -> int:
     engine.spec(args.decision)
     at = args.at or dt.date.today()
     name = "<stdin>" if args.input == "-" else args.input
-    with _open_input(args.input) as source:
+    with arguments.open_input(args.input) as source:
         if args.explain:
             return _explain(engine, args.decision, source, name, at, args.lang)
         target = atomic_writer(args.output) if args.output else nullcontext(sys.stdout)
         with target as out:
             summary = decide_jsonl(engine, args.decision, source, name, at, out)
-    for problem in summary.errors[:20]:
-        print(f"policysim: {problem}", file=sys.stderr)
-    if len(summary.errors) > 20:
-        print(f"policysim: ... and {len(summary.errors) - 20} more bad records", file=sys.stderr)
+    arguments.report_bad_lines(summary.errors, f"decided {summary.decided} records")
     if summary.errors:
-        print(f"policysim: decided {summary.decided} records; {len(summary.errors)} bad records "
-              "were not decided", file=sys.stderr)
         return ExitCode.BAD_INPUT
     return ExitCode.OK
-
-
-def _open_input(path: str) -> Any:
-    if path == "-":
-        return nullcontext(sys.stdin)
-    if not Path(path).is_file():
-        raise error(FileFormatError, "file.missing", "no such file", Location(path))
-    return open(path, encoding="utf-8")  # noqa: SIM115 - closed by the caller's with
 
 
 def _explain(engine: Engine, decision: str, source: IO[str], name: str, at: dt.date, lang: str) -> int:

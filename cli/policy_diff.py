@@ -12,19 +12,16 @@ import argparse
 import datetime as dt
 import sys
 from contextlib import nullcontext
-from pathlib import Path
 from typing import Any
 
-from policy import DurableEngine, Location, load_pack
+from policy import DurableEngine, load_pack
 from policy.analysis.diff import diff_lines
 from policy.analysis.impact_report import percent, render_json, render_text
-from policy.errors import FileFormatError, error
 from policy.files import atomic_writer
 
 from . import arguments
 from .main import ExitCode
 
-SHOWN_ERRORS = 20
 
 
 def add_command(policy_subparsers: Any) -> None:
@@ -46,29 +43,16 @@ def add_command(policy_subparsers: Any) -> None:
     diff.set_defaults(func=run_diff)
 
 
-def _open(path: str) -> Any:
-    if path == "-":
-        return nullcontext(sys.stdin)
-    if not Path(path).is_file():
-        raise error(FileFormatError, "file.missing", "no such file", Location(path))
-    return open(path, encoding="utf-8")  # noqa: SIM115 - closed by the caller's with
-
-
 def run_diff(args: argparse.Namespace) -> int:
     old, new = DurableEngine(load_pack(args.old)), DurableEngine(load_pack(args.new))
     name = "<stdin>" if args.input == "-" else args.input
-    with _open(args.input) as source:
+    with arguments.open_input(args.input) as source:
         impact = diff_lines(old, new, source, name, args.at or dt.date.today())
     report = render_json(impact) if args.format == "json" else render_text(impact)
     with atomic_writer(args.output) if args.output else nullcontext(sys.stdout) as out:
         out.write(report)
-    for problem in impact.errors[:SHOWN_ERRORS]:
-        print(f"policysim: {problem}", file=sys.stderr)
-    if len(impact.errors) > SHOWN_ERRORS:
-        print(f"policysim: ... and {len(impact.errors) - SHOWN_ERRORS} more bad lines", file=sys.stderr)
+    arguments.report_bad_lines(impact.errors, f"compared {impact.records} cases")
     if impact.errors:
-        print(f"policysim: compared {impact.records} cases; {len(impact.errors)} bad lines were not compared",
-              file=sys.stderr)
         return ExitCode.BAD_INPUT
     if args.fail_over is not None and impact.percent > args.fail_over:
         print(f"policysim: {percent(impact.changed, impact.records)} of decisions change, "

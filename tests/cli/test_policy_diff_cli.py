@@ -81,7 +81,7 @@ def test_bad_lines_are_reported_with_file_and_line_and_exit_2(capsys, tmp_path, 
     assert code == 2
     problems = [x for x in err.splitlines() if x.startswith(f"policysim: {register}:")]
     assert [p.split(":")[2] for p in problems] == ["4", "8"]
-    assert "48 cases; 2 bad lines were not compared" in err
+    assert "compared 48 cases; 2 bad lines were skipped" in err
     assert "of 48 decisions change" in out
 
 
