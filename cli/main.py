@@ -21,7 +21,7 @@ class ExitCode(enum.IntEnum):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import compare_cmds, policy_cmds, regress_cmd, sim_cmds
+    from . import compare_cmds, merge_cmd, policy_cmds, regress_cmd, sim_cmds, sweep_cmd
 
     parser = argparse.ArgumentParser(
         prog="policysim",
@@ -30,6 +30,8 @@ def build_parser() -> argparse.ArgumentParser:
     policy_cmds.add_commands(commands)
     sim_cmds.add_commands(commands)
     compare_cmds.add_commands(commands)
+    sweep_cmd.add_command(commands)
+    merge_cmd.add_command(commands)
     regress_cmd.add_command(commands)
     return parser
 

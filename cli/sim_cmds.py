@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import arguments
+from . import arguments, sweep_cmd
 
 if TYPE_CHECKING:  # the simulator, numpy and rich load only when a simulate command runs
     from rich.console import Console
 
-    from simulate import ExperimentResult, ReplicationResult
+    from simulate import ExperimentResult
 
 
 def add_commands(commands: Any) -> None:
@@ -30,9 +30,9 @@ def add_commands(commands: Any) -> None:
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     p.add_argument("--replications", type=arguments.positive, help="replications (default: the scenario's)")
     p.add_argument("--seed", type=arguments.seed, help="root seed (default: the scenario's)")
-    p.add_argument("--jobs", type=arguments.positive, default=None,
-                   help="worker processes (default: one per core; 1 runs inline)")
-    p.add_argument("--out", metavar="DIR", help="directory for summary.json, replications.csv, queues.csv")
+    sweep_cmd.add_run_options(p)
+    p.add_argument("--out", metavar="DIR", help="directory for summary.json, replications.csv, queues.csv "
+                                                "and each replication (replications/)")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of report.html (default: en)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run_simulate)
@@ -40,25 +40,25 @@ def add_commands(commands: Any) -> None:
 
 def run_simulate(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from simulate import load_scenario, run_experiment, write_outputs
 
-    scenario = load_scenario(args.scenario)
-    n = args.replications or scenario.replications
-    console = Console() if sys.stdout.isatty() else Console(width=120, soft_wrap=True)
-    show_progress = not args.quiet and sys.stderr.isatty()
-    if show_progress:
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
-            task = progress.add_task(scenario.name, total=n)
-
-            def advance(_: ReplicationResult) -> None:
-                progress.advance(task)
-
-            experiment = run_experiment(scenario, n, args.seed, jobs=args.jobs, on_result=advance)
+    if (args.reps or args.resume) and not args.out:
+        raise sweep_cmd.option_error("--reps" if args.reps else "--resume",
+                                     "needs --out DIR (where replications are stored)")
+    if args.out:
+        experiment = _run_stored(args)
+        if experiment is None:
+            return 0
+        scenario = load_scenario(args.scenario)
     else:
-        experiment = run_experiment(scenario, n, args.seed, jobs=args.jobs)
+        scenario = load_scenario(args.scenario)
+        n = args.replications or scenario.replications
+        from simulate.executors import open_executor
+        with open_executor(args.executor, args.jobs, args.scheduler) as executor, \
+                sweep_cmd.progress_bar(not args.quiet and sys.stderr.isatty(), scenario.name, n) as advance:
+            experiment = run_experiment(scenario, n, args.seed, executor=executor, on_result=advance)
+    console = Console() if sys.stdout.isatty() else Console(width=120, soft_wrap=True)
     render(experiment, console)
     if args.out:
         for path in write_outputs(experiment, args.out):
@@ -67,6 +67,37 @@ def run_simulate(args: argparse.Namespace) -> int:
         write_report([experiment], args.out, args.lang, scenarios=[scenario])
         console.print(f"report: {Path(args.out) / 'report.html'}", highlight=False, soft_wrap=True)
     return 0
+
+
+def _run_stored(args: argparse.Namespace) -> ExperimentResult | None:
+    """Run with every replication stored in ``--out/replications`` as it finishes (resumable);
+    None for a shard (``--reps``), whose replications are only stored."""
+    from concurrent.futures import BrokenExecutor
+
+    from simulate.executors import open_executor
+    from simulate.sweep import Plan, Storage, run_info, run_sweep
+    from simulate.variants import base_variant, policysim_version
+
+    variant = base_variant(args.scenario)
+    scenario = variant.scenario
+    seed = scenario.seed if args.seed is None else args.seed
+    n = args.replications or scenario.replications
+    run = run_info([variant], variant.digest, seed, ())
+    storage = Storage(Path(args.out), args.resume, policysim_version())
+    total = args.reps[1] - args.reps[0] if args.reps else n
+    try:
+        with open_executor(args.executor, args.jobs, args.scheduler) as executor, \
+                sweep_cmd.progress_bar(not args.quiet and sys.stderr.isatty(), scenario.name, total) as advance:
+            sweep = run_sweep([variant], run, Plan(n, reps=args.reps), executor, storage, advance)
+    except BrokenExecutor as exc:
+        sweep_cmd.broken_run(args.out, exc)
+        raise SystemExit(1) from None
+    if sweep is None:
+        a, b = args.reps
+        print(f"stored replications {a}..{b - 1} in {Path(args.out) / 'replications'}; "
+              f"join the shards with: policysim merge DIR... --out DIR")
+        return None
+    return sweep.variants[0].experiment
 
 
 def _fmt(stat: Any, digits: int = 1) -> str:

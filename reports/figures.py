@@ -391,3 +391,20 @@ def charts(experiments: Sequence[ExperimentResult], comparison: Comparison,
             out.append(Chart("differences", text(lang, "fig.forest", base=comparison.base),
                              png(forest_figure(comparison, lang))))
     return tuple(out)
+
+
+def frontier_figure(points: Sequence[Sequence[tuple[float, float, float, bool]]],
+                    panels: Sequence[tuple[str, float]], lang: str) -> Figure:
+    """Cost (x) against each target metric (y): one panel per ``(metric, limit)``; per variant a
+    ``(cost, mean, half-width, meets)`` point with its CI bar, filled when it meets the limit."""
+    fig = Figure(figsize=(4.0 * max(1, len(panels)), 3.6), layout="constrained")
+    axes = fig.subplots(1, max(1, len(panels)), squeeze=False).ravel()
+    for ax, (metric, limit), row in zip(axes, panels, points, strict=False):
+        for cost, mean, half, meets in row:
+            ax.errorbar(cost, mean, yerr=_err(half), fmt="o", capsize=3, markersize=5,
+                        color="#1b7f3b" if meets else "#b3261e", markerfacecolor=None if meets else "white")
+        ax.axhline(limit, color="black", linestyle="--", linewidth=0.8)
+        ax.set_title(metric_label(lang, metric), fontsize=9, loc="left")
+        ax.set_xlabel(text(lang, "sweep.cost"))
+        ax.set_ylim(bottom=0)
+    return fig

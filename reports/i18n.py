@@ -87,6 +87,26 @@ _TEXT = MappingProxyType({
         "axis.difference": "Difference (scenario − {base})",
         "turned_back": "Turned back",
         "leaks": "Unscreened entries",
+        "sweep.title": "Staffing sweep",
+        "sweep.lede": "{variants} variants of {scenario}, each with {n} replications from seed {seed}; "
+                      "every variant saw the same visitors (common random numbers). Cost is staff-hours "
+                      "per day: gate staff on duty (volunteers included) plus patrol person-hours.",
+        "sweep.precision": "Replications were added per variant until each target's 95% CI half-width "
+                           "was within {pct}% of its mean (at most {cap}).",
+        "sweep.frontier": "Cheapest variants that meet each target",
+        "sweep.frontier.note": "A variant meets a target with confidence when its whole 95% interval is "
+                               "within the limit.",
+        "sweep.all": "Every target at once",
+        "sweep.none": "no variant meets it with confidence",
+        "sweep.variants": "Every variant",
+        "sweep.variant": "Variant",
+        "sweep.cost": "Staff-hours per day",
+        "sweep.n": "Replications",
+        "sweep.precise": "Precision reached",
+        "sweep.vary": "Varied",
+        "sweep.digest": "Scenario digest",
+        "fig.frontier": "Cost against each target metric (means with 95% CI; dashed: the limit; "
+                        "filled: meets it with confidence)",
     }),
     "zh": MappingProxyType({
         "report.title": "情景比较",
@@ -156,6 +176,23 @@ _TEXT = MappingProxyType({
         "axis.difference": "差值（情景 − {base}）",
         "turned_back": "劝返",
         "leaks": "未经检查进入",
+        "sweep.title": "人员配置扫描",
+        "sweep.lede": "“{scenario}”的 {variants} 个变体，各重复 {n} 次，随机种子 {seed}；各变体使用相同的到访人员"
+                      "（共同随机数）。成本为每日人·小时：卡口在岗人员（含志愿者）加巡逻人·小时。",
+        "sweep.precision": "对每个变体逐步增加重复次数，直到各目标指标 95% 置信区间半宽不超过均值的 {pct}%"
+                           "（最多 {cap} 次）。",
+        "sweep.frontier": "满足各目标的最低成本变体",
+        "sweep.frontier.note": "整个 95% 置信区间在限值以内，即认为该变体确定满足目标。",
+        "sweep.all": "同时满足全部目标",
+        "sweep.none": "没有变体能确定满足",
+        "sweep.variants": "全部变体",
+        "sweep.variant": "变体",
+        "sweep.cost": "每日人·小时",
+        "sweep.n": "重复次数",
+        "sweep.precise": "达到精度",
+        "sweep.vary": "变化参数",
+        "sweep.digest": "情景摘要值",
+        "fig.frontier": "成本与各目标指标（均值及 95% 置信区间；虚线：限值；实心：确定满足）",
     }),
 })
 

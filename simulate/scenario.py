@@ -8,7 +8,7 @@ line, column and field path.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from .gates import OUTCOMES, ServiceTimes
 from .horizon import DAY_TYPES, Horizon
 from .journeys import Evasion
 from .patrols import Cameras, Patrol
-from .schema import MISSING, PathT, Reader, resolve
+from .schema import MISSING, Override, PathT, Reader, override, resolve
 from .shifts import Shift, ShiftPattern, Volunteers
 from .township import STATUSES, Entrance, Gate, Hotspot, Township, Village
 
@@ -72,9 +72,9 @@ class Scenario:
     targets: tuple[Target, ...]
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read, merge and validate the scenario at *path*."""
-    source = resolve(path)
+def load_scenario(path: str | Path, overrides: Sequence[Override] = ()) -> Scenario:
+    """Read, merge and validate the scenario at *path*, with *overrides* applied before validation."""
+    source = override(resolve(path), overrides) if overrides else resolve(path)
     r = Reader(source)
     r.mapping((), TOP)
     scenario = _build(r, Path(path))

@@ -9,9 +9,11 @@ before :meth:`Reader.raise_if_any` raises one :class:`~policy.errors.FileFormatE
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +90,51 @@ def _merge(base: Any, over: Any, path: PathT, marks: dict[PathT, tuple[str, int,
         else:
             out[key] = value
     return out
+
+
+@dataclass(frozen=True)
+class Override:
+    """Replace the value at dotted *path* of a merged scenario (a command-line ``--vary``).
+
+    *origin* names where the override came from (the flag as typed); errors about the path or
+    the new value point there rather than into a file that never said it.
+    """
+
+    path: tuple[str, ...]
+    value: Any
+    origin: str
+
+
+def override(source: Source, overrides: Sequence[Override]) -> Source:
+    """A copy of *source* with each override applied; the path must already exist.
+
+    List items are addressed by index (``shifts.township-gate.0.staff``). A path that does
+    not exist raises a :class:`FileFormatError` located at the override's origin.
+    """
+    data = copy.deepcopy(source.data)
+    marks = dict(source.marks)
+    for o in overrides:
+        node: Any = data
+        walked: PathT = ()
+        for i, part in enumerate(o.path):
+            key: str | int = part
+            if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                key = int(part)
+            elif not (isinstance(node, dict) and part in node):
+                here = render_path(walked) or "the scenario"
+                known = (f"items 0–{len(node) - 1}" if isinstance(node, list) else
+                         "fields: " + ", ".join(map(str, node)) if isinstance(node, dict) else "")
+                what = f"{here} has no {part!r}" + (f" ({known})" if known else f" (it is {_show(node)})")
+                raise error(FileFormatError, "scenario.override", what,
+                            Location(o.origin, 0, 0, render_path(o.path)))
+            if i == len(o.path) - 1:
+                node[key] = copy.deepcopy(o.value)
+            walked = (*walked, key)
+            node = node[key]
+        for p in [p for p in marks if p[:len(walked)] == walked]:
+            del marks[p]
+        marks[walked] = (o.origin, 0, 0)
+    return Source(data, marks, source.files)
 
 
 class Reader:
