@@ -26,6 +26,7 @@ from .results import (
     Verdict,
 )
 from .scenario import Scenario, Target, load_scenario
+from .student_t import t_quantile
 from .summary import statistics, summary_json, verdicts, write_outputs
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "run_replication",
     "statistics",
     "summary_json",
+    "t_quantile",
     "verdicts",
     "write_outputs",
 ]

@@ -18,22 +18,11 @@ from typing import Any
 from policy.files import atomic_writer
 
 from .results import ExperimentResult, ReplicationResult, Statistic, Verdict
-
-# Student t 0.975 quantiles for 1–30 degrees of freedom; beyond, a Cornish–Fisher expansion.
-_T975 = (12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281,
-         2.2010, 2.1788, 2.1604, 2.1448, 2.1314, 2.1199, 2.1098, 2.1009, 2.0930, 2.0860,
-         2.0796, 2.0739, 2.0687, 2.0639, 2.0595, 2.0555, 2.0518, 2.0484, 2.0452, 2.0423)
-_Z975 = 1.959963984540054
-
+from .student_t import t_quantile
 
 def t975(df: int) -> float:
-    """The 0.975 quantile of Student's t with *df* degrees of freedom."""
-    if df < 1:
-        return math.inf
-    if df <= len(_T975):
-        return _T975[df - 1]
-    z = _Z975
-    return z + (z**3 + z) / (4 * df) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * df**2)
+    """The 0.975 quantile of Student's t with *df* degrees of freedom (∞ for none)."""
+    return t_quantile(0.975, df) if df >= 1 else math.inf
 
 
 def statistic(metric: str, values: Sequence[float]) -> Statistic:
@@ -66,6 +55,13 @@ def verdicts(targets: Iterable[Any], stats: Sequence[Statistic]) -> tuple[Verdic
         status = "holds" if hi <= target.limit else "fails" if lo > target.limit else "unclear"
         out.append(Verdict(target.name, target.metric, target.limit, s.mean, s.half_width, status))
     return tuple(out)
+
+
+def experiment_of(name: str, title: str, seed: int, targets: Iterable[Any],
+                  results: Sequence[ReplicationResult]) -> ExperimentResult:
+    """An experiment from replications 0 … n-1 (in order), with its statistics and verdicts."""
+    stats = statistics(results)
+    return ExperimentResult(name, title, seed, tuple(results), stats, verdicts(targets, stats))
 
 
 def _stat_json(s: Statistic) -> dict[str, float | int | None]:
