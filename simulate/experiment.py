@@ -18,7 +18,7 @@ from .journeys import Engine
 from .model import run_replication
 from .results import ExperimentResult, ReplicationResult
 from .scenario import Scenario
-from .summary import statistics, verdicts
+from .summary import experiment_of
 
 EngineFactory = Callable[[str, str], Engine]
 
@@ -71,7 +71,4 @@ def run_experiment(scenario: Scenario, replications: int | None = None, seed: in
     finally:
         if own:
             pool.shutdown(cancel_futures=True)
-    results = tuple(done[k] for k in range(n))
-    stats = statistics(results)
-    return ExperimentResult(scenario.name, scenario.title, seed, results, stats,
-                            verdicts(scenario.targets, stats))
+    return experiment_of(scenario.name, scenario.title, seed, scenario.targets, [done[k] for k in range(n)])

@@ -22,7 +22,7 @@ from policy.files import atomic_writer
 
 from .results import Containment, ExperimentResult, GateResult, QueueSeries, ReplicationResult, StaffSeries
 from .scenario import Target
-from .summary import statistics, verdicts
+from .summary import experiment_of
 
 FORMAT = "policysim-replication/1"
 FOLDER = "replications"
@@ -158,13 +158,6 @@ class Merged:
     run: RunInfo
     variants: tuple[VariantInfo, ...]
     experiments: tuple[ExperimentResult, ...]
-
-
-def experiment_of(name: str, title: str, seed: int, targets: Sequence[Target],
-                  results: Sequence[ReplicationResult]) -> ExperimentResult:
-    """An experiment from replications 0 … n-1 (in order), with its statistics and verdicts."""
-    stats = statistics(results)
-    return ExperimentResult(name, title, seed, tuple(results), stats, verdicts(targets, stats))
 
 
 def merge(dirs: Sequence[str | Path]) -> Merged:

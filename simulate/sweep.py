@@ -25,7 +25,7 @@ from .executors import InlineExecutor
 from .experiment import replicate
 from .results import ExperimentResult, ReplicationResult, Statistic
 from .scenario import Target
-from .summary import statistic, summary_json
+from .summary import experiment_of, statistic, summary_json
 from .variants import Value, Variant, policysim_version
 
 OnResult = Callable[[Variant, ReplicationResult], None]
@@ -200,7 +200,7 @@ def run_sweep(variants: Sequence[Variant], run: store.RunInfo, plan: Plan, execu
     out = []
     for v in variants:
         results = [have[v.index][k] for k in range(count[v.index])]
-        experiment = store.experiment_of(v.scenario.name, v.scenario.title, seed, v.scenario.targets, results)
+        experiment = experiment_of(v.scenario.name, v.scenario.title, seed, v.scenario.targets, results)
         out.append(VariantResult(v.index, v.settings, experiment, cost_per_day(results), accurate[v.index]))
     return SweepResult(run.scenario, run.title, seed, run.vary, run.targets, plan.precision, tuple(out))
 
