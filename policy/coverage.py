@@ -7,7 +7,6 @@ one accumulator, so "rule hits" mean the same thing everywhere.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
 
 from .engine import Decision
 from .ir import Pack, Rule
@@ -29,10 +28,6 @@ class RuleCoverage:
             self.decided[decision.rule] += 1
         for m in decision.matched:
             self.matched[m.rule] += 1
-
-    def add_all(self, decisions: Iterable[Decision]) -> None:
-        for d in decisions:
-            self.add(d)
 
     @property
     def uncovered(self) -> tuple[Rule, ...]:

@@ -119,6 +119,3 @@ class Engine(ABC):
     @abstractmethod
     def decide_facts(self, decision: str, facts: Mapping[str, Any], at: dt.date) -> Decision:
         """Decide already-validated *facts*."""
-
-    def close(self) -> None:  # noqa: B027 - optional hook
-        """Release what the engine holds (nothing by default)."""
