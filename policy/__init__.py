@@ -14,19 +14,23 @@ from .coverage import RuleCoverage
 from .durable import DurableEngine
 from .engine import Decision, Engine, Match
 from .errors import Diagnostic, FileFormatError, Location, PackError, PolicysimError, RecordError
-from .ir import DecisionSpec, Pack, Reason, Rule
+from .ir import BoolField, DecisionSpec, EnumField, Field, NumberField, Pack, Reason, Rule
 from .loader import load_pack
 from .reference import ReferenceEngine
 
 __all__ = [
+    "BoolField",
     "Decision",
     "DecisionSpec",
     "Diagnostic",
     "DurableEngine",
     "Engine",
+    "EnumField",
+    "Field",
     "FileFormatError",
     "Location",
     "Match",
+    "NumberField",
     "Pack",
     "PackError",
     "PolicysimError",

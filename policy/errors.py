@@ -53,7 +53,7 @@ class Diagnostic:
                 "file": loc.file, "line": loc.line, "col": loc.col, "path": loc.path}
 
 
-@dataclass
+@dataclass(eq=False)  # identity equality and hashing, as for any exception
 class PolicysimError(Exception):
     """A user's mistake, with every diagnostic found (sorted by location)."""
 
@@ -61,7 +61,8 @@ class PolicysimError(Exception):
 
     def __post_init__(self) -> None:
         self.diagnostics = sorted(self.diagnostics, key=lambda d: (d.location, d.code))
-        super().__init__(str(self))
+        # args must rebuild the error: pickling, process pools and SimPy call type(exc)(*exc.args)
+        super().__init__(self.diagnostics)
 
     def __str__(self) -> str:
         if not self.diagnostics:

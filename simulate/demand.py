@@ -63,7 +63,7 @@ class Stream:
     occupancy_mean: float = 1.0
     occupancy_max: int = 1
     has_pass: float = 0.0
-    quarantine: Shares = (("none", 1.0),)
+    quarantine: Shares = ()                      # the pack's quarantine values; the scenario fills it
     temperature: Temperature = Temperature()
     origin: Shares = (("local", 1.0),)
     gates: Shares = ()

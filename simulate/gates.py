@@ -19,13 +19,11 @@ from simpy.events import NORMAL, Event
 from .distributions import NONE, Distribution
 
 RETEST = Distribution.constant(90.0)
-OUTCOMES = ("admit", "admit_and_register", "admit_to_observation", "handle_at_gate",
-            "turn_back", "hold_for_medical")
 
 
 @dataclass(frozen=True)
 class ServiceTimes:
-    """Staff time per party by outcome, in seconds (domain.md §4.1).
+    """Staff time per party by the pack's outcome, in seconds.
 
     *per_extra_person* is added for each occupant after the first (one more temperature
     reading); a held party steps aside for *retest_after_min* and is then re-tested, which

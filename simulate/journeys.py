@@ -20,18 +20,13 @@ from typing import Any, NamedTuple, Protocol
 import simpy
 
 from .demand import Stream
+from .gate_policy import HANDLED, HELD, GatePolicy
 from .gates import Checkpoint, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
 from .metrics import Tally
 from .patrols import Watch
 from .township import Entrance, Gate, Hotspot, Village
 
-ADMITTED = frozenset({"admit", "admit_and_register", "admit_to_observation"})
-# Going out, "admit_to_observation" means the gate knows the person is under observation: stopped.
-LET_OUT = frozenset({"admit", "admit_and_register"})
-SEVERITY = {"admit": 0, "admit_and_register": 1, "admit_to_observation": 2, "handle_at_gate": 3,
-            "turn_back": 4, None: 5, "hold_for_medical": 6}
-DECISION = "gate_admission"
 DEFAULT_RULE = "(default)"
 
 
@@ -70,8 +65,10 @@ class Decider:
     most of the time); hits are tallied per party key and expanded per person at the end.
     """
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, policy: GatePolicy):
         self.engine = engine
+        self.policy = policy
+        self.severity = policy.severity()
         self.people: dict[tuple[Any, ...], tuple[str | None, str]] = {}
         self.parties: dict[tuple[Any, ...], tuple[str | None, tuple[str, ...]]] = {}
         self.seen: Counter[tuple[Any, ...]] = Counter()
@@ -87,17 +84,17 @@ class Decider:
 
     def _decide(self, key: tuple[Any, ...]) -> tuple[str | None, tuple[str, ...]]:
         level, role, has_pass, quarantine, temps, day = key
+        policy, ranks = self.policy, self.severity
         worst, outcome, rules = -1, None, []
         for temp in temps:
             person = (level, role, has_pass, temp, quarantine, day)
             hit = self.people.get(person)
             if hit is None:
-                d = self.engine.decide(DECISION, {
-                    "gate_level": level, "role": role, "has_pass": has_pass,
-                    "temperature_c": temp, "quarantine_status": quarantine}, at=day)
+                d = self.engine.decide(policy.decision,
+                                       policy.facts(level, role, has_pass, temp, quarantine), at=day)
                 hit = self.people[person] = (d.outcome, d.rule or DEFAULT_RULE)
             rules.append(hit[1])
-            severity = SEVERITY.get(hit[0], 5)
+            severity = ranks[hit[0]]
             if severity > worst:
                 worst, outcome = severity, hit[0]
         return outcome, tuple(rules)
@@ -123,12 +120,13 @@ class Run:
     """The live state of one replication that journeys act on (not a domain value)."""
 
     def __init__(self, env: simpy.Environment, horizon: Horizon, engine: Engine,
-                 service: ServiceTimes, gates: Mapping[str, Gate], villages: Mapping[str, Village],
-                 hotspots: tuple[Hotspot, ...], checkpoints: Mapping[str, Checkpoint],
-                 watch: Watch, evasion: Evasion):
+                 policy: GatePolicy, service: ServiceTimes, gates: Mapping[str, Gate],
+                 villages: Mapping[str, Village], hotspots: tuple[Hotspot, ...],
+                 checkpoints: Mapping[str, Checkpoint], watch: Watch, evasion: Evasion):
         self.env, self.horizon, self.service, self.watch, self.evasion = env, horizon, service, watch, evasion
         self.gates, self.villages, self.hotspots, self.checkpoints = gates, villages, hotspots, checkpoints
-        self.decider = Decider(engine)
+        self.policy = policy
+        self.decider = Decider(engine, policy)
         self.tally = Tally()
         self.passable = {v.id: v.passable() for v in villages.values()}
         self.closed = {v.id: v.closed() for v in villages.values()}
@@ -171,7 +169,7 @@ class Run:
             gate = self.gates[gate.detour_to]
         if gate.status == "staffed":
             outcome = yield from self.screen(party, gate.id, "township", 0)
-            if outcome not in ADMITTED:
+            if not self.policy.admits(outcome):
                 return
         village = self.villages.get(party.village) if party.village else None
         if village is None:
@@ -192,16 +190,16 @@ class Run:
             return
         entrance = passable[int(party.choice[0] * len(passable))]
         if entrance.status == "open":
-            if self.decider.party("village", party, party.temps, self.today()) not in ADMITTED:
+            if not self.policy.admits(self.decider.party("village", party, party.temps, self.today())):
                 self.tally.leaks["open_entrance"] += 1
             self.inside(party, self.env.now)
             return
         arrived = self.env.now
         outcome = yield from self.screen(party, entrance.id, "village", 1)
         if entered is not None:        # queued at the entrance; if refused, drives back out
-            back = 0.0 if outcome in ADMITTED else village.travel_min
+            back = 0.0 if self.policy.admits(outcome) else village.travel_min
             self._count_outsider(party, arrived, self.env.now + back)
-        if outcome in ADMITTED:
+        if self.policy.admits(outcome):
             self.inside(party, self.env.now)
 
     def going_out(self, party: Party) -> Generator[simpy.Event, Any, None]:
@@ -213,33 +211,34 @@ class Run:
             return
         entrance = passable[int(party.choice[0] * len(passable))]
         if entrance.status == "open":
-            if self.decider.party("village", party, party.temps, self.today()) not in LET_OUT:
+            if not self.policy.lets_out(self.decider.party("village", party, party.temps, self.today())):
                 self.tally.leaks["observation_exit"] += 1
             return
         outcome = yield from self.screen(party, entrance.id, "village", 1, going_out=True)
-        if outcome in LET_OUT and party.quarantine != "none":
+        if self.policy.lets_out(outcome) and party.quarantine in self.policy.observed:
             self.tally.leaks["observation_exit"] += 1
 
     # --- the gate -------------------------------------------------------------------------
     def screen(self, party: Party, gate_id: str, level: str, stage: int,
                going_out: bool = False) -> Generator[simpy.Event, Any, str | None]:
         """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it."""
-        tally, decider, checkpoint = self.tally, self.decider, self.checkpoints[gate_id]
+        tally, decider, checkpoint, policy = self.tally, self.decider, self.checkpoints[gate_id], self.policy
         day = self.today()
         outcome = decider.party(level, party, party.temps, day)
         checkpoint.persons += party.persons
-        yield checkpoint.serve(self.service.minutes(outcome or "turn_back", party.persons,
+        yield checkpoint.serve(self.service.minutes(policy.standing(outcome), party.persons,
                                                     party.service[stage], party.service[3]))
-        if outcome == "hold_for_medical":
+        if policy.meaning(outcome) == HELD:
             yield self.env.timeout(self.service.retest_after_min)
             outcome = decider.party(level, party, party.retest, day)
             yield checkpoint.serve(self.service.retest.quantile(party.service[2]) / 60.0)
         checkpoint.outcomes[outcome or "undecided"] += 1
-        if outcome in (LET_OUT if going_out else ADMITTED):
+        if policy.lets_out(outcome) if going_out else policy.admits(outcome):
             return outcome
-        if outcome == "handle_at_gate":
+        meaning = policy.meaning(outcome)
+        if meaning == HANDLED:
             tally.handled_at_gate += 1
-        elif outcome == "hold_for_medical":
+        elif meaning == HELD:
             tally.held += 1
         else:
             tally.turned_back += 1

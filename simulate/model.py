@@ -13,7 +13,7 @@ import simpy
 
 from .demand import Arrivals, draw_arrivals
 from .gates import Checkpoint
-from .journeys import DECISION, Engine, Party, Run
+from .journeys import Engine, Party, Run
 from .metrics import gate_result, queue_series, staff_series
 from .patrols import build_watch, team_minutes
 from .results import ReplicationResult
@@ -56,7 +56,7 @@ def run_replication(scenario: Scenario, engine: Engine, replication: int,
                                           horizon.warmup_min)
         levels[gate_id] = (level, village)
     watch = build_watch(scenario.patrols, scenario.cameras, horizon, seed, replication)
-    run = Run(env, horizon, engine, scenario.service, {g.id: g for g in town.gates},
+    run = Run(env, horizon, engine, scenario.gate_policy, scenario.service, {g.id: g for g in town.gates},
               {v.id: v for v in town.villages}, town.hotspots, checkpoints, watch, scenario.evasion)
     queue = [p for s in scenario.streams for p in parties(draw_arrivals(s, horizon, seed, replication))]
     queue.sort(key=lambda p: p.time)
@@ -71,5 +71,5 @@ def run_replication(scenario: Scenario, engine: Engine, replication: int,
     return ReplicationResult(
         scenario=scenario.name, replication=replication, seed=seed, days=horizon.days,
         gates=gates, containment=run.tally.containment(),
-        rule_hits={DECISION: run.decider.hits()}, queues=queues,
+        rule_hits={scenario.gate_policy.decision: run.decider.hits()}, queues=queues,
         patrol_person_min=team_minutes(scenario.patrols, horizon), staffing=staffing)

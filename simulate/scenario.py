@@ -8,13 +8,17 @@ line, column and field path.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from policy import Pack, load_pack
+
 from .demand import ROUTES, Behaviour, Stream, Temperature
 from .distributions import Distribution
-from .gates import OUTCOMES, ServiceTimes
+from .gate_policy import GatePolicy, input_of, read_gate_policy, undeclared
+from .gates import ServiceTimes
 from .horizon import DAY_TYPES, Horizon
 from .journeys import Evasion
 from .patrols import Cameras, Patrol
@@ -22,14 +26,10 @@ from .schema import MISSING, Override, PathT, Reader, override, resolve
 from .shifts import Shift, ShiftPattern, Volunteers
 from .township import STATUSES, Entrance, Gate, Hotspot, Township, Village
 
-ROLES = ("resident", "commuter", "returning_resident", "delivery", "official", "medical",
-         "relative_visitor", "tourist", "through_traffic")
-QUARANTINE = ("none", "home_observation", "centralized", "released")
-OUTSIDER_ROLES = frozenset({"tourist", "relative_visitor", "through_traffic"})
 TARGETS = {"p95_wait_min": "all.wait_p95_min", "max_wait_min": "all.wait_max_min",
            "max_queue": "all.queue_max", "blocked_min": "all.blocked_min",
            "leaks_per_day": "all.leaks_per_day"}
-TOP = ("extends", "name", "title", "pack", "engine", "seed", "replications", "horizon", "holidays",
+TOP = ("extends", "name", "title", "pack", "gate_policy", "engine", "seed", "replications", "horizon", "holidays",
        "road_block_queue", "sample_min", "targets", "shifts", "volunteers", "service", "township",
        "villages", "hotspots", "cameras", "patrols", "evasion", "profiles", "streams")
 STREAM_FIELDS = ("role", "route", "volume", "profile", "occupancy", "has_pass", "quarantine",
@@ -55,6 +55,7 @@ class Scenario:
     source: str
     files: tuple[str, ...]          # the scenario file, then each file it extends, in turn
     pack: str
+    gate_policy: GatePolicy
     engine: str
     seed: int
     replications: int
@@ -126,11 +127,11 @@ def _shifts(r: Reader) -> dict[str, ShiftPattern]:
     return out
 
 
-def _distributions(r: Reader) -> ServiceTimes:
+def _distributions(r: Reader, outcomes: tuple[str, ...]) -> ServiceTimes:
     r.mapping(("service",), ("by_outcome", "per_extra_person", "retest", "retest_after_min"), required=True)
     by = {}
-    r.mapping(("service", "by_outcome"), OUTCOMES, required=True)
-    for outcome in OUTCOMES:
+    r.mapping(("service", "by_outcome"), outcomes, required=True)
+    for outcome in outcomes:
         by[outcome] = r.distribution(("service", "by_outcome", outcome))
     return ServiceTimes(by, r.distribution(("service", "per_extra_person"), Distribution.constant(0.0)),
                         r.distribution(("service", "retest"), Distribution.constant(90.0)),
@@ -237,7 +238,15 @@ def _profile(r: Reader, path: PathT, profiles: Mapping[str, tuple[float, ...]]) 
     return tuple(w / total for w in weights)
 
 
-def _streams(r: Reader, town: Township) -> tuple[Stream, ...]:
+def _vocabulary(r: Reader, path: PathT, value: str, policy: GatePolicy, pack: Pack | None,
+                attribute: str) -> None:
+    """Report *value* (a stream's role or quarantine status) when the pack does not declare it."""
+    decl = input_of(policy, pack, attribute)
+    if decl is not None and pack is not None and value not in decl.values:
+        r.fail(path, "scenario.vocabulary", undeclared(value, decl, pack, policy.decision))
+
+
+def _streams(r: Reader, town: Township, policy: GatePolicy, pack: Pack | None) -> tuple[Stream, ...]:
     profiles = {}
     for name in r.mapping(("profiles",)):
         profiles[str(name)] = _profile(r, ("profiles", name), {})
@@ -248,7 +257,8 @@ def _streams(r: Reader, town: Township) -> tuple[Stream, ...]:
     total = sum(w for _, w in by_weight) or 1.0
     out = []
     for sid, p in r.items(("streams",), STREAM_FIELDS):
-        role = r.string((*p, "role"), choices=ROLES)
+        role = r.string((*p, "role"))
+        _vocabulary(r, (*p, "role"), role, policy, pack, "role")
         route = r.string((*p, "route"), choices=ROUTES)
         r.mapping((*p, "volume"), DAY_TYPES, required=True)
         volume = {t: float(r.number((*p, "volume", t), 0.0, low=0.0)) for t in DAY_TYPES}
@@ -279,12 +289,17 @@ def _streams(r: Reader, town: Township) -> tuple[Stream, ...]:
         villages = r.shares((*p, "villages"), village_ids, tuple((v, w / total) for v, w in by_weight))
         if route in ("village", "outbound") and not villages:
             r.fail(p, "scenario.missing", f"a {route} stream needs villages")
-        outsider = r.boolean((*p, "outsider"), role in OUTSIDER_ROLES)
+        outsider = r.boolean((*p, "outsider"), role in policy.outsiders)
+        quarantine = r.shares((*p, "quarantine"), None, ())
+        for status, _ in quarantine:
+            _vocabulary(r, (*p, "quarantine", status), status, policy, pack, "quarantine")
+        if not quarantine:
+            quarantine = ((policy.unobserved, 1.0),)
         bound = r.get((*p, "bound_per_h"))
         out.append(Stream(
             id=sid, role=role, route=route, volume=volume, profile=_profile(r, (*p, "profile"), profiles),
             occupancy_mean=occ_mean, occupancy_max=occ_max, has_pass=r.share((*p, "has_pass"), 0.0),
-            quarantine=r.shares((*p, "quarantine"), QUARANTINE, (("none", 1.0),)), temperature=temperature,
+            quarantine=quarantine, temperature=temperature,
             origin=r.shares((*p, "origin"), None, (("local", 1.0),)), gates=gates, villages=villages,
             hotspots=r.shares((*p, "hotspots"), hotspot_ids), behaviour=behaviour,
             dwell_min=r.distribution((*p, "dwell_min"), Distribution.constant(0.0)),
@@ -298,22 +313,38 @@ def _targets(r: Reader) -> tuple[Target, ...]:
     return tuple(Target(k, TARGETS[k], float(r.number(("targets", k), low=0.0))) for k in spec if k in TARGETS)
 
 
+def _pack(root: str) -> Pack:
+    """The pack at *root*, loaded once per content (a sweep loads one scenario per variant)."""
+    files = sorted(Path(root).rglob("*.yaml"))
+    return _pack_version(root, tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+
+
+@functools.lru_cache(maxsize=4)
+def _pack_version(root: str, stamp: tuple[tuple[str, int, int], ...]) -> Pack:
+    return load_pack(root)
+
+
 def _build(r: Reader, path: Path) -> Scenario:
     shifts = _shifts(r)
     town = _township(r, shifts)
     patrols, cameras = _patrols(r, town)
     r.mapping(("evasion",), ("walk_min", "crossing_min"))
     pack = r.string(("pack",))
+    loaded = None
     if pack and not Path(pack).is_dir():
         r.fail(("pack",), "scenario.pack", f"no policy pack folder at {pack}")
+    elif pack:
+        loaded = _pack(pack)        # a broken pack is reported here, before any worker starts
+    policy = read_gate_policy(r, loaded) or GatePolicy("", {}, {}, {})
     return Scenario(
         name=r.string(("name",), path.stem), title=r.string(("title",), path.stem),
-        source=str(path), files=tuple(reversed(r.source.files)), pack=pack, engine=r.string(("engine",), "durable", ("durable", "reference")),
+        source=str(path), files=tuple(reversed(r.source.files)), pack=pack, gate_policy=policy,
+        engine=r.string(("engine",), "durable", ("durable", "reference")),
         seed=int(r.number(("seed",), 1, low=0, integer=True)),
         replications=int(r.number(("replications",), 30, low=1, integer=True)),
         horizon=_horizon(r), shifts=shifts, volunteers=_volunteers(r, town),
-        service=_distributions(r), township=town, patrols=patrols, cameras=cameras,
-        streams=_streams(r, town),
+        service=_distributions(r, tuple(policy.outcomes)), township=town, patrols=patrols, cameras=cameras,
+        streams=_streams(r, town, policy, loaded),
         evasion=Evasion(float(r.number(("evasion", "walk_min"), 15.0, low=0.0)),
                         float(r.number(("evasion", "crossing_min"), 10.0, low=0.0))),
         road_block_queue=int(r.number(("road_block_queue",), 15, low=1, integer=True)),
