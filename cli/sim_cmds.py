@@ -76,7 +76,8 @@ def _run_stored(args: argparse.Namespace) -> ExperimentResult | None:
 
     from simulate.executors import open_executor
     from simulate.sweep import Plan, Storage, run_info, run_sweep
-    from simulate.variants import base_variant, policysim_version
+    from simulate.provenance import policysim_version
+    from simulate.variants import base_variant
 
     variant = base_variant(args.scenario)
     scenario = variant.scenario

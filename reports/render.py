@@ -15,7 +15,6 @@ import csv
 import datetime as dt
 import hashlib
 import html
-import importlib.metadata
 import io
 import math
 import platform
@@ -28,6 +27,7 @@ import jinja2
 
 from policy import load_pack
 from simulate import ExperimentResult, Scenario
+from simulate.provenance import package_version
 
 from . import i18n
 from .compare import KEY_METRICS, BestScenario, Comparison, compare, metric_table
@@ -89,13 +89,7 @@ def scenario_files(files: Sequence[str]) -> tuple[ScenarioFile, ...]:
 
 
 def software_versions() -> tuple[tuple[str, str], ...]:
-    found = [("python", platform.python_version())]
-    for name in SOFTWARE:
-        try:
-            found.append((name, importlib.metadata.version(name)))
-        except importlib.metadata.PackageNotFoundError:
-            found.append((name, "not installed"))
-    return tuple(found)
+    return (("python", platform.python_version()), *((name, package_version(name)) for name in SOFTWARE))
 
 
 def describe_inputs(scenarios: Sequence[Scenario], seed: int, replications: int) -> Inputs:

@@ -23,10 +23,11 @@ from policy.files import atomic_writer
 from . import store
 from .executors import InlineExecutor
 from .experiment import replicate
+from .provenance import policysim_version
 from .results import ExperimentResult, ReplicationResult, Statistic
 from .scenario import Target
 from .summary import experiment_of, statistic, summary_json
-from .variants import Value, Variant, policysim_version
+from .variants import Value, Variant
 
 OnResult = Callable[[Variant, ReplicationResult], None]
 COST_METRICS = ("all.staff_min", "all.patrol_person_min")

@@ -10,7 +10,6 @@ visitors (common random numbers). A mistake names the flag as typed, on one line
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import itertools
 import json
 from collections.abc import Sequence
@@ -159,10 +158,3 @@ def load_variants(path: str | Path, varies: Sequence[Vary]) -> tuple[Variant, ..
                            replace(scenario, name=f"{scenario.name}[{label}]"),
                            scenario_digest(path, overrides), scenario.name))
     return tuple(out)
-
-
-def policysim_version() -> str:
-    try:
-        return importlib.metadata.version("policysim")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
