@@ -2,8 +2,9 @@
 
 One JSON object per line is one *case* of one person for one decision (``quarantine_status``,
 ``return_deferral`` or ``gate_admission``) on the day ``at``; ``meta`` says whose case it is.
-Every share below is tagged: [D] a domain.md fact, [FR] the field report, [A] an assumption
-(registers/README.md gives the reasoning). ``python registers/generate.py`` rewrites
+Every share below is tagged: [S] a published figure, [FR] the field report, [A] an assumption
+(registers/README.md gives the reasoning); ids such as F-township name entries of
+docs/sources.md, which give each one's public source. ``python registers/generate.py`` rewrites
 ``registers/xiongerzhai-2020.jsonl`` byte for byte; ``generate(households=N)`` makes larger
 registers for benchmarks.
 """
@@ -27,12 +28,12 @@ from policy import DurableEngine, load_pack  # noqa: E402
 from policy.files import atomic_writer  # noqa: E402
 
 SEED = 20200209                       # the day of the Beijing closed-management notice
-RESIDENTS = 2_859                     # [D] §1.1 常住人口, 2020 census
-HOUSEHOLDS = 1_316                    # [FR] §一(二) 摸排走访1316户; [D] §1.1
+RESIDENTS = 2_859                     # [S] F-township: 常住人口, 2020 census
+HOUSEHOLDS = 1_316                    # [FR] §一(二) 摸排走访1316户; F-township
 PACK = ROOT / "policy" / "packs" / "xiongerzhai-2020"
 TARGET = ROOT / "registers" / "xiongerzhai-2020.jsonl"
 
-# The 7 villages of the field report (东长峪 counted with 东沟, domain.md §1.1), with the
+# The 7 villages of the field report (东长峪 counted with 东沟, A-seven-villages), with the
 # scenario files' ids and their [A] population shares (the scenarios' destination weights).
 VILLAGES = (
     ("xiongerzhai", "熊儿寨", 0.25),
@@ -43,9 +44,9 @@ VILLAGES = (
     ("huayu", "花峪", 0.12),
     ("laoquankou", "老泉口", 0.10),
 )
-# [A] household sizes 1..6; mean 2.26 before trimming to 2,859 / 1,316 = 2.17 ([D] §1.1).
+# [A] household sizes 1..6; mean 2.26 before trimming to 2,859 / 1,316 = 2.17 (A-household-size).
 HOUSEHOLD_SIZE = (0.30, 0.37, 0.17, 0.10, 0.05, 0.01)
-# [A] roles of persons: taxi drivers are key persons in the field report §一(一)/(二) [FR];
+# [A] roles of persons: taxi drivers are key persons in the field report §一(一)/(二) [FR], P-taxi;
 # commuters work in other Beijing districts (§一(六) 往返区外市内工作人员) [FR].
 ROLES = (("resident", 0.795), ("commuter", 0.10), ("taxi_driver", 0.015),
          ("returner", 0.06), ("away", 0.03))
@@ -54,15 +55,15 @@ AWAY_ORIGIN = (("outside_beijing", 0.85), ("hubei", 0.05), ("beijing_other_distr
 NECESSITY = (("essential_work", 0.40), ("family_emergency", 0.05), ("medical", 0.05),
              ("non_essential", 0.50))                                                  # [A]
 REGISTERED_IN_ADVANCE = 0.6           # [A] share of people away who reported before returning
-HOME_SUITABLE = 0.92                  # [A] homes fit for home observation (§3.2: else centralized)
-FEVER = 5e-4                          # [D] §4.3: 1e-4..1e-3 of entrants read ≥ 37.3 °C
+HOME_SUITABLE = 0.92                  # [A] homes fit for home observation (P-home-observation: else centralized)
+FEVER = 5e-4                          # [A] A-fever-rate: 1e-4..1e-3 of entrants read ≥ 37.3 °C
 SYMPTOMS = 1e-3                       # [A]
-CONTACT_WITH_CASE = 5e-4              # [A] Pinggu had no confirmed case in 2020 ([D] §3.3)
-HAS_PASS = 0.9                        # [A] villagers carrying their 出入证 ([D] §3.1 Feb 9 item 1)
+CONTACT_WITH_CASE = 5e-4              # [A] Pinggu had no confirmed case in 2020 (P-pinggu)
+HAS_PASS = 0.9                        # [A] villagers carrying their 出入证 (N-2020-02-09 item 1)
 RETURNER_HAS_PASS = 0.6               # [A] returners, many not yet issued one
 TEMPERATURE = (36.5, 0.3)             # [A] normal reading, mean and sd, °C, to 0.1 °C
-FIRST_DAY, LAST_DAY = dt.date(2020, 2, 1), dt.date(2020, 4, 30)   # [D] §3.1 the notices' span
-HUBEI_BARRED = (dt.date(2020, 2, 27), dt.date(2020, 3, 30))       # [D] §3.1 no return from Hubei
+FIRST_DAY, LAST_DAY = dt.date(2020, 2, 1), dt.date(2020, 4, 30)   # [A] the notices' span (N-2020-02-03 … N-2020-04-30)
+HUBEI_BARRED = (dt.date(2020, 2, 27), dt.date(2020, 3, 30))       # N-2020-02-27 … N-2020-03-31: no return from Hubei
 GATE_ROLE = {"resident": "resident", "commuter": "commuter", "taxi_driver": "commuter",
              "returner": "returning_resident"}   # [A] the pack has no taxi role: they commute
 
