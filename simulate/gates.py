@@ -23,7 +23,7 @@ RETEST = Distribution.constant(90.0)
 
 @dataclass(frozen=True)
 class ServiceTimes:
-    """Staff time per party by the pack's outcome, in seconds.
+    """Staff time per party by the pack's outcome, in seconds (docs/sources.md A-service-times).
 
     *per_extra_person* is added for each occupant after the first (one more temperature
     reading); a held party steps aside for *retest_after_min* and is then re-tested, which
