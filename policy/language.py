@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from .errors import Diagnostic, PackError, PolicysimError
-from .files import Doc, Path_, load_yaml
+from .yaml_doc import Doc, Path_, load_yaml
 from .ir import (
     All,
     Any_,

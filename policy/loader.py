@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .errors import Diagnostic, Location, PackError, PolicysimError, error
-from .files import Doc, load_yaml
+from .yaml_doc import Doc, load_yaml
 from .ir import DecisionSpec, Pack, Reason, Rule
 from .language import Problems, check_keys, describe, parse_decision, parse_list_file, parse_rule
 

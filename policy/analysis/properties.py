@@ -28,7 +28,7 @@ from typing import Any
 
 from ..engine import Decision, Engine, resolve
 from ..errors import Location, PackError
-from ..files import Doc
+from ..yaml_doc import Doc
 from ..ir import TRUE, Condition, DateField, EnumField, NumberField, Pack
 from ..language import Problems, check_keys, describe, parse_condition, parse_list_file
 from ..reference import holds

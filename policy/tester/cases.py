@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Location, PackError
-from ..files import Doc
+from ..yaml_doc import Doc
 from ..ir import Pack
 from ..language import Problems, check_keys, describe, parse_list_file
 
