@@ -72,7 +72,7 @@ def test_all_problems_are_reported_together_in_file_order(tmp_path):
 @pytest.mark.parametrize(("old", "new", "code", "path"), [
     ("hit_policy: priority", "hit_policy: best", "schema.value", "decisions.gate.hit_policy"),
     ("    default: turn_back", "    default: welcome", "rule.unknown-outcome", "decisions.gate.default"),
-    ("{type: bool}", "{type: boolean}", "schema.type", "decisions.gate.inputs.has_pass.type"),
+    ("{type: bool}", "{type: boolean}", "schema.value", "decisions.gate.inputs.has_pass.type"),
     ("version: 1", "versoin: 1", "schema.unknown-key", "versoin"),
 ])
 def test_pack_yaml_errors_are_located(tmp_path, old, new, code, path):
