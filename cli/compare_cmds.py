@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policy import Diagnostic, Location, PolicysimError
-from policy.files import atomic_writer
+from policy.atomic import atomic_writer
 
 from . import arguments
 

@@ -32,7 +32,7 @@ def add_command(commands: Any) -> None:
 
 
 def run_merge(args: argparse.Namespace) -> int:
-    from policy.files import atomic_writer
+    from policy.atomic import atomic_writer
     from simulate import load_scenario, write_outputs
     from simulate.store import FOLDER, merge
     from simulate.sweep import sweep_of, write_sweep_json

@@ -14,8 +14,9 @@ from typing import IO, Any
 from policy import DurableEngine, Engine, Location, PolicysimError, ReferenceEngine, load_pack
 from policy.analysis import check_pack, check_properties, load_properties
 from policy.batch import decide_jsonl, explain
-from policy.files import atomic_writer, read_jsonl
-from policy.schemas import all_schemas
+from policy.atomic import atomic_writer
+from policy.files import read_jsonl
+from policy.json_schema import all_schemas
 from policy.tester import load_cases, render_json, render_junit, render_text, run_cases
 
 from . import arguments, policy_diff

@@ -17,7 +17,7 @@ from typing import Any
 from policy import DurableEngine, load_pack
 from policy.analysis.diff import diff_lines
 from policy.analysis.impact_report import percent, render_json, render_text
-from policy.files import atomic_writer
+from policy.atomic import atomic_writer
 
 from . import arguments
 from .main import ExitCode

@@ -160,7 +160,7 @@ def report_sweep(sweep: SweepResult, out: Path, lang: str, files: list[str], cap
     """Write the sweep's report files atomically (page last) and print its frontier."""
     from rich.console import Console
 
-    from policy.files import atomic_writer
+    from policy.atomic import atomic_writer
     from reports.frontier import sweep_report
 
     report = sweep_report(sweep, lang, files, cap)

@@ -6,18 +6,16 @@ sorted by location.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from pathlib import Path
 
+from . import formats
 from .errors import Diagnostic, Location, PackError, PolicysimError, error
-from .files import Doc, load_yaml
 from .ir import DecisionSpec, Pack, Reason, Rule
-from .language import Problems, check_keys, describe, parse_decision, parse_list_file, parse_rule
+from .language import Problems, parse_decision, parse_list_file, parse_rule
+from .yaml_doc import Doc, load_yaml
 
-PACK_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*\Z")
 MAX_RULES_PER_DECISION = 512  # durable_rules hangs registering a ruleset with more
-_PACK_KEYS = ("name", "version", "title", "description", "decisions")
 
 
 def load_pack(folder: str | Path) -> Pack:
@@ -28,11 +26,14 @@ def load_pack(folder: str | Path) -> Pack:
     problems = Problems()
     header = _read(root / "pack.yaml", problems)
     name, version, title, decisions = _parse_header(header, problems) if header else ("", "", None, {})
+    header_broken = bool(problems.items)
     rules: list[Rule] = []
+    rule_problems = Problems()
     for path in sorted((root / "rules").glob("*.yaml")) if (root / "rules").is_dir() else []:
         for rule in parse_list_file(path, "a rule file", lambda doc, i, raw: parse_rule(
-                doc, (i,), raw, decisions, problems), problems):
+                doc, (i,), raw, decisions, rule_problems), rule_problems):
             rules.append(replace(rule, order=len(rules)))
+    problems.items.extend(_without_cascade(rule_problems.items, header_broken, root / "rules"))
     _check_ids(rules, problems)
     _check_sizes(decisions, rules, problems)
     if problems.items:
@@ -49,33 +50,39 @@ def _read(path: Path, problems: Problems) -> Doc | None:
 
 
 def _parse_header(doc: Doc, problems: Problems) -> tuple[str, str, Reason | None, dict[str, DecisionSpec]]:
-    raw = doc.data
-    if not isinstance(raw, dict):
-        problems.add(doc, (), "schema.type", "pack.yaml must be a mapping")
-        return "", "", None, {}
-    check_keys(doc, (), raw, _PACK_KEYS, ("name", "version", "decisions"), problems)
-    name = raw.get("name", "")
-    if not isinstance(name, str) or not PACK_NAME.match(name):
-        problems.add(doc, ("name",), "schema.value", f"pack name {describe(name)} must match [A-Za-z0-9][A-Za-z0-9_.-]*")
-        name = str(name)
-    version = raw.get("version", "")
-    if isinstance(version, bool) or not isinstance(version, int | str) or not str(version).strip():
-        problems.add(doc, ("version",), "schema.type", "version must be a number or text")
-    title = None
-    if isinstance(raw.get("title"), dict) and {"zh", "en"} <= set(raw["title"]):
-        title = Reason(str(raw["title"]["zh"]), str(raw["title"]["en"]))
-    elif "title" in raw:
-        problems.add(doc, ("title",), "schema.type", "title must be a mapping {zh: ..., en: ...}")
-    decisions: dict[str, DecisionSpec] = {}
-    raw_decisions = raw.get("decisions", {})
-    if not isinstance(raw_decisions, dict) or not raw_decisions:
-        problems.add(doc, ("decisions",), "schema.type", "decisions must be a non-empty mapping")
-        raw_decisions = {}
-    for dname, draw in raw_decisions.items():
-        spec = parse_decision(doc, ("decisions", dname), str(dname), draw, problems)
-        if spec is not None:
-            decisions[spec.name] = spec
-    return name, str(version), title, decisions
+    header = problems.check(formats.PACK, doc, (), doc.data)
+    if header is None:
+        return "", "", None, _salvage_decisions(doc, problems)
+    decisions = {name: parse_decision(doc, ("decisions", name), name, decl, problems)
+                 for name, decl in header.decisions.items()}
+    title = Reason(header.title.zh, header.title.en) if header.title else None
+    return header.name, str(header.version), title, decisions
+
+
+def _salvage_decisions(doc: Doc, problems: Problems) -> dict[str, DecisionSpec]:
+    """The well-formed decisions of a malformed pack.yaml, so that their rules are still checked
+    (their problems are already reported)."""
+    raw = doc.data.get("decisions") if isinstance(doc.data, dict) else None
+    found: dict[str, DecisionSpec] = {}
+    for name, draw in raw.items() if isinstance(raw, dict) else ():
+        scratch = Problems()
+        decl = scratch.check(formats.DECISION, doc, ("decisions", name), draw)
+        if decl is not None and isinstance(name, str) and formats.is_name(name):
+            found[name] = parse_decision(doc, ("decisions", name), name, decl, scratch)
+    return found
+
+
+def _without_cascade(items: list[Diagnostic], header_broken: bool, folder: Path) -> list[Diagnostic]:
+    """Rule problems, less the "unknown decision" ones a broken pack.yaml causes: those become
+    one summary line, placed at the rules folder so that pack.yaml's own problems come first."""
+    if not header_broken:
+        return items
+    unknown = [d for d in items if d.code == "rule.unknown-decision"]
+    if not unknown:
+        return items
+    summary = Diagnostic("pack.rules-unchecked", f"{len(unknown)} rule{'s' * (len(unknown) != 1)} not "
+                         "checked: their decision is missing because pack.yaml did not load", Location(str(folder)))
+    return [d for d in items if d.code != "rule.unknown-decision"] + [summary]
 
 
 def _check_ids(rules: list[Rule], problems: Problems) -> None:

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from policy import DurableEngine, load_pack  # noqa: E402
-from policy.files import atomic_writer  # noqa: E402
+from policy.atomic import atomic_writer  # noqa: E402
 
 SEED = 20200209                       # the day of the Beijing closed-management notice
 RESIDENTS = 2_859                     # [S] F-township: 常住人口, 2020 census

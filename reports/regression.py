@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from policy.errors import FileFormatError, Location, error
-from policy.files import atomic_writer
+from policy.atomic import atomic_writer
 from simulate import ExperimentResult
 from simulate.provenance import Build
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from policy.errors import Diagnostic, FileFormatError, Location, error
-from policy.files import load_yaml, render_path
+from policy.yaml_doc import load_yaml, render_path
 
 from .distributions import KINDS, Distribution
 

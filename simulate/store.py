@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from policy.errors import FileFormatError, Location, error
-from policy.files import atomic_writer
+from policy.atomic import atomic_writer
 
 from .results import Containment, ExperimentResult, GateResult, QueueSeries, ReplicationResult, StaffSeries
 from .scenario import Target

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from policy.files import atomic_writer
+from policy.atomic import atomic_writer
 
 from .results import ExperimentResult, ReplicationResult, Statistic, Verdict
 from .student_t import t_quantile

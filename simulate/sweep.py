@@ -18,7 +18,7 @@ from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from policy.files import atomic_writer
+from policy.atomic import atomic_writer
 
 from . import store
 from .executors import InlineExecutor

@@ -22,21 +22,19 @@ valid inputs and days; a failure comes with a counterexample.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..engine import Decision, Engine, resolve
-from ..errors import Location, PackError
-from ..files import Doc
+from .. import formats
+from ..errors import Diagnostic, Location, PackError
 from ..ir import TRUE, Condition, DateField, EnumField, NumberField, Pack
-from ..language import Problems, check_keys, describe, parse_condition, parse_list_file
+from ..language import Problems, describe, parse_condition, parse_list_file
+from ..yaml_doc import Doc
 from ..reference import holds
 from .findings import Finding
 from .space import cells, decision_periods, example, period_day
-
-_KEYS = ("id", "decision", "description", "source", "when", "expect", "monotone")
-
 
 @dataclass(frozen=True)
 class Property:
@@ -63,54 +61,58 @@ def load_properties(pack: Pack) -> tuple[Property, ...]:
     problems = Problems()
     out = parse_list_file(path, "properties.yaml", lambda doc, i, raw: _parse(doc, i, raw, pack, problems),
                           problems)
+    _check_ids(out, problems)
     if problems.items:
         raise PackError(problems.items)
     return tuple(out)
 
 
+def _check_ids(properties: list[Property], problems: Problems) -> None:
+    seen: dict[str, Property] = {}
+    for prop in properties:
+        first = seen.setdefault(prop.id, prop)
+        if first is not prop:
+            problems.items.append(Diagnostic(
+                "property.duplicate-id", f"duplicate property id {prop.id!r} (first defined at {first.location})",
+                replace(prop.location, path=f"{prop.location.path}.id")))
+
+
 def _parse(doc: Doc, i: int, raw: Any, pack: Pack, problems: Problems) -> Property | None:
     path: tuple[Any, ...] = (i,)
-    if not isinstance(raw, dict):
-        problems.add(doc, path, "schema.type", "a property must be a mapping")
+    prop = problems.check(formats.PROPERTY, doc, path, raw)
+    if prop is None:
         return None
     before = len(problems.items)
-    check_keys(doc, path, raw, _KEYS, ("id", "decision"), problems)
-    spec = pack.decisions.get(raw.get("decision"))  # type: ignore[arg-type]
+    spec = pack.decisions.get(prop.decision)
     if spec is None:
         problems.add(doc, (*path, "decision"), "property.unknown-decision",
-                     f"unknown decision {describe(raw.get('decision'))}")
+                     f"unknown decision {describe(prop.decision)}")
         return None
     when = parse_condition(doc, (*path, "when"), raw["when"], spec, problems) if "when" in raw else TRUE
-    base = {"id": str(raw.get("id")), "decision": spec.name, "location": doc.loc(path),
-            "description": str(raw.get("description", "")), "when": when or TRUE}
-    if ("expect" in raw) == ("monotone" in raw):
-        problems.add(doc, path, "property.form", "a property has either expect: or monotone:")
-        return None
-    if "expect" in raw:
-        allowed = _allowed(doc, (*path, "expect"), raw["expect"], spec.outcomes, problems)
+    base = {"id": prop.id, "decision": spec.name, "location": doc.loc(path),
+            "description": prop.description or "", "when": when or TRUE}
+    if isinstance(prop, formats.ExpectProperty):
+        allowed = _allowed(doc, (*path, "expect", "outcome"), prop.expect.outcome, spec.outcomes, problems)
         return None if len(problems.items) > before or allowed is None else Property(**base, allowed=allowed)
-    mono = raw["monotone"]
+    mono = prop.monotone
     mpath = (*path, "monotone")
-    if not isinstance(mono, dict):
-        problems.add(doc, mpath, "schema.type", "monotone must be a mapping {field, order, outcomes}")
-        return None
-    check_keys(doc, mpath, mono, ("field", "order", "outcomes"), ("field", "order", "outcomes"), problems)
-    decl = spec.inputs.get(mono.get("field"))  # type: ignore[arg-type]
+    decl = spec.inputs.get(mono.field)
     if decl is None:
-        problems.add(doc, (*mpath, "field"), "property.unknown-field", f"unknown field {describe(mono.get('field'))}")
+        problems.add(doc, (*mpath, "field"), "property.unknown-field", f"unknown field {describe(mono.field)}")
         return None
-    order, descending = (), False
-    if isinstance(decl, EnumField):
-        order = tuple(mono.get("order") or ())
+    order: tuple[Any, ...] = ()
+    descending = False
+    if isinstance(decl, EnumField) and isinstance(mono.order, list):
+        order = tuple(mono.order)
         if sorted(order) != sorted(decl.values):
             problems.add(doc, (*mpath, "order"), "property.order",
                          f"order must list every value of {decl.name} once: {', '.join(decl.values)}")
-    elif isinstance(decl, NumberField | DateField) and mono.get("order") in ("ascending", "descending"):
-        descending = mono["order"] == "descending"
+    elif isinstance(decl, NumberField | DateField) and isinstance(mono.order, str):
+        descending = mono.order == "descending"
     else:
         problems.add(doc, (*mpath, "order"), "property.order",
                      "order is the list of enum values, least risky first, or ascending|descending")
-    ranks = tuple(mono.get("outcomes") or ())
+    ranks = tuple(mono.outcomes)
     if sorted(ranks) != sorted(spec.outcomes):
         problems.add(doc, (*mpath, "outcomes"), "property.order",
                      f"outcomes must list every outcome once, least strict first: {', '.join(spec.outcomes)}")
@@ -119,19 +121,13 @@ def _parse(doc: Doc, i: int, raw: Any, pack: Pack, problems: Problems) -> Proper
     return Property(**base, field=decl.name, order=order, descending=descending, ranks=ranks)
 
 
-def _allowed(doc: Doc, path: tuple[Any, ...], raw: Any, outcomes: tuple[str, ...],
+def _allowed(doc: Doc, path: tuple[Any, ...], spec: Any, outcomes: tuple[str, ...],
              problems: Problems) -> frozenset[str] | None:
-    if not isinstance(raw, dict) or set(raw) != {"outcome"}:
-        problems.add(doc, path, "schema.type", "expect must be {outcome: NAME | {in: [...]} | {not_in: [...]}}")
+    names = [spec] if isinstance(spec, str) else list(getattr(spec, "in_", None) or spec.not_in)
+    if any(n not in outcomes for n in names):
+        problems.add(doc, path, "property.unknown-outcome", f"expected outcomes from {', '.join(outcomes)}")
         return None
-    spec = raw["outcome"]
-    names, negate = ([spec], False) if isinstance(spec, str) else (None, False)
-    if isinstance(spec, dict) and len(spec) == 1 and next(iter(spec)) in ("in", "not_in"):
-        names, negate = list(spec.get("in") or spec.get("not_in") or []), "not_in" in spec
-    if not names or any(n not in outcomes for n in names):
-        problems.add(doc, (*path, "outcome"), "property.unknown-outcome",
-                     f"expected outcomes from {', '.join(outcomes)}")
-        return None
+    negate = isinstance(spec, formats.OutcomeNotIn)
     return frozenset(outcomes) - frozenset(names) if negate else frozenset(names)
 
 

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import Location, PackError
-from ..files import Doc
+from .. import formats
+from ..errors import Location, PackError, RecordError
+from ..fields import RecordSchema
 from ..ir import Pack
-from ..language import Problems, check_keys, describe, parse_list_file
+from ..language import Problems, describe, parse_list_file
+from ..yaml_doc import Doc
 
-_CASE_KEYS = ("name", "decision", "at", "given", "expect")
-_EXPECT_KEYS = ("outcome", "rule", "obligations")
 UNSET: Any = object()  # an expectation the case does not state
 
 
@@ -49,41 +49,33 @@ def load_cases(pack: Pack) -> tuple[Case, ...]:
 
 def _parse_case(doc: Doc, i: int, raw: Any, pack: Pack, problems: Problems) -> Case | None:
     path = (i,)
-    if not isinstance(raw, dict):
-        problems.add(doc, path, "schema.type", f"a test case must be a mapping, got {describe(raw)}")
+    case = problems.check(formats.CASE, doc, path, raw)
+    if case is None:
         return None
     before = len(problems.items)
-    check_keys(doc, path, raw, _CASE_KEYS, ("decision", "given", "expect"), problems)
-    decision = raw.get("decision")
-    if "decision" in raw and decision not in pack.decisions:
+    spec = pack.decisions.get(case.decision)
+    if spec is None:
         problems.add(doc, (*path, "decision"), "case.unknown-decision",
-                     f"unknown decision {describe(decision)} (decisions: {', '.join(pack.decisions)})")
-    at = raw.get("at")
-    if at is not None and not (isinstance(at, dt.date) and not isinstance(at, dt.datetime)):
-        problems.add(doc, (*path, "at"), "schema.date", f"at must be a date YYYY-MM-DD, got {describe(at)}")
-    given = raw.get("given")
-    if "given" in raw and not isinstance(given, dict):
-        problems.add(doc, (*path, "given"), "schema.type", "given must be a mapping of input fields")
-    expect = raw.get("expect")
-    if "expect" in raw and not isinstance(expect, dict):
-        problems.add(doc, (*path, "expect"), "schema.type", "expect must be a mapping")
-    elif isinstance(expect, dict):
-        check_keys(doc, (*path, "expect"), expect, _EXPECT_KEYS, (), problems)
-        spec = pack.decisions.get(decision)  # type: ignore[arg-type]
-        if spec is not None and "outcome" in expect and expect["outcome"] is not None \
-                and expect["outcome"] not in spec.outcomes:
-            problems.add(doc, (*path, "expect", "outcome"), "case.unknown-outcome",
-                         f"{describe(expect['outcome'])} is not an outcome of {spec.name}")
-        if expect.get("rule") is not None and expect["rule"] not in {r.id for r in pack.rules}:
-            problems.add(doc, (*path, "expect", "rule"), "case.unknown-rule",
-                         f"no rule {describe(expect['rule'])} in the pack")
-        obligations = expect.get("obligations", [])
-        if not isinstance(obligations, list):
-            problems.add(doc, (*path, "expect", "obligations"), "schema.type", "obligations must be a list")
+                     f"unknown decision {describe(case.decision)} (decisions: {', '.join(pack.decisions)})")
+        return None
+    expect = case.expect
+    if expect.outcome is not None and expect.outcome not in spec.outcomes:
+        problems.add(doc, (*path, "expect", "outcome"), "case.unknown-outcome",
+                     f"{describe(expect.outcome)} is not an outcome of {spec.name}")
+    if expect.rule is not None and expect.rule not in {r.id for r in pack.rules}:
+        problems.add(doc, (*path, "expect", "rule"), "case.unknown-rule",
+                     f"no rule {describe(expect.rule)} in the pack")
+    try:
+        RecordSchema(spec).validate(case.given, doc.loc((*path, "given")))
+    except RecordError as exc:
+        for found in exc.diagnostics:
+            problems.add(doc, (*path, "given", found.location.path), found.code, found.message)
     if len(problems.items) > before:
         return None
-    name = str(raw.get("name") or f"{doc.file}#{i + 1}")
+    expect_fields = expect.model_fields_set
     expectation = Expectation(
-        expect.get("outcome", UNSET), expect.get("rule", UNSET),
-        tuple(expect["obligations"]) if "obligations" in expect else UNSET)
-    return Case(name, decision, at, given, expectation, doc.loc(path))
+        expect.outcome if "outcome" in expect_fields else UNSET,
+        expect.rule if "rule" in expect_fields else UNSET,
+        tuple(expect.obligations) if "obligations" in expect_fields else UNSET)
+    given = case.given
+    return Case(case.name or f"{doc.file}#{i + 1}", spec.name, case.at, given, expectation, doc.loc(path))

@@ -149,7 +149,7 @@ def test_an_engine_built_before_a_fork_still_decides_in_the_child(tmp_path):
 def test_output_files_get_the_usual_permissions(tmp_path):
     import os
 
-    from policy.files import atomic_writer
+    from policy.atomic import atomic_writer
     with atomic_writer(tmp_path / "out.txt") as out:
         out.write("x")
     assert os.stat(tmp_path / "out.txt").st_mode & 0o777 == 0o666 & ~_umask()

@@ -72,7 +72,7 @@ def test_all_problems_are_reported_together_in_file_order(tmp_path):
 @pytest.mark.parametrize(("old", "new", "code", "path"), [
     ("hit_policy: priority", "hit_policy: best", "schema.value", "decisions.gate.hit_policy"),
     ("    default: turn_back", "    default: welcome", "rule.unknown-outcome", "decisions.gate.default"),
-    ("{type: bool}", "{type: boolean}", "schema.type", "decisions.gate.inputs.has_pass.type"),
+    ("{type: bool}", "{type: boolean}", "schema.value", "decisions.gate.inputs.has_pass.type"),
     ("version: 1", "versoin: 1", "schema.unknown-key", "versoin"),
 ])
 def test_pack_yaml_errors_are_located(tmp_path, old, new, code, path):
@@ -117,3 +117,27 @@ def test_records_carry_id_and_meta_through(tmp_path):
     facts = engine.validate("gate", {"id": 7, "meta": {"village": "花峪"}, "role": "tourist",
                                      "has_pass": False, "temperature_c": 36})
     assert facts == {"role": "tourist", "has_pass": False, "temperature_c": 36}
+
+
+def test_a_yaml_error_in_pack_yaml_is_reported_once_without_a_cascade(tmp_path):
+    header = PACK_YAML.format(version=1, hit_policy="priority", default="").replace("outcomes: [", "outcomes: [[")
+    write_pack(tmp_path, RULES, pack_yaml=header)
+    with pytest.raises(PackError) as caught:
+        load_pack(tmp_path)
+    lines = [str(d) for d in caught.value.diagnostics]
+    assert len(lines) == 2, lines
+    assert "pack.yaml:11:5: YAML syntax" in lines[0]
+    assert lines[1].endswith("rules: 3 rules not checked: their decision is missing because pack.yaml "
+                             "did not load [pack.rules-unchecked]")
+
+
+def test_duplicate_property_ids_are_located(tmp_path):
+    from policy.analysis.properties import load_properties
+    prop = "- id: p\n  decision: gate\n  expect: {outcome: admit}\n  when: {role: resident, has_pass: true}\n"
+    root = write_pack(tmp_path)
+    (root / "properties.yaml").write_text(prop + prop, encoding="utf-8")
+    with pytest.raises(PackError) as caught:
+        load_properties(load_pack(root))
+    message = str(caught.value.diagnostics[0])
+    assert "properties.yaml:5:3: [1].id: duplicate property id 'p' (first defined at" in message
+    assert message.endswith("properties.yaml:1:3) [property.duplicate-id]")

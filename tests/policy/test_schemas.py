@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from policy import load_pack
-from policy.schemas import all_schemas
+from policy.json_schema import all_schemas
 
 PACK = Path(__file__).resolve().parents[2] / "policy" / "packs" / "xiongerzhai-2020"
 
