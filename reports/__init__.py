@@ -18,12 +18,11 @@ from .compare import (
     MetricComparison,
     TargetVerdict,
     compare,
-    verdict_status,
 )
 from .figures import Chart, FontMissingError, charts, check_fonts
 from .i18n import LANGS
 from .render import Inputs, Report, build_report, clearly_label, describe_inputs, markdown_text
-from .stats import Band, Interval, band, mean_interval, paired_difference, t_quantile
+from .bands import Band, band
 
 __all__ = [
     "Band",
@@ -33,7 +32,6 @@ __all__ = [
     "ComparisonError",
     "FontMissingError",
     "Inputs",
-    "Interval",
     "KEY_METRICS",
     "LANGS",
     "MetricComparison",
@@ -48,8 +46,4 @@ __all__ = [
     "describe_inputs",
     "i18n",
     "markdown_text",
-    "mean_interval",
-    "paired_difference",
-    "t_quantile",
-    "verdict_status",
 ]

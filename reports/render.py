@@ -27,12 +27,11 @@ from typing import Any
 import jinja2
 
 from policy import load_pack
-from simulate import ExperimentResult, Scenario
+from simulate import ExperimentResult, Interval, Scenario, mean_rule_hits, metric_table
 
 from . import i18n
-from .compare import KEY_METRICS, BestScenario, Comparison, compare, metric_table
+from .compare import KEY_METRICS, BestScenario, Comparison, compare
 from .figures import Chart, charts
-from .stats import Interval
 
 SOFTWARE = ("simpy", "numpy", "durable-rules", "matplotlib", "jinja2", "policysim")
 
@@ -167,14 +166,8 @@ def metric_rows(comparison: Comparison, lang: str) -> list[dict[str, Any]]:
 
 def rule_rows(experiments: Sequence[ExperimentResult], inputs: Inputs, lang: str) -> list[dict[str, Any]]:
     """Per deciding rule: its reason in *lang* and mean persons decided per replication per scenario."""
-    means: list[dict[tuple[str, str], float]] = []
-    for e in experiments:
-        totals: dict[tuple[str, str], float] = {}
-        for r in e.replications:
-            for decision, counts in r.rule_hits.items():
-                for rule, count in counts.items():
-                    totals[(decision, rule)] = totals.get((decision, rule), 0.0) + count
-        means.append({k: v / len(e.replications) for k, v in totals.items()})
+    means = [{(d, rule): mean for d, rules in mean_rule_hits(e.replications).items() for rule, mean in rules.items()}
+             for e in experiments]
     reasons = {note.rule: (note.reason_zh if lang == "zh" else note.reason_en) for note in inputs.rules}
     keys = sorted({k for m in means for k in m}, key=lambda k: (k[0], -means[0].get(k, 0.0), k[1]))
     return [{"decision": d, "rule": rule, "reason": reasons.get(rule, ""),
@@ -275,7 +268,7 @@ def _number(x: float) -> str:
 
 def metrics_csv(experiments: Sequence[ExperimentResult]) -> bytes:
     """Every metric, one row per scenario and replication (0 where a scenario lacks a gate)."""
-    tables = [metric_table(e) for e in experiments]
+    tables = [metric_table(e.replications) for e in experiments]
     names = sorted({k for t in tables for k in t})
     rows: list[list[object]] = [["scenario", "replication", "seed", *names]]
     for e, table in zip(experiments, tables, strict=True):
