@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import simpy
 
-from simulate.distributions import Distribution, normal_quantile
+from simulate.distributions import Distribution
 from simulate.gates import Checkpoint
 from simulate.horizon import Horizon
 from simulate.metrics import queue_stats, sample_queue
@@ -52,9 +52,14 @@ def test_distributions_have_the_mean_they_claim(dist):
     assert np.mean([dist.quantile(x) for x in u]) == pytest.approx(dist.mean, rel=2e-3)
 
 
-def test_normal_quantile_is_accurate():
-    for p, z in [(0.5, 0.0), (0.975, 1.959963984540054), (0.001, -3.090232306167813), (1e-9, -5.997807015)]:
-        assert normal_quantile(p) == pytest.approx(z, abs=1e-7)
+def test_lognormal_quantiles_match_scipy():
+    from scipy.stats import lognorm
+
+    dist = Distribution("lognormal", 40, 0.8)           # mean 40, cv 0.8: sigma² = ln(1.64)
+    sigma = math.sqrt(math.log(1.64))
+    for u in (1e-9, 0.001, 0.3, 0.5, 0.975, 1 - 1e-9):
+        expected = lognorm.ppf(u, sigma, scale=40 / math.sqrt(1.64))
+        assert dist.quantile(u) == pytest.approx(expected, rel=1e-12)
 
 
 def test_patrols_find_evaders_only_when_and_where_they_walk():
