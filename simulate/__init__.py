@@ -11,7 +11,6 @@ The model asks ``policy`` for every person's decision through ``Engine.decide`` 
 """
 
 from .estimates import (
-    STATUSES,
     Interval,
     mean_interval,
     mean_rule_hits,
@@ -47,7 +46,6 @@ __all__ = [
     "LEAK_PATHS",
     "QueueSeries",
     "ReplicationResult",
-    "STATUSES",
     "Scenario",
     "StaffSeries",
     "Statistic",

@@ -16,9 +16,6 @@ from dataclasses import dataclass
 from .results import ReplicationResult
 from .student_t import t_quantile
 
-STATUSES = ("holds", "fails", "unclear")
-
-
 @dataclass(frozen=True)
 class Interval:
     """A mean over *n* replications with the half-width of its *confidence* t-interval.
