@@ -10,7 +10,7 @@ differences between two scenarios are paired observations and get a t-interval o
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .results import ReplicationResult
@@ -99,7 +99,3 @@ def mean_rule_hits(replications: Sequence[ReplicationResult]) -> dict[str, dict[
                 bucket[rule] = bucket.get(rule, 0.0) + count / n
     return {d: dict(sorted(v.items())) for d, v in sorted(hits.items())}
 
-
-def mean_of(table: Mapping[str, Sequence[float]], metric: str) -> float:
-    """The mean of *metric* in *table* (NaN when it is not there)."""
-    return mean_interval(table[metric]).mean if metric in table else math.nan
