@@ -1,4 +1,4 @@
-"""policysim's reporting layer: statistics over replications, scenario comparisons, the report.
+"""policysim's reporting layer: scenario comparisons, the report and its figures.
 
 Public API (what the CLI uses)::
 
@@ -18,12 +18,11 @@ from .compare import (
     MetricComparison,
     TargetVerdict,
     compare,
-    verdict_status,
 )
 from .figures import Chart, FontMissingError, charts, check_fonts
 from .i18n import LANGS
-from .render import Inputs, Report, build_report, clearly_label, describe_inputs, markdown_text
-from .stats import Band, Interval, band, mean_interval, paired_difference, t_quantile
+from .render import Report, build_report, clearly_label, markdown_text
+from .bands import Band, band
 
 __all__ = [
     "Band",
@@ -32,8 +31,6 @@ __all__ = [
     "Comparison",
     "ComparisonError",
     "FontMissingError",
-    "Inputs",
-    "Interval",
     "KEY_METRICS",
     "LANGS",
     "MetricComparison",
@@ -45,11 +42,6 @@ __all__ = [
     "check_fonts",
     "clearly_label",
     "compare",
-    "describe_inputs",
     "i18n",
     "markdown_text",
-    "mean_interval",
-    "paired_difference",
-    "t_quantile",
-    "verdict_status",
 ]

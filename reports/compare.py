@@ -2,24 +2,17 @@
 
 Every experiment must share its seed and replication indices, so that replication k of each
 scenario saw the same visitors; differences against the first (base) scenario are then
-paired, replication by replication. A target holds when its metric's whole 95 % interval is
-within the limit, fails when the whole interval is beyond it, and otherwise can't be told
-yet. Targets are limits from above (lower is better), as the scenario schema states them.
+paired, replication by replication. Intervals and the verdict rule (a target holds when its
+metric's whole 95 % interval is within the limit) come from :mod:`simulate.estimates`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-
-import numpy as np
+from dataclasses import dataclass, replace
 
 from policy import Diagnostic, Location, PolicysimError
-from simulate import ExperimentResult
-
-from .stats import Floats, Interval, mean_interval, paired_difference
-
-STATUSES = ("holds", "fails", "unclear")
+from simulate import ExperimentResult, Interval, mean_interval, metric_table, paired_difference, verdict_status
 
 # What leadership reads first: the target metrics, then what the measures cost and stop.
 KEY_METRICS = ("all.wait_p95_min", "all.queue_max", "all.blocked_min", "all.leaks_per_day",
@@ -105,22 +98,6 @@ class Comparison:
         return tuple(seen.items())
 
 
-def verdict_status(estimate: Interval, limit: float) -> str:
-    """holds / fails / unclear for a metric that must stay at or below *limit*."""
-    if estimate.high <= limit:
-        return "holds"
-    if estimate.low > limit:
-        return "fails"
-    return "unclear"
-
-
-def metric_table(experiment: ExperimentResult) -> dict[str, Floats]:
-    """Every metric of *experiment* as an array over replications (0 where one lacks it)."""
-    rows = [r.metrics() for r in experiment.replications]
-    names = sorted({k for row in rows for k in row})
-    return {name: np.array([row.get(name, 0.0) for row in rows]) for name in names}
-
-
 def _check(experiments: Sequence[ExperimentResult]) -> None:
     if not experiments:
         raise comparison_error("empty", "nothing to compare: give at least one scenario")
@@ -146,7 +123,7 @@ def _check(experiments: Sequence[ExperimentResult]) -> None:
 def compare(experiments: Sequence[ExperimentResult], confidence: float = 0.95) -> Comparison:
     """Compare *experiments* (the first is the base) run with common random numbers."""
     _check(experiments)
-    tables = [metric_table(e) for e in experiments]
+    tables = [metric_table(e.replications) for e in experiments]
     names = sorted({k for t in tables for k in t})
     base = tables[0]
     metrics = []
@@ -156,25 +133,27 @@ def compare(experiments: Sequence[ExperimentResult], confidence: float = 0.95) -
             paired_difference(base[name], t[name], confidence) if i and name in t and name in base else None
             for i, t in enumerate(tables))
         metrics.append(MetricComparison(name, estimates, differences))
+    comparison = Comparison(tuple(e.scenario for e in experiments), tuple(e.title for e in experiments),
+                            experiments[0].seed, len(experiments[0].replications), tuple(metrics), (), ())
     verdicts = []
-    for e, table in zip(experiments, tables, strict=True):
+    for k, e in enumerate(experiments):
         for v in e.verdicts:
-            if v.metric in table:
-                estimate = mean_interval(table[v.metric], confidence)
+            m = comparison.metric(v.metric)
+            estimate = m.estimates[k] if m else None
+            if estimate is not None:
                 verdicts.append(TargetVerdict(e.scenario, v.target, v.metric, v.limit, estimate,
                                               verdict_status(estimate, v.limit)))
-    comparison = Comparison(tuple(e.scenario for e in experiments), tuple(e.title for e in experiments),
-                            experiments[0].seed, len(experiments[0].replications), tuple(metrics),
-                            tuple(verdicts), ())
+    comparison = replace(comparison, verdicts=tuple(verdicts))
     best = tuple(_best(comparison, target, metric, tables, confidence)
                  for target, metric in comparison.targets())
-    return Comparison(comparison.scenarios, comparison.titles, comparison.seed,
-                      comparison.replications, comparison.metrics, comparison.verdicts, best)
+    return replace(comparison, best=best)
 
 
-def _best(comparison: Comparison, target: str, metric: str, tables: Sequence[dict[str, Floats]],
+def _best(comparison: Comparison, target: str, metric: str, tables: Sequence[dict[str, list[float]]],
           confidence: float) -> BestScenario:
-    ranked = sorted((float(t[metric].mean()), i) for i, t in enumerate(tables) if metric in t)
+    m = comparison.metric(metric)
+    estimates = m.estimates if m else ()
+    ranked = sorted((e.mean, i) for i, e in enumerate(estimates) if e is not None)
     best = ranked[0][1]
     if len(ranked) == 1:
         return BestScenario(target, metric, comparison.scenarios[best], None, None, False)

@@ -24,11 +24,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from policy import Diagnostic, Location, PolicysimError
-from simulate import LEAK_PATHS, WAIT_BINS_MIN, ExperimentResult
+from simulate import LEAK_PATHS, WAIT_BINS_MIN, ExperimentResult, mean_rule_hits
 
+from .bands import band
 from .compare import KEY_METRICS, Comparison
 from .i18n import leak_path_label, metric_label, text
-from .stats import band
 
 CJK_FONT_FILES = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",       # Debian/Ubuntu fonts-wqy-microhei
@@ -315,7 +315,7 @@ def wait_distribution_figure(experiments: Sequence[ExperimentResult], lang: str)
 
 def rule_hits_figure(experiments: Sequence[ExperimentResult], lang: str) -> Figure:
     """Per decision, the persons each deciding rule decided (mean per replication), per scenario."""
-    hits = [_mean_hits(e) for e in experiments]
+    hits = [mean_rule_hits(e.replications) for e in experiments]
     decisions = sorted({d for h in hits for d in h})
     rules = {d: sorted({r for h in hits for r in h.get(d, {})},
                        key=lambda r: -max(h.get(d, {}).get(r, 0.0) for h in hits)) for d in decisions}
@@ -337,17 +337,6 @@ def rule_hits_figure(experiments: Sequence[ExperimentResult], lang: str) -> Figu
         ax.set_xlabel(text(lang, "axis.persons"))
     axes[0].legend(frameon=False, loc="lower right")
     return fig
-
-
-def _mean_hits(experiment: ExperimentResult) -> dict[str, dict[str, float]]:
-    out: dict[str, dict[str, float]] = {}
-    n = len(experiment.replications)
-    for r in experiment.replications:
-        for decision, counts in r.rule_hits.items():
-            bucket = out.setdefault(decision, {})
-            for rule, count in counts.items():
-                bucket[rule] = bucket.get(rule, 0.0) + count / n
-    return out
 
 
 def forest_figure(comparison: Comparison, lang: str, metrics: Sequence[str] = KEY_METRICS) -> Figure:

@@ -10,20 +10,16 @@ so the caller writes them atomically, the page last.
 from __future__ import annotations
 
 import base64
-import csv
 import datetime as dt
-import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-import jinja2
 
 from simulate.sweep import SweepResult, VariantResult
 
 from . import i18n
 from .figures import drawing_style, frontier_figure, png
-from .render import ScenarioFile, scenario_files, software_versions
+from .render import ScenarioFile, csv_bytes, csv_number, scenario_files, software_versions, template_environment
 
 ALL = "*"                     # the frontier of every target at once
 _TIE = 1e-9
@@ -79,16 +75,6 @@ def _cell(variant: VariantResult, metric: str) -> str:
     return i18n.interval(*_estimate(variant, metric))
 
 
-def _num(x: float) -> str:
-    return repr(x) if math.isfinite(x) else ""
-
-
-def _csv(rows: Sequence[Sequence[object]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8")
-
-
 def frontier_csv(sweep: SweepResult, fronts: Sequence[TargetFrontier]) -> bytes:
     """Per target, every variant that meets it, cheapest first, with its estimate."""
     rows: list[list[object]] = [["target", "metric", "limit", "variant", "settings", "cost_staff_hours_per_day",
@@ -97,9 +83,9 @@ def frontier_csv(sweep: SweepResult, fronts: Sequence[TargetFrontier]) -> bytes:
         for i in f.meeting:
             v = sweep.variants[i]
             mean, half = _estimate(v, f.metric) if f.metric else (math.nan, math.nan)
-            rows.append([f.target, f.metric, _num(f.limit), v.index, v.label, repr(v.cost), _num(mean),
-                         _num(mean - half), _num(mean + half), "yes" if i in f.cheapest else ""])
-    return _csv(rows)
+            rows.append([f.target, f.metric, csv_number(f.limit), v.index, v.label, repr(v.cost), csv_number(mean),
+                         csv_number(mean - half), csv_number(mean + half), "yes" if i in f.cheapest else ""])
+    return csv_bytes(rows)
 
 
 def sweep_csv(sweep: SweepResult) -> bytes:
@@ -115,9 +101,9 @@ def sweep_csv(sweep: SweepResult) -> bytes:
         status = {x.target: x.status for x in v.experiment.verdicts}
         for t in sweep.targets:
             mean, half = _estimate(v, t.metric)
-            row += [_num(mean), _num(mean - half), _num(mean + half), status.get(t.name, "")]
+            row += [csv_number(mean), csv_number(mean - half), csv_number(mean + half), status.get(t.name, "")]
         rows.append(row)
-    return _csv(rows)
+    return csv_bytes(rows)
 
 
 def frontier_chart(sweep: SweepResult, lang: str) -> bytes:
@@ -156,9 +142,7 @@ def render_sweep_html(sweep: SweepResult, fronts: Sequence[TargetFrontier], char
                          "cells": [{"value": _cell(v, x.metric), "status": status.get(x.name, ""),
                                     "status_label": i18n.status_label(lang, status[x.name]) if x.name in status else ""}
                                    for x in sweep.targets]})
-    env = jinja2.Environment(loader=jinja2.PackageLoader("reports", "templates"), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("sweep.html.j2").render(
+    return template_environment().get_template("sweep.html.j2").render(
         lang=lang, t=t, sweep=sweep, fronts=rows, variants=variants,
         target_labels=[i18n.metric_label(lang, x.metric) for x in sweep.targets],
         lede=t("sweep.lede", variants=len(sweep.variants), scenario=sweep.scenario, n=_n_text(sweep), seed=sweep.seed),

@@ -26,13 +26,12 @@ from typing import Any
 import jinja2
 
 from policy import load_pack
-from simulate import ExperimentResult, Scenario
+from simulate import ExperimentResult, Interval, Scenario, mean_rule_hits, metric_table
 from simulate.provenance import package_version
 
 from . import i18n
-from .compare import KEY_METRICS, BestScenario, Comparison, compare, metric_table
+from .compare import KEY_METRICS, BestScenario, Comparison, compare
 from .figures import Chart, charts
-from .stats import Interval
 
 SOFTWARE = ("simpy", "numpy", "durable-rules", "matplotlib", "jinja2", "policysim")
 
@@ -161,21 +160,16 @@ def metric_rows(comparison: Comparison, lang: str) -> list[dict[str, Any]]:
 
 def rule_rows(experiments: Sequence[ExperimentResult], inputs: Inputs, lang: str) -> list[dict[str, Any]]:
     """Per deciding rule: its reason in *lang* and mean persons decided per replication per scenario."""
-    means: list[dict[tuple[str, str], float]] = []
-    for e in experiments:
-        totals: dict[tuple[str, str], float] = {}
-        for r in e.replications:
-            for decision, counts in r.rule_hits.items():
-                for rule, count in counts.items():
-                    totals[(decision, rule)] = totals.get((decision, rule), 0.0) + count
-        means.append({k: v / len(e.replications) for k, v in totals.items()})
+    means = [{(d, rule): mean for d, rules in mean_rule_hits(e.replications).items() for rule, mean in rules.items()}
+             for e in experiments]
     reasons = {note.rule: (note.reason_zh if lang == "zh" else note.reason_en) for note in inputs.rules}
     keys = sorted({k for m in means for k in m}, key=lambda k: (k[0], -means[0].get(k, 0.0), k[1]))
     return [{"decision": d, "rule": rule, "reason": reasons.get(rule, ""),
              "hits": [i18n.number(m.get((d, rule), 0.0), 1) for m in means]} for d, rule in keys]
 
 
-def _environment() -> jinja2.Environment:
+def template_environment() -> jinja2.Environment:
+    """The report templates, autoescaped (scenario and pack text is user input), strict about names."""
     return jinja2.Environment(loader=jinja2.PackageLoader("reports", "templates"),
                               autoescape=True, undefined=jinja2.StrictUndefined,
                               trim_blocks=True, lstrip_blocks=True)
@@ -205,7 +199,7 @@ def render_html(experiments: Sequence[ExperimentResult], comparison: Comparison,
                "src": "data:image/png;base64," + base64.b64encode(c.png).decode("ascii")} for c in figures]
     starts = [i18n.when(lang, s) for s in inputs.starts]
     sources = list({f.path: f for files in inputs.files for f in files}.values())   # each file once
-    return _environment().get_template("report.html.j2").render(
+    return template_environment().get_template("report.html.j2").render(
         lang=lang, t=t, comparison=comparison, single=single,
         key_labels=[i18n.metric_label(lang, m) for m in KEY_METRICS],
         summary=summary_rows(comparison, lang), verdicts=verdicts, best=best, figures=images,
@@ -257,26 +251,28 @@ def render_markdown(comparison: Comparison, inputs: Inputs, lang: str) -> str:
     return "\n".join(lines)
 
 
-def _csv(rows: Sequence[Sequence[object]]) -> bytes:
+def csv_bytes(rows: Sequence[Sequence[object]]) -> bytes:
+    """*rows* as UTF-8 CSV with ``\\n`` line ends."""
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue().encode("utf-8")
 
 
-def _number(x: float) -> str:
+def csv_number(x: float) -> str:
+    """*x* exactly (shortest round-trip form), or an empty cell when it is not finite."""
     return repr(x) if math.isfinite(x) else ""
 
 
 def metrics_csv(experiments: Sequence[ExperimentResult]) -> bytes:
     """Every metric, one row per scenario and replication (0 where a scenario lacks a gate)."""
-    tables = [metric_table(e) for e in experiments]
+    tables = [metric_table(e.replications) for e in experiments]
     names = sorted({k for t in tables for k in t})
     rows: list[list[object]] = [["scenario", "replication", "seed", *names]]
     for e, table in zip(experiments, tables, strict=True):
         for k, r in enumerate(e.replications):
             rows.append([e.scenario, r.replication, r.seed,
-                         *(_number(float(table[n][k])) if n in table else "" for n in names)])
-    return _csv(rows)
+                         *(csv_number(float(table[n][k])) if n in table else "" for n in names)])
+    return csv_bytes(rows)
 
 
 def comparison_csv(comparison: Comparison) -> bytes:
@@ -287,16 +283,17 @@ def comparison_csv(comparison: Comparison) -> bytes:
         for name, est, diff in zip(comparison.scenarios, m.estimates, m.differences, strict=True):
             if est is None:
                 continue
-            rows.append([m.metric, name, est.n, _number(est.mean), _number(est.low), _number(est.high),
-                         *((_number(diff.mean), _number(diff.low), _number(diff.high)) if diff else ("", "", ""))])
-    return _csv(rows)
+            differs = (csv_number(diff.mean), csv_number(diff.low), csv_number(diff.high)) if diff else ("", "", "")
+            rows.append([m.metric, name, est.n, csv_number(est.mean), csv_number(est.low), csv_number(est.high),
+                         *differs])
+    return csv_bytes(rows)
 
 
 def verdicts_csv(comparison: Comparison) -> bytes:
     rows: list[list[object]] = [["scenario", "target", "metric", "limit", "mean", "ci_low", "ci_high", "status"]]
-    rows += [[v.scenario, v.target, v.metric, repr(v.limit), _number(v.estimate.mean),
-              _number(v.estimate.low), _number(v.estimate.high), v.status] for v in comparison.verdicts]
-    return _csv(rows)
+    rows += [[v.scenario, v.target, v.metric, repr(v.limit), csv_number(v.estimate.mean),
+              csv_number(v.estimate.low), csv_number(v.estimate.high), v.status] for v in comparison.verdicts]
+    return csv_bytes(rows)
 
 
 def build_report(experiments: Sequence[ExperimentResult], scenarios: Sequence[Scenario], lang: str = "en",

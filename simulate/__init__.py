@@ -10,6 +10,14 @@ Public API (what ``reports`` and the CLI may use)::
 The model asks ``policy`` for every person's decision through ``Engine.decide`` only.
 """
 
+from .estimates import (
+    Interval,
+    mean_interval,
+    mean_rule_hits,
+    metric_table,
+    paired_difference,
+    verdict_status,
+)
 from .executors import InlineExecutor, make_executor
 from .experiment import pack_engine, replicate, run_experiment
 from .model import run_replication
@@ -34,6 +42,7 @@ __all__ = [
     "ExperimentResult",
     "GateResult",
     "InlineExecutor",
+    "Interval",
     "LEAK_PATHS",
     "QueueSeries",
     "ReplicationResult",
@@ -45,13 +54,18 @@ __all__ = [
     "WAIT_BINS_MIN",
     "load_scenario",
     "make_executor",
+    "mean_interval",
+    "mean_rule_hits",
+    "metric_table",
     "pack_engine",
+    "paired_difference",
     "replicate",
     "run_experiment",
     "run_replication",
     "statistics",
     "summary_json",
     "t_quantile",
+    "verdict_status",
     "verdicts",
     "write_outputs",
 ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 KINDS: dict[str, tuple[str, ...]] = {
     "constant": ("value",),
@@ -19,30 +20,7 @@ KINDS: dict[str, tuple[str, ...]] = {
     "lognormal": ("mean", "cv"),
 }
 
-# Acklam's rational approximation of the standard normal quantile (relative error < 1.2e-9).
-_A = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02,
-      1.383577518672690e02, -3.066479806614716e01, 2.506628277459239e00)
-_B = (-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02,
-      6.680131188771972e01, -1.328068155288572e01)
-_C = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00,
-      -2.549732539343734e00, 4.374664141464968e00, 2.938163982698783e00)
-_D = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00,
-      3.754408661907416e00)
-_LOW = 0.02425
-
-
-def normal_quantile(u: float) -> float:
-    """The standard normal quantile of *u* in (0, 1)."""
-    if u < _LOW:
-        q = math.sqrt(-2 * math.log(u))
-        return ((((((_C[0] * q + _C[1]) * q + _C[2]) * q + _C[3]) * q + _C[4]) * q + _C[5])
-                / ((((_D[0] * q + _D[1]) * q + _D[2]) * q + _D[3]) * q + 1))
-    if u > 1 - _LOW:
-        return -normal_quantile(1 - u)
-    q = u - 0.5
-    r = q * q
-    return ((((((_A[0] * r + _A[1]) * r + _A[2]) * r + _A[3]) * r + _A[4]) * r + _A[5]) * q
-            / (((((_B[0] * r + _B[1]) * r + _B[2]) * r + _B[3]) * r + _B[4]) * r + 1))
+_STANDARD_NORMAL = NormalDist()          # its inv_cdf is Wichura's AS 241, exact to double precision
 
 
 @dataclass(frozen=True)
@@ -89,7 +67,7 @@ class Distribution:
         if kind == "uniform":
             return self.a + (self.b - self.a) * u
         if kind == "lognormal":
-            return math.exp(self._mu + self._sigma * normal_quantile(min(max(u, 1e-12), 1 - 1e-12)))
+            return math.exp(self._mu + self._sigma * _STANDARD_NORMAL.inv_cdf(min(max(u, 1e-12), 1 - 1e-12)))
         low, mode, high = self.a, self.b, self.c
         split = (mode - low) / (high - low) if high > low else 0.5
         if u < split:

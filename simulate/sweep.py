@@ -21,6 +21,7 @@ from pathlib import Path
 from policy.atomic import atomic_writer
 
 from . import store
+from .estimates import mean_interval, metric_table
 from .executors import InlineExecutor
 from .experiment import replicate
 from .provenance import policysim_version
@@ -83,8 +84,7 @@ class SweepResult:
 
 def cost_per_day(results: Sequence[ReplicationResult]) -> float:
     """Staff-hours per day: staff on duty at gates (volunteers included) plus patrol person-hours."""
-    per_rep = [sum(r.overall()[m] for m in COST_METRICS) / 60.0 / r.days for r in results]
-    return math.fsum(per_rep) / len(per_rep) if per_rep else math.nan
+    return mean_interval(sum(r.overall()[m] for m in COST_METRICS) / 60.0 / r.days for r in results).mean
 
 
 def run_info(variants: Sequence[Variant], base_digest: str, seed: int, vary: Sequence[str]) -> store.RunInfo:
@@ -207,8 +207,8 @@ def run_sweep(variants: Sequence[Variant], run: store.RunInfo, plan: Plan, execu
 
 
 def _statistics(results: Sequence[ReplicationResult], metrics: Sequence[str]) -> list[Statistic | None]:
-    rows = [r.metrics() for r in results]
-    return [statistic(m, [row.get(m, 0.0) for row in rows]) for m in metrics]
+    table = metric_table(results)
+    return [statistic(m, table.get(m, [0.0] * len(results))) for m in metrics]
 
 
 def sweep_of(merged: store.Merged, precision: float | None = None) -> SweepResult:

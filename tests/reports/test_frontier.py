@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from reports.frontier import ALL, frontier, sweep_report
+from reports.frontier import ALL, frontier, frontier_csv, sweep_report
 from simulate import ExperimentResult, Statistic, Target, Verdict
 from simulate.sweep import SweepResult, VariantResult
 
@@ -18,12 +18,10 @@ TARGETS = (Target("p95_wait_min", "all.wait_p95_min", 10.0), Target("leaks_per_d
 
 
 def variant(index, cost, wait, leaks, name="base"):
-    """A variant whose metrics have the given (mean, half-width)."""
+    """A variant whose metrics have the given (mean, half-width, verdict), verdicts stated by hand."""
     stats, verdicts = [], []
-    for target, (mean, half) in zip(TARGETS, (wait, leaks), strict=True):
+    for target, (mean, half, status) in zip(TARGETS, (wait, leaks), strict=True):
         stats.append(Statistic(target.metric, 5, mean, half, mean - half, mean + half))
-        low, high = mean - half, mean + half
-        status = "holds" if high <= target.limit else "fails" if low > target.limit else "unclear"
         verdicts.append(Verdict(target.name, target.metric, target.limit, mean, half, status))
     experiment = ExperimentResult(f"{name}[staff={index}]", name, 1, (), tuple(stats), tuple(verdicts))
     return VariantResult(index, (("shifts.gate.0.staff", index),), experiment, cost, True)
@@ -33,12 +31,13 @@ def sweep_of(*variants, name="base"):
     return SweepResult(name, name, 1, ("shifts.gate.0.staff=0..4",), TARGETS, None, tuple(variants))
 
 
+# limits: wait ≤ 10, leaks ≤ 1
 SWEEP = sweep_of(
-    variant(0, 100.0, (14.0, 1.0), (0.5, 0.2)),     # wait fails; leaks hold
-    variant(1, 120.0, (9.0, 2.0), (0.9, 0.2)),      # wait unclear (up to 11); leaks unclear
-    variant(2, 140.0, (6.0, 1.0), (0.7, 0.2)),      # both hold: cheapest for wait and for all
-    variant(3, 140.0, (5.0, 1.0), (2.0, 0.5)),      # wait holds at the same cost (a tie); leaks fail
-    variant(4, 160.0, (2.0, 0.5), (0.1, 0.05)),     # both hold, dearer
+    variant(0, 100.0, (14.0, 1.0, "fails"), (0.5, 0.2, "holds")),
+    variant(1, 120.0, (9.0, 2.0, "unclear"), (0.9, 0.2, "unclear")),   # wait up to 11, leaks up to 1.1
+    variant(2, 140.0, (6.0, 1.0, "holds"), (0.7, 0.2, "holds")),       # cheapest for wait and for all
+    variant(3, 140.0, (5.0, 1.0, "holds"), (2.0, 0.5, "fails")),       # wait at the same cost: a tie
+    variant(4, 160.0, (2.0, 0.5, "holds"), (0.1, 0.05, "holds")),      # both, dearer
 )
 
 
@@ -49,8 +48,17 @@ def test_the_cheapest_variants_that_meet_each_target_with_confidence():
     assert (every.target, every.meeting, every.cheapest) == (ALL, (2, 4), (2,))
 
 
+def test_the_frontier_table_lists_meeting_variants_cheapest_first_with_their_interval():
+    rows = list(csv.reader(io.StringIO(frontier_csv(SWEEP, frontier(SWEEP)).decode("utf-8"))))
+    wait = [(r[3], r[5], r[6], r[7], r[8], r[9]) for r in rows[1:] if r[0] == "p95_wait_min"]
+    assert wait == [("2", "140.0", "6.0", "5.0", "7.0", "yes"), ("3", "140.0", "5.0", "4.0", "6.0", "yes"),
+                    ("4", "160.0", "2.0", "1.5", "2.5", "")]
+    assert [r[3] for r in rows[1:] if r[0] == ALL] == ["2", "4"]
+
+
 def test_a_target_no_variant_meets_has_an_empty_frontier():
-    sweep = sweep_of(variant(0, 100.0, (14.0, 1.0), (3.0, 0.1)), variant(1, 90.0, (12.0, 3.0), (0.6, 0.2)))
+    sweep = sweep_of(variant(0, 100.0, (14.0, 1.0, "fails"), (3.0, 0.1, "fails")),
+                     variant(1, 90.0, (12.0, 3.0, "unclear"), (0.6, 0.2, "holds")))
     wait, leaks, every = frontier(sweep)
     assert wait.cheapest == () and every.cheapest == () and leaks.cheapest == (1,)
 
@@ -58,7 +66,8 @@ def test_a_target_no_variant_meets_has_an_empty_frontier():
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_sweep_report_files(lang):
     evil = '<script>alert("x")</script>'
-    sweep = sweep_of(*(variant(i, 100.0 + 10 * i, (12.0 - 3 * i, 0.5), (0.5, 0.1), name=evil) for i in range(4)),
+    waits = [(12.0, 0.5, "fails"), (9.0, 0.5, "holds"), (6.0, 0.5, "holds"), (3.0, 0.5, "holds")]
+    sweep = sweep_of(*(variant(i, 100.0 + 10 * i, waits[i], (0.5, 0.1, "holds"), name=evil) for i in range(4)),
                      name=evil)
     files = dict(sweep_report(sweep, lang, cap=None).files)
     assert list(files)[-1] == "sweep.html"

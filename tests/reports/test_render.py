@@ -134,7 +134,8 @@ def test_one_scenario_report_for_simulate(experiments, scenarios):
 
 
 def test_clearly_better_says_yes_not_yet_or_the_same():
-    from reports import BestScenario, Interval, clearly_label
+    from reports import BestScenario, clearly_label
+    from simulate import Interval
     best = BestScenario("t", "m", "a", "b", Interval(-2.0, 1.0, 3), True)
     assert clearly_label(best, "en") == "yes"
     assert clearly_label(dataclasses.replace(best, clear=False, difference=Interval(-2.0, 3.0, 3)), "en") == "not yet"

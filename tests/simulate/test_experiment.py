@@ -1,16 +1,29 @@
-"""Replications: stateless seeding, common random numbers, and the same bits on any executor."""
+"""Replications: stateless seeding, common random numbers, the same bits on any executor, and the
+means, intervals, paired differences and verdicts an experiment reports, checked by hand and with scipy."""
 
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
+import math
 from dataclasses import fields, replace
 
 import numpy as np
+import pytest
 
-from simulate import InlineExecutor, load_scenario, pack_engine, run_experiment
+from simulate import (
+    InlineExecutor,
+    Target,
+    load_scenario,
+    metric_table,
+    pack_engine,
+    paired_difference,
+    run_experiment,
+    write_outputs,
+)
 from simulate.demand import draw_arrivals
-from simulate.results import Containment, GateResult, ReplicationResult, Statistic, Verdict
+from simulate.results import Containment, GateResult, ReplicationResult
 from simulate.seeds import Purpose, stream
+from simulate.summary import experiment_of
 
 from .conftest import SCENARIOS
 
@@ -96,19 +109,65 @@ def test_more_demand_yields_a_superset_of_the_same_visitors():
         assert np.array_equal(many.temps[index], few.temps)
 
 
-def test_result_records_are_a_fixed_contract():
-    assert [f.name for f in fields(GateResult)] == [
-        "gate", "level", "village", "arrivals", "persons", "wait_mean_min", "wait_p95_min",
-        "wait_max_min", "queue_mean", "queue_max", "blocked_min", "utilisation", "staff_min", "outcomes",
-        "wait_histogram"]
-    assert [f.name for f in fields(Containment)] == [
-        "arrivals", "persons", "turned_back", "held", "handled_at_gate", "evasions", "detected",
-        "leaks", "outsider_person_min", "undecided"]
-    assert [f.name for f in fields(ReplicationResult)] == [
-        "scenario", "replication", "seed", "days", "gates", "containment", "rule_hits", "queues",
-        "patrol_person_min", "staffing"]
-    assert [f.name for f in fields(Statistic)] == ["metric", "n", "mean", "half_width", "min", "max"]
-    assert [f.name for f in fields(Verdict)] == ["target", "metric", "limit", "mean", "half_width", "status"]
+def _made_up(waits):
+    """Replications 0 … n-1 of one gate whose p95 wait is *waits[k]*, over one day."""
+    gate = GateResult("g", "township", "", 10, 10, 1.0, 0.0, 0.0, 1.0, 5, 0.0, 0.5, 1440.0, {}, (10,))
+    c = Containment(10, 10, 0, 0, 0, 0, 0, {}, 0.0, 0)
+    return [ReplicationResult("s", k, 1, 1.0, (replace(gate, wait_p95_min=w),), c, {}, (), 0.0, ())
+            for k, w in enumerate(waits)]
+
+
+def test_mean_half_width_and_verdicts_by_hand_on_three_replications():
+    targets = [Target("loose", "all.wait_p95_min", 20.0), Target("tight", "all.wait_p95_min", 5.0),
+               Target("hopeless", "all.wait_p95_min", -3.0)]
+    e = experiment_of("s", "S", 1, targets, _made_up([4.0, 6.0, 11.0]))
+    wait = {s.metric: s for s in e.statistics}["all.wait_p95_min"]
+    # mean 7; variance (9 + 1 + 16) / 2 = 13; half-width t(0.975, 2) · √(13/3), t(0.975, 2) = 4.302652730
+    assert (wait.n, wait.mean, wait.min, wait.max) == (3, 7.0, 4.0, 11.0)
+    assert wait.half_width == pytest.approx(4.302652729749464 * math.sqrt(13 / 3), rel=1e-12)   # 8.957
+    # the interval is [-1.96, 15.96]: within 20, straddles 5, wholly above -3
+    assert [(v.target, v.status) for v in e.verdicts] == [("loose", "holds"), ("tight", "unclear"), ("hopeless", "fails")]
+
+
+def test_a_paired_difference_by_hand_on_three_replications():
+    base, other = _made_up([4.0, 6.0, 11.0]), _made_up([3.0, 4.0, 10.0])
+    diff = paired_difference(metric_table(base)["all.wait_p95_min"], metric_table(other)["all.wait_p95_min"])
+    # differences -1, -2, -1: mean -4/3, sd √(1/3), half-width t(0.975, 2) · √(1/3) / √3 = 4.302652730 / 3
+    assert diff.mean == pytest.approx(-4 / 3, rel=1e-15)
+    assert diff.half_width == pytest.approx(4.302652729749464 / 3, rel=1e-12)
+    assert (diff.low, diff.high) == pytest.approx((-4 / 3 - 1.434217577, -4 / 3 + 1.434217577), abs=1e-9)
+
+
+def test_identical_seeds_give_identical_replications_whatever_the_count():
+    """Replication k depends only on (seed, k): it is the same in a run of 2 and a run of 3."""
+    scenario = load_scenario(BASELINE)
+    two = run_experiment(scenario, replications=2, seed=77, jobs=1)
+    three = run_experiment(scenario, replications=3, seed=77, jobs=1)
+    assert two.replications == three.replications[:2]
+    assert three.replications[2] != three.replications[1]
+
+
+def test_summary_json_agrees_with_replications_csv_and_scipy(tmp_path):
+    import csv
+    import json
+
+    from scipy import stats as sp
+
+    experiment = run_experiment(load_scenario(BASELINE), replications=4, jobs=1)
+    write_outputs(experiment, tmp_path)
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    with (tmp_path / "replications.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [int(r["replication"]) for r in rows] == [0, 1, 2, 3]
+    for group, field, column in [("overall", "wait_p95_min", "all.wait_p95_min"),
+                                 ("containment", "turned_back", "containment.turned_back"),
+                                 ("overall", "staff_min", "all.staff_min")]:
+        values = np.array([float(r[column]) for r in rows])
+        stored = summary[group][field]
+        assert stored["mean"] == pytest.approx(values.mean(), rel=1e-12)
+        half = sp.t.ppf(0.975, 3) * sp.sem(values)
+        assert stored["half_width"] == pytest.approx(half, rel=1e-9, abs=1e-12)
+        assert (stored["min"], stored["max"], stored["n"]) == (values.min(), values.max(), 4)
 
 
 def test_a_replication_measures_the_township():
@@ -126,10 +185,3 @@ def test_a_replication_measures_the_township():
     series = {q.gate: q for q in result.queues}["pingcheng-south"]
     assert len(series.lengths) == int(2 * 1440 / scenario.sample_min)
     assert max(series.lengths) <= south.queue_max
-
-
-def test_the_facade_is_sorted_and_complete():
-    import simulate
-
-    assert simulate.__all__ == sorted(simulate.__all__)
-    assert all(hasattr(simulate, name) for name in simulate.__all__)

@@ -1,20 +1,62 @@
-"""No malformed scenario produces a traceback: any junk in any field is a located FileFormatError."""
+"""No malformed scenario produces a traceback: each mistake is one located line naming the file,
+line, column, field path and code; any junk in any field is a located FileFormatError."""
 
 from __future__ import annotations
 
 import copy
+import re
 
 import yaml
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policy.errors import FileFormatError
-from simulate import Scenario, load_scenario
+from simulate import load_scenario
 
 from .conftest import SCENARIOS
 
 BASE = yaml.safe_load((SCENARIOS / "baseline-march-weekend.yaml").read_text(encoding="utf-8"))
 BASE["pack"] = str((SCENARIOS / BASE["pack"]).resolve())
+LINE = re.compile(r"^(?P<file>[^\n]+):(?P<line>\d+):(?P<col>\d+): (?P<path>[^\n]*?): [^\n]+ \[(?P<code>[a-z][a-z.-]+)\]$")
+
+# A scenario that extends the shipped baseline with one mistake: (its lines, then line, column, field path,
+# message, code). Line 1 is the ``extends:`` line.
+CASES = [
+    ("seed: -3", 2, 7, "seed", "-3 is out of range: expected at least 0", "scenario.range"),
+    ("replications: many", 2, 15, "replications", "expected an integer, got 'many'", "scenario.type"),
+    ("horizon:\n  start: 2020-02-30T00:00\n  days: 2", 3, 10, "horizon.start",
+     "expected a date-time like 2020-03-14T00:00, got '2020-02-30T00:00'", "scenario.date"),
+    ('shifts:\n  township-gate:\n    - {from: "25:00", to: "22:00", staff: 2}', 4, 14,
+     "shifts.township-gate[0].from", "expected a time of day \"HH:MM\", got '25:00'", "scenario.clock"),
+    ("targets:\n  p95_wait_min: 10\n  coffee: 3", 4, 11, "targets.coffee",
+     "unknown field 'coffee' (expected one of: p95_wait_min, max_wait_min, max_queue, blocked_min, "
+     "leaks_per_day)", "scenario.unknown-field"),
+    ("service:\n  by_outcome:\n    admit: {dist: gamma, mean: 25}", 4, 19, "service.by_outcome.admit.dist",
+     "'gamma' is not one of: constant, exponential, uniform, triangular, lognormal", "scenario.choice"),
+    ("service:\n  by_outcome:\n    admit: {dist: lognormal, mean: 25, cv: -1}", 4, 44,
+     "service.by_outcome.admit.cv", "-1 is out of range: expected at least 0.0", "scenario.range"),
+    ("township:\n  gates:\n    pingcheng-south: {name: x, status: staffed, shift: nowhere}", 4, 56,
+     "township.gates.pingcheng-south.shift", "unknown shift 'nowhere' (known: township-gate, village-entrance)",
+     "scenario.reference"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "col", "field", "message", "code"), CASES, ids=[c[3] for c in CASES])
+def test_each_mistake_is_one_exactly_located_line(variant, text, line, col, field, message, code):
+    path = variant(SCENARIOS / "baseline-march-weekend.yaml", text + "\n")
+    with pytest.raises(FileFormatError) as caught:
+        load_scenario(path)
+    assert str(caught.value) == f"{path}:{line}:{col}: {field}: {message} [{code}]"
+    [diagnostic] = caught.value.diagnostics
+    assert (diagnostic.code, diagnostic.location.line, diagnostic.location.col) == (code, line, col)
+
+
+def test_a_yaml_syntax_error_is_located_where_the_parser_stopped(variant):
+    path = variant(SCENARIOS / "baseline-march-weekend.yaml", "engine: [durable\n")
+    with pytest.raises(FileFormatError) as caught:
+        load_scenario(path)
+    assert str(caught.value) == f"{path}:3:1: YAML syntax: did not find expected ',' or ']' [yaml.syntax]"
 
 
 def _paths(node, prefix=()):
@@ -55,11 +97,17 @@ def test_junk_anywhere_is_a_located_error_or_a_valid_scenario(tmp_path_factory, 
         except (KeyError, IndexError, TypeError):
             continue                      # an earlier edit removed this path's parent
     path = tmp_path_factory.mktemp("junk") / "s.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    text = yaml.safe_dump(data, allow_unicode=True)
+    path.write_text(text, encoding="utf-8")
     try:
         scenario = load_scenario(path)
     except FileFormatError as err:
-        assert err.diagnostics and all(d.location.file == str(path) for d in err.diagnostics)
-        assert "\n" not in str(err)
+        assert err.diagnostics and "\n" not in str(err)
+        for d in err.diagnostics:
+            found = LINE.match(str(d))
+            assert found, str(d)
+            assert (found["file"], found["code"]) == (str(path), d.code)
+            assert 1 <= int(found["line"]) <= len(text.splitlines()) + 1
+            assert found["path"].split(".")[0].split("[")[0] in (*data, "")   # a field of the document
     else:
-        assert isinstance(scenario, Scenario)
+        assert (scenario.seed, scenario.replications) == (data["seed"], data["replications"])

@@ -148,13 +148,33 @@ def test_a_fixed_sweep_equals_running_each_variant_alone(tmp_path):
     assert sweep.variants[1].cost == pytest.approx(sweep.variants[0].cost * 4 / 3)
 
 
-def test_precision_adds_replications_until_the_interval_is_tight(tmp_path):
+def _made_up(scenario_name, waits):
+    """replicate() stand-in: replication k of a variant has p95 wait waits[k % len(waits)], queue 5."""
+    from simulate.results import Containment, GateResult, ReplicationResult
+
+    def replicate(scenario, k, seed):
+        wait = waits[scenario.name][k % len(waits[scenario.name])]
+        g = GateResult("g", "township", "", 10, 10, wait / 2, wait, wait, 1.0, 5, 0.0, 0.5, 360.0, {}, (10,))
+        c = Containment(10, 10, 0, 0, 0, 0, 0, {}, 0.0, 0)
+        return ReplicationResult(scenario.name, k, seed, 0.25, (g,), c, {}, (), 0.0, ())
+    return replicate
+
+
+def test_precision_adds_replications_until_the_interval_is_tight(tmp_path, monkeypatch):
+    import simulate.sweep
     variants = load_variants(small_gate(tmp_path), [parse_vary(f"{STAFF}=3,4")])
-    sweep = run_sweep(variants, run_info(variants, "digest", 5, ()), Plan(4, precision=15.0, cap=40), InlineExecutor())
-    for v in sweep.variants:
-        n = len(v.experiment.replications)
-        assert [r.replication for r in v.experiment.replications] == list(range(n))   # always 0 … n-1: CRN
-        stats = {s.metric: s for s in v.experiment.statistics}
-        tight = all(stats[m].half_width <= 0.15 * abs(stats[m].mean) for m in ("all.wait_p95_min", "all.queue_max"))
-        assert v.precise == tight
-        assert 4 < n <= 40 and (tight or n == 40)
+    tight, loose = (v.scenario.name for v in variants)
+    monkeypatch.setattr(simulate.sweep, "replicate", _made_up(tight, {tight: (9.0, 11.0), loose: (5.0, 15.0)}))
+    sweep = run_sweep(variants, run_info(variants, "digest", 5, ()), Plan(4, precision=10.0, cap=10), InlineExecutor())
+    first, second = sweep.variants
+    # 9, 11, 9, 11: half-width t(0.975, 3)·√(4/3)/2 = 1.837 > 10 % of 10, so 4·(1.837/1)² → 13.5, at most
+    # doubled: 8. Then t(0.975, 7)·√(8/7)/√8 = 2.364624·√(1/7) = 0.8937 ≤ 1: precise with 8.
+    wait = {s.metric: s for s in first.experiment.statistics}["all.wait_p95_min"]
+    assert (len(first.experiment.replications), first.precise) == (8, True)
+    assert (wait.mean, wait.half_width) == pytest.approx((10.0, 2.3646242510 / math.sqrt(7)), rel=1e-9)
+    # 5, 15, …: half-width 9.19 at 4 (→ 8), 4.47 at 8 (→ 16, capped at 10), and at 10, the cap,
+    # t(0.975, 9)·√(250/9)/√10 = 2.262157·5/3 = 3.77 > 1: it stops there, imprecise.
+    wait = {s.metric: s for s in second.experiment.statistics}["all.wait_p95_min"]
+    assert (len(second.experiment.replications), second.precise) == (10, False)
+    assert wait.half_width == pytest.approx(2.2621571628 * 5 / 3, rel=1e-9)
+    assert [r.replication for r in second.experiment.replications] == list(range(10))   # always 0 … n-1: CRN
