@@ -109,3 +109,29 @@ def test_a_malformed_property_is_a_located_error(tmp_path):
     (root / "properties.yaml").write_text("- id: p\n  decision: gate\n  expect: {outcome: welcome}\n")
     with pytest.raises(PackError, match=r"properties.yaml:3:21: \[0\].expect.outcome"):
         load_properties(load_pack(root))
+
+
+@pytest.mark.parametrize(("when", "order", "riskier", "safer"), [
+    ("{since: {lt: 2020-03-01}}", "descending", None, None),     # an older date is riskier: held
+    ("{since: {gte: 2020-03-01}}", "ascending", None, None),     # a later date is riskier: held
+    ("{since: {lt: 2020-03-01}}", "ascending", "2020-03-01", "2020-02-29"),
+    ("{since: {gte: 2020-03-01}}", "descending", "2020-02-29", "2020-03-01"),
+])
+def test_a_monotone_property_over_a_date_is_proved_or_broken(tmp_path, when, order, riskier, safer):
+    rules = RULES + rule("since-rule", when, "hold", priority=50)
+    root = write_pack(tmp_path, rules)
+    (root / "properties.yaml").write_text(
+        f"- id: m\n  decision: gate\n  monotone:\n    field: since\n    order: {order}\n"
+        "    outcomes: [admit, handle, turn_back, hold]\n")
+    pack = load_pack(root)
+    found = check_properties(pack, load_properties(pack))
+    if riskier is None:
+        assert found == []
+        return
+    [finding] = found
+    assert finding.example["since"] == riskier
+    assert f"the riskier since={riskier} decides" in finding.message
+    assert f"less strict than hold for since={safer}" in finding.message
+    decided = ReferenceEngine(pack).decide("gate", finding.example, at=finding.at)
+    assert decided.outcome != "hold"
+    assert ReferenceEngine(pack).decide("gate", {**finding.example, "since": safer}, at=finding.at).outcome == "hold"
