@@ -171,6 +171,7 @@ def _monotone_violation(prop: Property, decided: dict[tuple[Any, ...], Any]) -> 
         if value is None or outcome is None:
             continue
         rest = tuple(sorted((k, v) for k, v in facts.items() if k != prop.field))
+        risk: float
         if prop.order:
             risk = prop.order.index(value)
         else:  # numbers and dates (as day numbers, which negate), least risky first
