@@ -88,6 +88,16 @@ def test_effective_dates_are_checked_period_by_period(tmp_path):
     assert [(f.kind, f.at) for f in found] == [("conflict", dt.date(2020, 4, 29))]
 
 
+def test_a_date_field_only_tested_for_presence_is_checked(tmp_path):
+    """No rule compares `since` with a day, so its cells are "some day" and "missing"."""
+    rules = RULES + rule("returned", "{since: {exists: true}}", "hold", priority=5)
+    pack, found = findings_of(tmp_path, rules)
+    assert found == []
+    assert ReferenceEngine(pack).decide(
+        "gate", {"role": "tourist", "has_pass": False, "temperature_c": 36.5, "since": "2020-03-01"},
+        at=dt.date(2020, 3, 2)).rule == "returned"
+
+
 @pytest.mark.parametrize(("body", "fragment"), [
     ("- id: p\n  decision: gate\n  when: {temperature_c: {gte: 37.3}}\n  expect: {outcome: {not_in: [hold]}}\n",
      "property p fails: decides hold"),
