@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policy import DurableEngine, ReferenceEngine
+from policy.analysis import check_pack
 from policy.generators import records
 
 from .random_packs import days, packs
@@ -60,3 +61,32 @@ def test_cell_cache_equals_posting_every_record(data, pack):
         facts = cached.validate("gate", record)
         assert cached.decide_facts("gate", facts, at) == posting.decide_facts("gate", facts, at), record
     assert posting.posts == 25
+
+
+
+class _Counting(DurableEngine):
+    """durable_rules, counting the cells `check` has it decide."""
+
+    decided = 0
+
+    def decide_facts(self, decision, facts, at):
+        _Counting.decided += 1
+        return super().decide_facts(decision, facts, at)
+
+
+@settings(max_examples=FUZZ_PACKS // 4 or 15, suppress_health_check=[HealthCheck.too_slow])
+@given(pack=packs())
+def _agree_on_every_cell(compared: list[int], pack):
+    assert [f for f in check_pack(pack, _Counting(pack, cache=False)) if f.kind == "engine-disagreement"] == []
+    compared[0] += 1
+
+
+def test_check_finds_the_engines_agree_on_every_cell_of_random_packs():
+    """The exhaustive comparison `policy check` makes, on random packs: no cell disagrees."""
+    compared, before = [0], _Counting.decided
+    started = time.perf_counter()
+    _agree_on_every_cell(compared)
+    cells = _Counting.decided - before
+    print(f"\ncheck: {compared[0]} random packs, every cell of every period = {cells} comparisons "
+          f"in {time.perf_counter() - started:.1f} s, no disagreement")
+    assert compared[0] >= min(FUZZ_PACKS // 4 or 15, 15) and cells > compared[0]
