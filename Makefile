@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test venv clean system-deps
+.PHONY: demo test fuzz venv clean system-deps
 
 # System packages: headless Chromium for the report's browser test, a CJK font for Chinese
 # figures, gcc and Python headers for durable-rules. Installed from Debian when missing.
@@ -51,6 +51,14 @@ demo: $(STAMP) system-deps
 test: $(STAMP) system-deps
 	$(BIN)/policysim regress
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
+
+# A long differential run (not part of `make test`): durable_rules against the reference evaluator
+# on FUZZ_PACKS random packs x 12 random records each, and on FUZZ_PACKS/4 more packs every cell of
+# their partition (what `policy check` compares), with a fresh random seed every time.
+FUZZ_PACKS ?= 1000
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=dev POLICYSIM_FUZZ_PACKS=$(FUZZ_PACKS) $(BIN)/python -m pytest -q -s -p no:cacheprovider \
+	  tests/policy/test_differential.py -k "agree"
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -161,6 +161,7 @@ class Partition:
 
 
 ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
+_ANY_DAY = dt.date(2020, 1, 1).toordinal()  # for a date field no rule compares (only `exists`)
 
 
 def _inside(decl: Any, cuts: tuple[Any, ...], cell: int) -> Any:
@@ -186,8 +187,8 @@ def _inside(decl: Any, cuts: tuple[Any, ...], cell: int) -> Any:
         start = int(below) + 1 if below is not None else None
         if low_bound is not None:
             start = max(start, math.ceil(low_bound)) if start is not None else math.ceil(low_bound)
-        if start is None:
-            start = int(above) - 1 if above is not None else 0
+        if start is None:  # no cut below and no bound: any value (for a date, a real day)
+            start = int(above) - 1 if above is not None else (_ANY_DAY if is_date else 0)
             start = math.floor(start)
         value: Any = start
         if (above is not None and not value < above) or not hi_ok(value) or not lo_ok(value):

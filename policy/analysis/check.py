@@ -7,6 +7,9 @@ who matched and who won, four kinds of finding follow, each with one concrete ex
 - conflict: two rules at the same top priority with different outcomes (``priority`` only);
 - shadowed: a rule that matches some input but never decides one (it lists who does);
 - dead: a rule whose condition no valid input satisfies on any day it is in force.
+
+Every cell is also decided by the engine of record (durable_rules); a cell where its answer
+differs from the reference's is an engine-disagreement (``agreement.py``).
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import resolve
+from ..durable import DurableEngine
+from ..engine import Decision, Engine
 from ..ir import DecisionSpec, Pack, Rule
-from ..reference import holds
+from ..reference import ReferenceEngine
+from .agreement import Agreement
 from .findings import Finding
 from .space import cells, decision_periods, example, period_day
 
@@ -36,28 +41,33 @@ class _Tally:
     cells: int = 0
 
 
-def check_pack(pack: Pack) -> list[Finding]:
-    """Every finding in *pack*, sorted by location."""
+def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
+    """Every finding in *pack*, sorted by location. *engine* is the one compared with the
+    reference on every cell (durable_rules, posting every cell, by default)."""
+    engine = engine or DurableEngine(pack, cache=False)
     findings: list[Finding] = []
     for spec in pack.decisions.values():
-        findings.extend(check_decision(pack, spec))
+        findings.extend(check_decision(pack, spec, engine))
     return sorted(findings, key=lambda f: (f.location, f.kind))
 
 
-def check_decision(pack: Pack, spec: DecisionSpec) -> list[Finding]:
+def check_decision(pack: Pack, spec: DecisionSpec, engine: Engine) -> list[Finding]:
     tally = _Tally()
+    reference = ReferenceEngine(pack)
+    agreement = Agreement(pack, spec, engine)
+    rules = {r.id: r for r in pack.rules_for(spec.name)}
     for period in decision_periods(pack, spec.name):
         day = period_day(period)
         for cell in cells(spec, period.rules):
             tally.cells += 1
-            _observe(tally, spec, [r for r in period.rules if holds(r.when, cell.facts)],
-                     cell.facts, day, pack.label)
-    return _findings(tally, pack, spec)
+            decided = reference.decide_facts(spec.name, cell.facts, day)
+            agreement.observe(cell.facts, day, decided)
+            _observe(tally, spec, decided, [rules[m.rule] for m in decided.matched], cell.facts, day)
+    return _findings(tally, pack, spec) + agreement.findings()
 
 
-def _observe(tally: _Tally, spec: DecisionSpec, matching: list[Rule], facts: dict[str, Any],
-             day: dt.date, label: str) -> None:
-    decided = resolve(spec, matching, label, day)
+def _observe(tally: _Tally, spec: DecisionSpec, decided: Decision, matching: list[Rule],
+             facts: dict[str, Any], day: dt.date) -> None:
     if decided.rule is None:
         if spec.default is None or spec.default_is_gap:
             tally.gaps += 1

@@ -9,13 +9,14 @@ from typing import Any
 
 from ..errors import Location
 
-KINDS = ("gap", "conflict", "shadowed", "dead", "property")
+KINDS = ("gap", "conflict", "shadowed", "dead", "property", "engine-disagreement")
 
 
 @dataclass(frozen=True)
 class Finding:
     """A semantic problem in a pack: *kind* (one of ``KINDS``), the *rules* involved, where the
-    first of them (or the property) is written, and one concrete *example* with its day *at*."""
+    first of them (or the property) is written, and one concrete *example* with its day *at*.
+    An engine disagreement also carries each engine's *answers* for the example."""
 
     kind: str
     decision: str
@@ -25,6 +26,7 @@ class Finding:
     example: dict[str, Any] | None = None
     at: dt.date | None = None
     severity: str = "error"
+    answers: dict[str, Any] | None = None
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.severity}: {self.kind}: {self.message}"
@@ -38,4 +40,5 @@ class Finding:
         return {"kind": self.kind, "severity": self.severity, "decision": self.decision,
                 "rules": list(self.rules), "message": self.message, "file": loc.file,
                 "line": loc.line, "col": loc.col,
-                "example": self.example, "at": None if self.at is None else self.at.isoformat()}
+                "example": self.example, "at": None if self.at is None else self.at.isoformat(),
+                **({} if self.answers is None else {"answers": self.answers})}

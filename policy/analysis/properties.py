@@ -167,9 +167,12 @@ def _monotone_violation(prop: Property, decided: dict[tuple[Any, ...], Any]) -> 
         if value is None or outcome is None:
             continue
         rest = tuple(sorted((k, v) for k, v in facts.items() if k != prop.field))
-        risk: Any = prop.order.index(value) if prop.order else (-value if prop.descending else value)
-        if isinstance(risk, dt.date):
-            risk = risk.toordinal()
+        risk: float
+        if prop.order:
+            risk = prop.order.index(value)
+        else:  # numbers and dates (as day numbers, which negate), least risky first
+            risk = value.toordinal() if isinstance(value, dt.date) else value
+            risk = -risk if prop.descending else risk
         groups.setdefault(rest, []).append((risk, facts, outcome))
     rank = {o: i for i, o in enumerate(prop.ranks)}
     for members in groups.values():

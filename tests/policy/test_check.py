@@ -88,6 +88,16 @@ def test_effective_dates_are_checked_period_by_period(tmp_path):
     assert [(f.kind, f.at) for f in found] == [("conflict", dt.date(2020, 4, 29))]
 
 
+def test_a_date_field_only_tested_for_presence_is_checked(tmp_path):
+    """No rule compares `since` with a day, so its cells are "some day" and "missing"."""
+    rules = RULES + rule("returned", "{since: {exists: true}}", "hold", priority=5)
+    pack, found = findings_of(tmp_path, rules)
+    assert found == []
+    assert ReferenceEngine(pack).decide(
+        "gate", {"role": "tourist", "has_pass": False, "temperature_c": 36.5, "since": "2020-03-01"},
+        at=dt.date(2020, 3, 2)).rule == "returned"
+
+
 @pytest.mark.parametrize(("body", "fragment"), [
     ("- id: p\n  decision: gate\n  when: {temperature_c: {gte: 37.3}}\n  expect: {outcome: {not_in: [hold]}}\n",
      "property p fails: decides hold"),
@@ -109,3 +119,29 @@ def test_a_malformed_property_is_a_located_error(tmp_path):
     (root / "properties.yaml").write_text("- id: p\n  decision: gate\n  expect: {outcome: welcome}\n")
     with pytest.raises(PackError, match=r"properties.yaml:3:21: \[0\].expect.outcome"):
         load_properties(load_pack(root))
+
+
+@pytest.mark.parametrize(("when", "order", "riskier", "safer"), [
+    ("{since: {lt: 2020-03-01}}", "descending", None, None),     # an older date is riskier: held
+    ("{since: {gte: 2020-03-01}}", "ascending", None, None),     # a later date is riskier: held
+    ("{since: {lt: 2020-03-01}}", "ascending", "2020-03-01", "2020-02-29"),
+    ("{since: {gte: 2020-03-01}}", "descending", "2020-02-29", "2020-03-01"),
+])
+def test_a_monotone_property_over_a_date_is_proved_or_broken(tmp_path, when, order, riskier, safer):
+    rules = RULES + rule("since-rule", when, "hold", priority=50)
+    root = write_pack(tmp_path, rules)
+    (root / "properties.yaml").write_text(
+        f"- id: m\n  decision: gate\n  monotone:\n    field: since\n    order: {order}\n"
+        "    outcomes: [admit, handle, turn_back, hold]\n")
+    pack = load_pack(root)
+    found = check_properties(pack, load_properties(pack))
+    if riskier is None:
+        assert found == []
+        return
+    [finding] = found
+    assert finding.example["since"] == riskier
+    assert f"the riskier since={riskier} decides" in finding.message
+    assert f"less strict than hold for since={safer}" in finding.message
+    decided = ReferenceEngine(pack).decide("gate", finding.example, at=finding.at)
+    assert decided.outcome != "hold"
+    assert ReferenceEngine(pack).decide("gate", {**finding.example, "since": safer}, at=finding.at).outcome == "hold"
