@@ -69,7 +69,7 @@ def _leaf(cond: Condition) -> Json:
     return {("$ex" if cond.present else "$nex"): {cond.field: 1}}
 
 
-def _negated_leaf(cond: Condition) -> Json:
+def _negated_leaf(cond: Eq | In | Compare | Between | Exists) -> Json:
     """``not cond`` for a leaf: true when the field is missing, else the complementary test."""
     if isinstance(cond, Exists):
         return _leaf(Exists(cond.field, not cond.present))

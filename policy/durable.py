@@ -32,7 +32,7 @@ from .partition import Partition, json_safe, period_index, periods
 _SESSION = "policysim"
 
 
-class _QuietHost(durable_engine.Host):
+class _QuietHost(durable_engine.Host):  # type: ignore[misc]  # durable_rules has no type hints
     """A host without the two polling timer threads (they race actions and burn CPU)."""
 
     def _run(self) -> None:

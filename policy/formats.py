@@ -152,7 +152,7 @@ class Condition(BaseModel):
     """A ``when`` mapping: every entry must hold. Other keys are input fields of the decision."""
 
     model_config = ConfigDict(strict=True, extra="allow", frozen=True)
-    __pydantic_extra__: dict[str, Test] = Field(init=False)  # type: ignore[assignment]
+    __pydantic_extra__: dict[str, Test] = Field(init=False)
     all_: list[Condition] = Field(None, alias="all", min_length=1)
     any_: list[Condition] = Field(None, alias="any", min_length=1)
     not_: Condition = Field(None, alias="not")
@@ -257,7 +257,7 @@ class AllowedOutcomes(Strict):
 
 class Monotone(Strict):
     field: Name
-    order: _tagged(lambda v: "<list>" if isinstance(v, list) else "<direction>",  # type: ignore[valid-type]
+    order: _tagged(lambda v: "<list>" if isinstance(v, list) else "<direction>",
                    ("<direction>", Literal["ascending", "descending"]), ("<list>", list[StrictStr]))
     outcomes: list[StrictStr] = Field(min_length=1)
 

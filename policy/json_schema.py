@@ -72,7 +72,7 @@ def _replace(node: Any, old: Any, new: Any) -> Any:
 def _condition_for(defs: dict[str, Any], name: str, inputs: dict[str, Field]) -> dict[str, Any]:
     """The generated ``Condition`` narrowed to one decision: its inputs only, each field's tests
     (the generated ``FieldTest``) with the field's own values, ordering only on numbers and dates."""
-    condition = _replace(copy.deepcopy(defs["Condition"]), {"$ref": "#/$defs/Condition"},
+    condition: dict[str, Any] = _replace(copy.deepcopy(defs["Condition"]), {"$ref": "#/$defs/Condition"},
                          {"$ref": f"#/$defs/{name}"})
     field_test = defs["FieldTest"]
     props = dict(condition["properties"])

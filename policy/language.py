@@ -197,7 +197,7 @@ def _field_tests(doc: Doc, path: Path_, decl: Field, raw: Any, problems: Problem
         elif op == "ne" or (op in ORDERING and _ordered(doc, sub, decl, op, problems)):
             value = _literal(doc, sub, decl, arg, problems)
             if value is not None:
-                tests.append(Compare(name, op, value))  # type: ignore[arg-type]
+                tests.append(Compare(name, op, value))
     return None if len(problems.items) > before else tests
 
 

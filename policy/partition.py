@@ -177,6 +177,7 @@ def _inside(decl: Any, cuts: tuple[Any, ...], cell: int) -> Any:
         low_bound, high_bound, whole = decl.min, decl.max, decl.integer
     lo_ok = (lambda v: True) if low_bound is None else (lambda v: v >= low_bound)
     hi_ok = (lambda v: True) if high_bound is None else (lambda v: v <= high_bound)
+    value: Any
     if exact:
         value = cuts[i]
         ok = lo_ok(value) and hi_ok(value) and (not whole or value == int(value))
@@ -190,12 +191,12 @@ def _inside(decl: Any, cuts: tuple[Any, ...], cell: int) -> Any:
         if start is None:  # no cut below and no bound: any value (for a date, a real day)
             start = int(above) - 1 if above is not None else (_ANY_DAY if is_date else 0)
             start = math.floor(start)
-        value: Any = start
+        value = start
         if (above is not None and not value < above) or not hi_ok(value) or not lo_ok(value):
             return None
         return dt.date.fromordinal(value) if is_date else value
-    lo = below if below is not None else (low_bound if low_bound is not None else None)
-    hi = above if above is not None else (high_bound if high_bound is not None else None)
+    lo: Any = below if below is not None else low_bound
+    hi: Any = above if above is not None else high_bound
     if lo is None and hi is None:
         return 0
     if lo is None:

@@ -7,11 +7,14 @@ matched set); ``tests/policy/test_differential.py`` checks that with Hypothesis.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Mapping
 from typing import Any
 
 from .engine import Decision, Engine, resolve
 from .ir import All, Any_, Between, Compare, Condition, Eq, Exists, In, Not
+
+_COMPARE = {"ne": operator.ne, "lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge}
 
 
 def holds(cond: Condition, facts: Mapping[str, Any]) -> bool:
@@ -30,14 +33,11 @@ def holds(cond: Condition, facts: Mapping[str, Any]) -> bool:
     if isinstance(cond, Eq):
         return bool(value == cond.value)
     if isinstance(cond, In):
-        return value in cond.values
+        return bool(value in cond.values)
     if isinstance(cond, Between):
         return bool(cond.low <= value <= cond.high)
     assert isinstance(cond, Compare)
-    return {
-        "ne": value != cond.value, "lt": value < cond.value, "lte": value <= cond.value,
-        "gt": value > cond.value, "gte": value >= cond.value,
-    }[cond.op]
+    return bool(_COMPARE[cond.op](value, cond.value))
 
 
 class ReferenceEngine(Engine):

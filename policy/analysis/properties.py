@@ -161,7 +161,7 @@ def _check(pack: Pack, prop: Property) -> Finding | None:
 
 def _monotone_violation(prop: Property, decided: dict[tuple[Any, ...], Any]) -> Any:
     """Two cells equal but for the property's field, the riskier one decided less strictly."""
-    groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any], str | None]]] = {}
+    groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any], str]]] = {}
     for key, (facts, outcome) in decided.items():
         value = facts.get(prop.field)
         if value is None or outcome is None:
