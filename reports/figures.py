@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
@@ -137,9 +138,9 @@ def queue_figure(experiments: Sequence[ExperimentResult], starts: Sequence[dt.da
                     label=e.scenario)
     for ax, gate in zip(axes, gates, strict=False):
         ax.set_title(gate, fontsize=9)
-        locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+        locator = mdates.AutoDateLocator(minticks=3, maxticks=6)  # type: ignore[no-untyped-call]
         ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(  # numeric: reads in zh and en
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(  # type: ignore[no-untyped-call]  # numeric: zh and en
             locator, formats=["%Y", "%m", "%m-%d", "%H:%M", "%H:%M", "%S"],
             offset_formats=["", "%Y", "%Y-%m", "%Y-%m-%d", "%Y-%m-%d", "%Y-%m-%d %H:%M"]))
         ax.set_ylim(bottom=0)
@@ -152,7 +153,7 @@ def queue_figure(experiments: Sequence[ExperimentResult], starts: Sequence[dt.da
         label += "\n" + _wrap(text(lang, "fig.queues.idle", gates=", ".join(idle)), fig)
     fig.supxlabel(label)
     fig.supylabel(text(lang, "axis.queue"))
-    legend: dict[str, object] = {}
+    legend: dict[str, Any] = {}
     for ax in axes:                              # a scenario may lack the first gate
         for handle, name in zip(*ax.get_legend_handles_labels(), strict=True):
             legend.setdefault(name, handle)
@@ -263,7 +264,7 @@ def utilisation_figure(experiments: Sequence[ExperimentResult], starts: Sequence
     cmap = mpl.colormaps["YlOrRd"].with_extremes(bad="#eeeeee")      # grey: nobody on duty
     image = None
     for ax, e in zip(axes, experiments, strict=True):
-        rows = []
+        rows: list[np.ndarray | None] = []
         for gate in gates:
             series = [s for r in e.replications for s in r.staffing if s.gate == gate]
             if series:

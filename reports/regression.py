@@ -137,11 +137,11 @@ def regression(golden: Golden, experiment: ExperimentResult, build: Build) -> Re
     now = metrics_of(experiment)
     failures: list[Move | Drift] = []
     if changes:
-        for name, old in sorted(golden.metrics.items()):
+        for name, stored in sorted(golden.metrics.items()):
             new = now.get(name)
-            slack = max(old.half_width, 1e-9 * max(1.0, abs(old.mean)))
-            if new is None or not math.isfinite(new.mean) or abs(new.mean - old.mean) > slack:
-                failures.append(Drift(golden.scenario, name, old.mean, old.half_width,
+            slack = max(stored.half_width, 1e-9 * max(1.0, abs(stored.mean)))
+            if new is None or not math.isfinite(new.mean) or abs(new.mean - stored.mean) > slack:
+                failures.append(Drift(golden.scenario, name, stored.mean, stored.half_width,
                                       None if new is None else new.mean))
     else:
         for name in sorted(golden.metrics.keys() | now.keys()):

@@ -71,12 +71,12 @@ def open_executor(kind: str = "process", jobs: int | None = None,
     with contextlib.ExitStack() as stack:
         try:
             if scheduler is None:
-                cluster = stack.enter_context(LocalCluster(
+                cluster = stack.enter_context(LocalCluster(  # type: ignore[no-untyped-call]
                     n_workers=jobs or None, threads_per_worker=1, processes=True, host="127.0.0.1",
                     dashboard_address=None))
-                client = stack.enter_context(Client(cluster))
+                client = stack.enter_context(Client(cluster))  # type: ignore[no-untyped-call]
             else:
-                client = stack.enter_context(Client(scheduler, timeout=10))
+                client = stack.enter_context(Client(scheduler, timeout=10))  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError, ValueError) as exc:
             raise error(ExecutorError, "executor.dask-unreachable", f"cannot start a Dask client: {exc}",
                         Location(f"--scheduler {scheduler}" if scheduler else "--executor dask")) from None

@@ -62,14 +62,17 @@ class GatePolicy:
         return {names["level"]: self.levels[level], names["role"]: role, names["has_pass"]: has_pass,
                 names["temperature"]: temperature, names["quarantine"]: quarantine}
 
-    def standing(self, outcome: str | None) -> str | None:
-        """The outcome the model acts on: *outcome*, or the stand-in for no answer."""
-        return self.undecided if outcome is None else outcome
+    def standing(self, outcome: str | None) -> str:
+        """The outcome the model acts on: *outcome*, or the stand-in for no answer (the loader
+        requires one when the decision has no default, so no answer always has a stand-in)."""
+        acted = self.undecided if outcome is None else outcome
+        if acted is None:
+            raise ValueError(f"decision {self.decision!r} gave no answer and the scenario names no stand-in")
+        return acted
 
     def meaning(self, outcome: str | None) -> str:
-        """What *outcome* means to the model (undecided people are turned back)."""
-        acted = self.standing(outcome)
-        return TURNED_BACK if acted is None else self.outcomes[acted]
+        """What *outcome* means to the model."""
+        return self.outcomes[self.standing(outcome)]
 
     def admits(self, outcome: str | None) -> bool:
         """Whether a party decided *outcome* goes in."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import cast
 
 import simpy
 from simpy.events import NORMAL, Event
@@ -116,7 +117,7 @@ class Checkpoint:
         self._start_waiting()
 
     def _reshift(self, event: Event) -> None:
-        self.capacity = event.value
+        self.capacity = cast(int, event.value)
         self._start_waiting()
 
     def _start_waiting(self) -> None:

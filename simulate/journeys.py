@@ -15,7 +15,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol, cast
 
 import simpy
 
@@ -141,7 +141,7 @@ class Run:
 
     # --- arrivals -------------------------------------------------------------------------
     def on_arrival(self, event: simpy.Event) -> None:
-        self.arrive(event.value)
+        self.arrive(cast(Party, event.value))      # each arrival is a timeout carrying its party
 
     def arrive(self, party: Party) -> None:
         """Start *party*'s journey (hikers need no process: their fate is a lookup)."""
@@ -154,11 +154,17 @@ class Run:
         elif route == "township":
             self.env.process(self.by_road(party))
         elif route == "village":
-            self.env.process(self.at_village(party, self.villages[party.village]))
+            self.env.process(self.at_village(party, self.home(party)))
         else:
             self.env.process(self.going_out(party))
 
+    def home(self, party: Party) -> Village:
+        """The village a village or outbound party belongs to (the scenario loader requires one)."""
+        assert party.village is not None
+        return self.villages[party.village]
+
     def by_road(self, party: Party) -> Generator[simpy.Event, Any, None]:
+        assert party.gate is not None                # a township stream always has gates
         gate = self.gates[party.gate]
         if gate.status == "closed":
             if gate.detour_to is None or self.gates[gate.detour_to].status == "closed":
@@ -204,7 +210,7 @@ class Run:
 
     def going_out(self, party: Party) -> Generator[simpy.Event, Any, None]:
         """A resident under observation trying to leave the village."""
-        village = self.villages[party.village]
+        village = self.home(party)
         passable = self.passable[village.id]
         if not passable:
             self.round_closed(party, village, "observation_exit")
@@ -263,7 +269,7 @@ class Run:
 
     def refuse_going_out(self, party: Party) -> None:
         if party.behaviour[0] >= party.stream.behaviour.comply:
-            self.round_closed(party, self.villages[party.village], "observation_exit")
+            self.round_closed(party, self.home(party), "observation_exit")
 
     def round_closed(self, party: Party, village: Village | None, path: str) -> None:
         closed = (self.closed[village.id] if village is not None else ()) or self.all_closed

@@ -101,7 +101,7 @@ def _cumulative(starts: np.ndarray, lengths: np.ndarray, weights: np.ndarray, ed
     if starts.size == 0:
         return np.zeros(edges.size)
     covered = np.clip(edges[:, None] - starts[None, :], 0.0, lengths[None, :])
-    return covered @ weights
+    return np.asarray(covered @ weights)
 
 
 def staff_series(cp: Checkpoint, steps: tuple[tuple[float, int], ...], step: float, end: float) -> StaffSeries:

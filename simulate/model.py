@@ -50,6 +50,7 @@ def run_replication(scenario: Scenario, engine: Engine, replication: int,
     staffed = [(g.id, g.shift, "township", "") for g in town.gates if g.status == "staffed"]
     staffed += [(e.id, e.shift, "village", e.village) for e in town.entrances() if e.status == "staffed"]
     for gate_id, shift, level, village in staffed:
+        assert shift is not None                     # the loader gives every staffed gate a shift
         helpers = [v for v in scenario.volunteers if gate_id in v.at]
         steps[gate_id] = capacity_steps(scenario.shifts[shift], helpers, horizon)
         checkpoints[gate_id] = Checkpoint(env, gate_id, steps[gate_id], horizon.length_min,
