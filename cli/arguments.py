@@ -62,7 +62,7 @@ def open_input(path: str) -> Any:
         return nullcontext(sys.stdin)
     if not Path(path).is_file():
         raise error(FileFormatError, "file.missing", "no such file", Location(path))
-    return open(path, encoding="utf-8")  # noqa: SIM115 - closed by the caller's with
+    return open(path, encoding="utf-8")  # the caller closes it (with)
 
 
 def report_bad_lines(problems: Sequence[Diagnostic], done: str) -> None:

@@ -23,7 +23,6 @@ from . import arguments
 from .main import ExitCode
 
 
-
 def add_command(policy_subparsers: Any) -> None:
     """Register ``diff`` under ``policysim policy``."""
     diff = policy_subparsers.add_parser(

@@ -25,8 +25,8 @@ def add_commands(commands: Any) -> None:
     """Register ``simulate`` on the CLI's subparsers."""
     p = commands.add_parser("simulate", help="run a scenario's replications and summarise them",
                             description="Run replications of a scenario; print a summary; "
-                                        "write summary.json, replications.csv, queues.csv and the report (report.html, summary.md, "
-                                        "figures) to --out.")
+                                        "write summary.json, replications.csv, queues.csv and the report "
+                                        "(report.html, summary.md, figures) to --out.")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     p.add_argument("--replications", type=arguments.positive, help="replications (default: the scenario's)")
     p.add_argument("--seed", type=arguments.seed, help="root seed (default: the scenario's)")
@@ -75,8 +75,8 @@ def _run_stored(args: argparse.Namespace) -> ExperimentResult | None:
     from concurrent.futures import BrokenExecutor
 
     from simulate.executors import open_executor
-    from simulate.sweep import Plan, Storage, run_info, run_sweep
     from simulate.provenance import policysim_version
+    from simulate.sweep import Plan, Storage, run_info, run_sweep
     from simulate.variants import base_variant
 
     variant = base_variant(args.scenario)

@@ -116,9 +116,9 @@ def run_sweep(args: argparse.Namespace) -> int:
 
     from reports import check_fonts
     from simulate.executors import open_executor
+    from simulate.provenance import policysim_version
     from simulate.sweep import Plan, Storage, run_info, write_sweep_json
     from simulate.sweep import run_sweep as run_grid
-    from simulate.provenance import policysim_version
     from simulate.variants import load_variants, parse_vary, scenario_digest
 
     from .compare_cmds import check_out_dir

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import Location, error, RecordError
+from .errors import Location, RecordError, error
 from .fields import RecordSchema
 from .ir import DecisionSpec, Pack, Reason, Rule
 

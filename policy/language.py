@@ -23,8 +23,8 @@ from .formats import FIELD_OPS, HIT_POLICIES, ORDERING, as_date, is_date, is_num
 from .ir import (
     All,
     Any_,
-    BoolField,
     Between,
+    BoolField,
     Compare,
     Condition,
     DateField,

@@ -10,6 +10,7 @@ only matplotlib importer is :mod:`reports.figures`; writing files is the caller'
 """
 
 from . import i18n
+from .bands import Band, band
 from .compare import (
     KEY_METRICS,
     BestScenario,
@@ -22,7 +23,6 @@ from .compare import (
 from .figures import Chart, FontMissingError, charts, check_fonts
 from .i18n import LANGS
 from .render import Report, build_report, clearly_label, markdown_text
-from .bands import Band, band
 
 __all__ = [
     "Band",

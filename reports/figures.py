@@ -349,7 +349,7 @@ def forest_figure(comparison: Comparison, lang: str, metrics: Sequence[str] = KE
     axes = fig.subplots(max(1, len(shown)), 1, squeeze=False).ravel()
     palette = colours(len(comparison.scenarios))
     for ax, metric in zip(axes, shown, strict=False):
-        for row, (name, diff) in enumerate(zip(others, metric.differences[1:], strict=True)):
+        for row, (_name, diff) in enumerate(zip(others, metric.differences[1:], strict=True)):
             if diff is None:
                 continue
             err = _err(diff.half_width)

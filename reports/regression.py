@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from policy.errors import FileFormatError, Location, error
 from policy.atomic import atomic_writer
+from policy.errors import FileFormatError, Location, error
 from simulate import ExperimentResult
 from simulate.provenance import Build
 

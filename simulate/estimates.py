@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from .results import ReplicationResult
 from .student_t import t_quantile
 
+
 @dataclass(frozen=True)
 class Interval:
     """A mean over *n* replications with the half-width of its *confidence* t-interval.

@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from policy.errors import FileFormatError, Location, error
 from policy.atomic import atomic_writer
+from policy.errors import FileFormatError, Location, error
 
 from .results import Containment, ExperimentResult, GateResult, QueueSeries, ReplicationResult, StaffSeries
 from .scenario import Target

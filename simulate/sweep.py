@@ -226,7 +226,7 @@ def sweep_json(sweep: SweepResult) -> dict[str, object]:
     return {"scenario": sweep.scenario, "title": sweep.title, "seed": sweep.seed, "vary": list(sweep.vary),
             "precision_percent": sweep.precision,
             "targets": [{"target": t.name, "metric": t.metric, "limit": t.limit} for t in sweep.targets],
-            "variants": [{"index": v.index, "settings": {p: value for p, value in v.settings},
+            "variants": [{"index": v.index, "settings": dict(v.settings),
                           "cost_staff_hours_per_day": v.cost, "replications": len(v.experiment.replications),
                           "precise": v.precise, "summary": summary_json(v.experiment)} for v in sweep.variants]}
 

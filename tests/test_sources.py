@@ -62,7 +62,7 @@ def entries(markdown: str) -> dict[str, str]:
     """Each `<a id="…">` anchor of sources.md with its text up to the next anchor."""
     marks = list(re.finditer(r'<a id="([^"]+)"></a>', markdown))
     ends = [m.start() for m in marks[1:]] + [len(markdown)]
-    return {m.group(1): markdown[m.end():end] for m, end in zip(marks, ends)}
+    return {m.group(1): markdown[m.end():end] for m, end in zip(marks, ends, strict=False)}
 
 
 def section_id(match: re.Match[str]) -> str:

@@ -22,19 +22,21 @@ valid inputs and days; a failure comes with a counterexample.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..engine import Decision, Engine, resolve
 from .. import formats
+from ..engine import Decision, Engine, resolve
 from ..errors import Diagnostic, Location, PackError
 from ..ir import TRUE, Condition, DateField, EnumField, NumberField, Pack
 from ..language import Problems, describe, parse_condition, parse_list_file
-from ..yaml_doc import Doc
 from ..reference import holds
+from ..yaml_doc import Doc
 from .findings import Finding
 from .space import cells, decision_periods, example, period_day
+
 
 @dataclass(frozen=True)
 class Property:
@@ -162,7 +164,7 @@ def _check(pack: Pack, prop: Property) -> Finding | None:
 def _monotone_violation(prop: Property, decided: dict[tuple[Any, ...], Any]) -> Any:
     """Two cells equal but for the property's field, the riskier one decided less strictly."""
     groups: dict[tuple[Any, ...], list[tuple[Any, dict[str, Any], str]]] = {}
-    for key, (facts, outcome) in decided.items():
+    for _key, (facts, outcome) in decided.items():
         value = facts.get(prop.field)
         if value is None or outcome is None:
             continue
@@ -177,7 +179,7 @@ def _monotone_violation(prop: Property, decided: dict[tuple[Any, ...], Any]) -> 
     rank = {o: i for i, o in enumerate(prop.ranks)}
     for members in groups.values():
         members.sort(key=lambda m: m[0])
-        for (_, low, out_low), (_, high, out_high) in zip(members, members[1:]):
+        for (_, low, out_low), (_, high, out_high) in itertools.pairwise(members):
             if rank[out_high] < rank[out_low]:
                 return (low, out_low), (high, out_high)
     return None

@@ -120,7 +120,7 @@ def test_a_4_percent_slower_admit_fails_naming_every_moved_metric_with_old_and_n
         metric = line.split(": ")[1].split(" ")[0]
         old, new = before[metric], after[metric]
         assert f"moved: mean {old['mean']!r} → {new['mean']!r}" in line
-        differ = [i for i, (a, b) in enumerate(zip(old["values"], new["values"])) if a != b]
+        differ = [i for i, (a, b) in enumerate(zip(old["values"], new["values"], strict=False)) if a != b]
         assert (f"{len(differ)} of {REPLICATIONS} replications differ (replication {differ[0]}: "
                 f"{old['values'][differ[0]]!r} → {new['values'][differ[0]]!r})") in line
 

@@ -8,8 +8,23 @@ from hypothesis import strategies as st
 
 from policy.errors import Location
 from policy.ir import (
-    All, Any_, Between, BoolField, Compare, DateField, DecisionSpec, Effective, EnumField, Eq,
-    Exists, In, Not, NumberField, Pack, Reason, Rule,
+    All,
+    Any_,
+    Between,
+    BoolField,
+    Compare,
+    DateField,
+    DecisionSpec,
+    Effective,
+    EnumField,
+    Eq,
+    Exists,
+    In,
+    Not,
+    NumberField,
+    Pack,
+    Reason,
+    Rule,
 )
 
 HERE = Location("random.yaml")

@@ -20,7 +20,6 @@ from policy.generators import records
 
 from .random_packs import days, packs
 
-
 FUZZ_PACKS = int(os.environ.get("POLICYSIM_FUZZ_PACKS") or 0)
 RECORDS_PER_PACK = 12
 

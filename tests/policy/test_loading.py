@@ -87,7 +87,7 @@ def test_pack_yaml_errors_are_located(tmp_path, old, new, code, path):
 
 
 def test_a_folder_without_pack_yaml_is_named(tmp_path):
-    with pytest.raises(PackError, match="no pack.yaml"):
+    with pytest.raises(PackError, match=r"no pack\.yaml"):
         load_pack(tmp_path)
 
 

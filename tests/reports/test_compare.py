@@ -1,7 +1,6 @@
 """Scenario comparison: verdict logic, paired differences per metric, best scenario, errors."""
 
 import dataclasses
-import math
 
 import pytest
 
@@ -20,7 +19,7 @@ def gate(name, wait_p95, queue_max=3):
 
 def replication(scenario, k, gates, leaks):
     containment = Containment(arrivals=200, persons=300, turned_back=50, held=0, handled_at_gate=2,
-                              evasions=10, detected=6, leaks={p: 0 for p in LEAK_PATHS} | {"hotspot": leaks},
+                              evasions=10, detected=6, leaks=dict.fromkeys(LEAK_PATHS, 0) | {"hotspot": leaks},
                               outsider_person_min=1000.0, undecided=0)
     return ReplicationResult(scenario=scenario, replication=k, seed=1, days=2.0, gates=tuple(gates),
                              containment=containment, rule_hits={"gate_admission": {"r1": 10}},
@@ -28,8 +27,8 @@ def replication(scenario, k, gates, leaks):
 
 
 def experiment(name, waits, leaks, limit_wait=10.0, seed=1, extra_gate=False):
-    reps = tuple(replication(name, k, [gate("south", w)] + ([gate("north", 1.0)] if extra_gate else []), l)
-                 for k, (w, l) in enumerate(zip(waits, leaks, strict=True)))
+    reps = tuple(replication(name, k, [gate("south", w)] + ([gate("north", 1.0)] if extra_gate else []), leak)
+                 for k, (w, leak) in enumerate(zip(waits, leaks, strict=True)))
     verdicts = (Verdict("p95_wait_min", "all.wait_p95_min", limit_wait, 0.0, 0.0, "unclear"),
                 Verdict("leaks_per_day", "all.leaks_per_day", 1.0, 0.0, 0.0, "unclear"))
     return ExperimentResult(name, name.title(), seed, reps, (), verdicts)

@@ -26,7 +26,8 @@ def test_a_golden_reads_back_exactly_as_written(tmp_path):
     write_golden(golden, path)
     back = read_golden(path)
     assert back == golden
-    assert all(same(a, b) for name in metrics for a, b in zip(back.metrics[name].values, metrics[name].values))
+    assert all(same(a, b) for name in metrics
+               for a, b in zip(back.metrics[name].values, metrics[name].values, strict=True))
     lines = path.read_text().splitlines()
     assert ' "build": {' in lines and '  "numpy": "2.4.6",' in lines
     assert ('  "gate.a.queue_mean": {"half_width": "inf", "mean": "inf", "values": [-0.0, 2.0, "inf"]}'

@@ -71,7 +71,8 @@ def test_the_verdict_rule(mean, half, status):
 
 def test_the_metric_table_has_every_metric_in_replication_order_with_zero_where_missing():
     from .test_compare import gate
-    reps = [replication("s", 0, [gate("south", 4.0)], 2), replication("s", 1, [gate("south", 6.0), gate("north", 1.0)], 0)]
+    reps = [replication("s", 0, [gate("south", 4.0)], 2),
+            replication("s", 1, [gate("south", 6.0), gate("north", 1.0)], 0)]
     table = metric_table(reps)
     assert list(table) == sorted(table)
     assert table["gate.south.wait_p95_min"] == [4.0, 6.0]
@@ -82,6 +83,7 @@ def test_the_metric_table_has_every_metric_in_replication_order_with_zero_where_
 
 def test_mean_rule_hits_divide_by_every_replication():
     import dataclasses
+
     from .test_compare import gate
     reps = [dataclasses.replace(replication("s", k, [gate("south", 1.0)], 0), rule_hits=hits) for k, hits in enumerate(
         [{"gate_admission": {"r1": 10, "r2": 3}}, {"gate_admission": {"r1": 5}}, {"exit": {"x": 1}}])]

@@ -3,8 +3,8 @@ means, intervals, paired differences and verdicts an experiment reports, checked
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
 import math
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import fields, replace
 
 import numpy as np
@@ -126,7 +126,8 @@ def test_mean_half_width_and_verdicts_by_hand_on_three_replications():
     assert (wait.n, wait.mean, wait.min, wait.max) == (3, 7.0, 4.0, 11.0)
     assert wait.half_width == pytest.approx(4.302652729749464 * math.sqrt(13 / 3), rel=1e-12)   # 8.957
     # the interval is [-1.96, 15.96]: within 20, straddles 5, wholly above -3
-    assert [(v.target, v.status) for v in e.verdicts] == [("loose", "holds"), ("tight", "unclear"), ("hopeless", "fails")]
+    assert [(v.target, v.status) for v in e.verdicts] == [
+        ("loose", "holds"), ("tight", "unclear"), ("hopeless", "fails")]
 
 
 def test_a_paired_difference_by_hand_on_three_replications():

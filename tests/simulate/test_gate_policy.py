@@ -27,7 +27,7 @@ def post_lite_run():
 
 
 def test_a_pack_with_other_words_runs_the_township_model(post_lite_run):
-    scenario, result = post_lite_run
+    _scenario, result = post_lite_run
     by_gate = {g.gate: g for g in result.gates}
     road, main = by_gate["road"].outcomes, by_gate["main"].outcomes
     hits = result.rule_hits["checkpoint"]

@@ -87,9 +87,9 @@ def test_checkpoint_matches_kiefer_wolfowitz_on_identical_inputs(servers, kind):
 
 
 def _stream(**kw):
-    base = dict(id="visitors", role="tourist", route="hills",
-                volume={"weekday": 300.0, "weekend": 300.0, "holiday": 300.0},
-                profile=tuple(w / sum(DAY_TRIP) for w in DAY_TRIP))
+    base = {"id": "visitors", "role": "tourist", "route": "hills",
+                "volume": {"weekday": 300.0, "weekend": 300.0, "holiday": 300.0},
+                "profile": tuple(w / sum(DAY_TRIP) for w in DAY_TRIP)}
     base.update(kw)
     return Stream(**base)
 

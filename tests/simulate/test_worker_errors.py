@@ -112,7 +112,8 @@ def _pack_without_through_traffic(tmp_path):
     header = (pack / "pack.yaml").read_text(encoding="utf-8")
     (pack / "pack.yaml").write_text(header.replace(", tourist, through_traffic]", ", tourist]"), encoding="utf-8")
     rules = (pack / "rules" / "gate.yaml").read_text(encoding="utf-8")
-    rules = rules.replace(", through_traffic]", "]").replace("      - {gate_level: village, role: through_traffic}\n", "")
+    rules = rules.replace(", through_traffic]", "]")
+    rules = rules.replace("      - {gate_level: village, role: through_traffic}\n", "")
     (pack / "rules" / "gate.yaml").write_text(rules, encoding="utf-8")
     for name in ("tests/gate.yaml",):
         cases = (pack / name).read_text(encoding="utf-8").split("\n- ")
