@@ -9,15 +9,15 @@ them all. The grammar is documented in ``docs/policy-language.md``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import TypeAdapter
 
 from . import formats
-from .errors import Diagnostic, PackError, PolicysimError
+from .errors import Diagnostic, Location, PackError, PolicysimError
 from .format_check import check, describe
 from .formats import FIELD_OPS, HIT_POLICIES, ORDERING, as_date, is_date, is_number
 from .ir import (
@@ -58,6 +58,26 @@ class Problems:
     def check(self, adapter: TypeAdapter[Any], doc: Doc, path: Path_, raw: Any) -> Any | None:
         """*raw* as its format's model, or ``None`` after noting each structural problem."""
         return check(adapter, doc, path, raw, self.items)
+
+    def duplicate_ids(self, items: Sequence[Identified], kind: str) -> None:
+        """Note every item whose id an earlier one already has (rules, properties)."""
+        seen: dict[str, Identified] = {}
+        for item in items:
+            first = seen.setdefault(item.id, item)
+            if first is not item:
+                self.items.append(Diagnostic(
+                    f"{kind}.duplicate-id", f"duplicate {kind} id {item.id!r} (first defined at {first.location})",
+                    replace(item.location, path=f"{item.location.path}.id")))
+
+
+class Identified(Protocol):
+    """A parsed item with an id and a place: a rule or a property."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def location(self) -> Location: ...
 
 
 T = TypeVar("T")

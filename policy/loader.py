@@ -34,7 +34,7 @@ def load_pack(folder: str | Path) -> Pack:
                 doc, (i,), raw, decisions, rule_problems), rule_problems):
             rules.append(replace(rule, order=len(rules)))
     problems.items.extend(_without_cascade(rule_problems.items, header_broken, root / "rules"))
-    _check_ids(rules, problems)
+    problems.duplicate_ids(rules, "rule")
     _check_sizes(decisions, rules, problems)
     if problems.items:
         raise PackError(problems.items)
@@ -83,16 +83,6 @@ def _without_cascade(items: list[Diagnostic], header_broken: bool, folder: Path)
     summary = Diagnostic("pack.rules-unchecked", f"{len(unknown)} rule{'s' * (len(unknown) != 1)} not "
                          "checked: their decision is missing because pack.yaml did not load", Location(str(folder)))
     return [d for d in items if d.code != "rule.unknown-decision"] + [summary]
-
-
-def _check_ids(rules: list[Rule], problems: Problems) -> None:
-    seen: dict[str, Rule] = {}
-    for rule in rules:
-        first = seen.setdefault(rule.id, rule)
-        if first is not rule:
-            problems.items.append(Diagnostic(
-                "rule.duplicate-id", f"duplicate rule id {rule.id!r} (first defined at {first.location})",
-                replace(rule.location, path=f"{rule.location.path}.id")))
 
 
 def _check_sizes(decisions: dict[str, DecisionSpec], rules: list[Rule], problems: Problems) -> None:

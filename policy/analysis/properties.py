@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .. import formats
 from ..engine import Decision, Engine, resolve
-from ..errors import Diagnostic, Location, PackError
+from ..errors import Location, PackError
 from ..ir import TRUE, Condition, DateField, EnumField, NumberField, Pack
 from ..language import Problems, describe, parse_condition, parse_list_file
 from ..reference import holds
@@ -63,20 +63,10 @@ def load_properties(pack: Pack) -> tuple[Property, ...]:
     problems = Problems()
     out = parse_list_file(path, "properties.yaml", lambda doc, i, raw: _parse(doc, i, raw, pack, problems),
                           problems)
-    _check_ids(out, problems)
+    problems.duplicate_ids(out, "property")
     if problems.items:
         raise PackError(problems.items)
     return tuple(out)
-
-
-def _check_ids(properties: list[Property], problems: Problems) -> None:
-    seen: dict[str, Property] = {}
-    for prop in properties:
-        first = seen.setdefault(prop.id, prop)
-        if first is not prop:
-            problems.items.append(Diagnostic(
-                "property.duplicate-id", f"duplicate property id {prop.id!r} (first defined at {first.location})",
-                replace(prop.location, path=f"{prop.location.path}.id")))
 
 
 def _parse(doc: Doc, i: int, raw: Any, pack: Pack, problems: Problems) -> Property | None:
