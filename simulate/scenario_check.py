@@ -51,6 +51,9 @@ def _diagnostic(source: Source, err: Any) -> Diagnostic:
     if kind == DIST_ERROR and isinstance(value, dict):
         if "dist" not in value:
             return Diagnostic("scenario.missing", "required field is missing", source.loc((*path, "dist")))
+        if not isinstance(value["dist"], str):
+            return Diagnostic("scenario.type", f"expected a string, got {show(value['dist'])}",
+                              source.loc((*path, "dist")))
         return Diagnostic("scenario.choice", f"{value['dist']!r} is not one of: {', '.join(DISTRIBUTIONS)}",
                           source.loc((*path, "dist")))
     if kind == DIST_ERROR:

@@ -39,8 +39,8 @@ from .township import STATUSES
 
 ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
 CLOCK_PATTERN = r"^([01]?\d|2[0-4]):([0-5]\d)$"
-DATE_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
-START_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?)?$"
+DATE_PATTERN = r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+START_PATTERN = r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?)?$"
 TARGETS = {"p95_wait_min": "all.wait_p95_min", "max_wait_min": "all.wait_max_min",
            "max_queue": "all.queue_max", "blocked_min": "all.blocked_min",
            "leaks_per_day": "all.leaks_per_day"}
@@ -67,7 +67,8 @@ def number(low: float | None = None, high: float | None = None, above: float | N
     kind = "an integer" if integer else "a number"
 
     def check(value: Any) -> int | float:
-        fits = isinstance(value, int) if integer else isinstance(value, int | float) and math.isfinite(value)
+        fits = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)
+                                          and (value.is_integer() or not integer))
         if isinstance(value, bool) or not fits:
             raise _fail("scenario.type", f"expected {kind}, got {show(value)}")
         if (low is not None and value < low) or (high is not None and value > high) \
@@ -75,7 +76,7 @@ def number(low: float | None = None, high: float | None = None, above: float | N
             bounds = (f"more than {above}" if above is not None else
                       f"between {low} and {high}" if high is not None else f"at least {low}")
             raise _fail("scenario.range", f"{value} is out of range: expected {bounds}")
-        return value if integer else float(value)
+        return int(value) if integer else float(value)   # 2.0 is an integer, as in JSON Schema
     bounds = {k: v for k, v in (("minimum", low), ("maximum", high), ("exclusiveMinimum", above))
               if v is not None}
     return _value(check, {"type": "integer" if integer else "number", **bounds}, int if integer else float)
@@ -201,7 +202,8 @@ DISTRIBUTIONS: dict[str, type[Strict]] = {"constant": ConstantDist, "exponential
 
 def _dist_kind(value: Any) -> str | None:
     if isinstance(value, dict):
-        return f"<{value['dist']}>" if value.get("dist") in DISTRIBUTIONS else None
+        kind = value.get("dist")
+        return f"<{kind}>" if isinstance(kind, str) and kind in DISTRIBUTIONS else None
     return _kind_of(value) if _kind_of(value) == "<number>" else None
 
 
@@ -393,7 +395,8 @@ class ScenarioDoc(Strict):
     holidays: list[Date] = []
     road_block_queue: number(1, integer=True) = 15  # type: ignore[valid-type]
     sample_min: number(1.0) = 10.0  # type: ignore[valid-type]
-    targets: dict[choice(tuple(TARGETS)), NonNegative] = {}  # type: ignore[valid-type]
+    targets: dict[choice(tuple(TARGETS)), NonNegative] = Field(  # type: ignore[valid-type]
+        {}, json_schema_extra={"propertyNames": {"enum": list(TARGETS)}})
     shifts: dict[Id, Annotated[list[Shift], Field(min_length=1)]] = {}
     volunteers: dict[Id, Volunteers] = {}
     service: Service

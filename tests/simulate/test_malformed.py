@@ -1,20 +1,28 @@
-"""No malformed scenario produces a traceback: any junk in any field is a located FileFormatError."""
+"""No malformed scenario produces a traceback: any junk in any field is a located FileFormatError,
+and the loader's structural check and the JSON Schema editors use agree on it."""
 
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import math
 
+import jsonschema
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policy.errors import FileFormatError
 from simulate import Scenario, load_scenario
+from simulate.scenario_check import check_structure
+from simulate.scenario_json_schema import scenario_schema
+from simulate.scenario_reader import Source
 
 from .conftest import SCENARIOS
 
 BASE = yaml.safe_load((SCENARIOS / "baseline-march-weekend.yaml").read_text(encoding="utf-8"))
 BASE["pack"] = str((SCENARIOS / BASE["pack"]).resolve())
+SCHEMA = jsonschema.Draft202012Validator(scenario_schema(), format_checker=jsonschema.FormatChecker())
 
 
 def _paths(node, prefix=()):
@@ -33,27 +41,47 @@ JUNK = st.one_of(
     st.text(max_size=8), st.lists(st.integers(-3, 3), max_size=3),
     st.dictionaries(st.text(max_size=4), st.integers(-3, 3), max_size=2),
     st.sampled_from(["24:00", "25:00", "staffed", "closed", "open", "xez-c1", "day-trip", "lognormal",
-                     "2020-02-30T00:00", -1, 0, 1e300]))
+                     "2020-02-30T00:00", -1, 0, 1e300, 2.0, {"dist": "uniform", "low": 1, "high": 2},
+                     {"dist": "uniform", "low": 1}, [1.0] * 24, {"mean": 2}, "2020-04-04"]))
+EDITS = st.lists(st.tuples(st.sampled_from(PATHS), JUNK), min_size=1, max_size=3)
 
 
-def _set(data, path, value):
-    out = copy.deepcopy(data)
-    node = out
-    for part in path[:-1]:
-        node = node[part]
-    node[path[-1]] = value
-    return out
+def _edited(edits):
+    data = BASE
+    for path, value in edits:
+        out = copy.deepcopy(data)
+        node = out
+        try:
+            for part in path[:-1]:
+                node = node[part]
+            node[path[-1]] = value
+        except (KeyError, IndexError, TypeError):
+            continue                      # an earlier edit removed this path's parent
+        data = out
+    return data
+
+
+def as_json(value):
+    """*value* as an editor's YAML server sees it (dates as ISO text)."""
+    if isinstance(value, dict):
+        return {str(k): as_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_json(v) for v in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _finite(value) -> bool:
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, list):
+        return all(_finite(v) for v in value)
+    return not isinstance(value, float) or math.isfinite(value)
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(PATHS), JUNK), min_size=1, max_size=3))
+@given(EDITS)
 def test_junk_anywhere_is_a_located_error_or_a_valid_scenario(tmp_path_factory, edits):
-    data = BASE
-    for path, value in edits:
-        try:
-            data = _set(data, path, value)
-        except (KeyError, IndexError, TypeError):
-            continue                      # an earlier edit removed this path's parent
+    data = _edited(edits)
     path = tmp_path_factory.mktemp("junk") / "s.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     try:
@@ -63,3 +91,17 @@ def test_junk_anywhere_is_a_located_error_or_a_valid_scenario(tmp_path_factory, 
         assert "\n" not in str(err)
     else:
         assert isinstance(scenario, Scenario)
+        assert SCHEMA.is_valid(as_json(data)), "the loader took a scenario its schema rejects"
+
+
+@settings(max_examples=200, deadline=None)
+@given(EDITS)
+def test_the_structural_check_and_the_schema_agree_on_junk(edits):
+    data = _edited(edits)
+    _, problems = check_structure(Source(data, {}, ("s.yaml",)))
+    if not _finite(data):                 # YAML's .nan and .inf: JSON has no such numbers
+        assert problems
+        return
+    # A pattern cannot say that 30 February does not exist: the one thing only the loader finds.
+    impossible_day = {(d.code, d.location.path) for d in problems} == {("scenario.date", "horizon.start")}
+    assert SCHEMA.is_valid(as_json(data)) == (not problems or impossible_day), problems
