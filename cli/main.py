@@ -21,7 +21,15 @@ class ExitCode(enum.IntEnum):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import compare_cmds, merge_cmd, policy_cmds, regress_cmd, scenario_cmd, sim_cmds, sweep_cmd
+    from . import (
+        compare_cmds,
+        merge_cmd,
+        policy_cmds,
+        regress_cmd,
+        scenario_cmd,
+        sim_cmds,
+        sweep_cmd,
+    )
 
     parser = argparse.ArgumentParser(
         prog="policysim",

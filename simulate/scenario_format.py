@@ -208,7 +208,7 @@ def _dist_kind(value: Any) -> str | None:
 
 
 DIST_ERROR = "scenario.distribution"
-Dist = Annotated[Union[(Annotated[NonNegative, Tag("<number>")],  # noqa: UP007
+Dist = Annotated[Union[(Annotated[NonNegative, Tag("<number>")],
                         *(Annotated[m, Tag(f"<{k}>")] for k, m in DISTRIBUTIONS.items()))],
                  Discriminator(_dist_kind, custom_error_type=DIST_ERROR,
                                custom_error_message="expected a number or {dist: …}"),
