@@ -21,7 +21,15 @@ class ExitCode(enum.IntEnum):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from . import compare_cmds, merge_cmd, policy_cmds, regress_cmd, sim_cmds, sweep_cmd
+    from . import (
+        compare_cmds,
+        merge_cmd,
+        policy_cmds,
+        regress_cmd,
+        scenario_cmd,
+        sim_cmds,
+        sweep_cmd,
+    )
 
     parser = argparse.ArgumentParser(
         prog="policysim",
@@ -29,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     policy_cmds.add_commands(commands)
     sim_cmds.add_commands(commands)
+    scenario_cmd.add_command(commands)
     compare_cmds.add_commands(commands)
     sweep_cmd.add_command(commands)
     merge_cmd.add_command(commands)

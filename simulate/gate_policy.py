@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from policy import BoolField, DecisionSpec, EnumField, Field, NumberField, Pack
 
-from .schema import MISSING, PathT, Reader
+from .scenario_reader import PathT, Reader
+
+if TYPE_CHECKING:
+    from .scenario_format import GatePolicyDoc
 
 # What a gate does with a person, as the model acts on it.
 PASS = "pass"                                  # goes in (or out)
@@ -31,7 +34,6 @@ ADMITTING = frozenset({PASS, PASS_OBSERVED})
 ATTRIBUTES: dict[str, type] = {"level": EnumField, "role": EnumField, "has_pass": BoolField,
                                "temperature": NumberField, "quarantine": EnumField}
 LEVELS = ("township", "village")               # the model's two kinds of staffed gate
-FIELDS = ("decision", "inputs", "levels", "outcomes", "undecided", "observed", "unobserved", "outsiders")
 
 
 @dataclass(frozen=True)
@@ -89,21 +91,22 @@ class GatePolicy:
         return ranks
 
 
-def read_gate_policy(r: Reader, pack: Pack | None) -> GatePolicy | None:
-    """Read ``gate_policy`` and check it against *pack* (unchecked when the pack is unknown)."""
-    path: PathT = ("gate_policy",)
-    r.mapping(path, FIELDS, required=True)
-    if r.get(path) is MISSING or not isinstance(r.get(path), dict):
+def read_gate_policy(r: Reader, doc: GatePolicyDoc | None, pack: Pack | None) -> GatePolicy | None:
+    """Check the scenario's ``gate_policy`` (structurally valid, or ``None``) against *pack*
+    (unchecked when the pack is unknown)."""
+    if doc is None:
         return None
-    name = r.string((*path, "decision"))
+    path: PathT = ("gate_policy",)
+    name = doc.decision
     spec = pack.decisions.get(name) if pack is not None else None
-    if pack is not None and spec is None and name:
+    if pack is not None and spec is None:
         r.fail((*path, "decision"), "scenario.vocabulary",
                f"pack {pack.label} has no decision {name!r} (decisions: {', '.join(pack.decisions)})")
-    inputs = _inputs(r, (*path, "inputs"), spec, pack)
-    levels = _levels(r, (*path, "levels"), spec.inputs.get(inputs.get("level", "")) if spec else None)
-    outcomes = _outcomes(r, (*path, "outcomes"), spec)
-    undecided = r.string((*path, "undecided"), None)
+    inputs = _inputs(r, (*path, "inputs"), {a: getattr(doc.inputs, a) for a in ATTRIBUTES}, spec, pack)
+    levels = _levels(r, (*path, "levels"), {lv: getattr(doc.levels, lv) for lv in LEVELS},
+                     spec.inputs.get(inputs["level"]) if spec else None)
+    outcomes = _outcomes(r, (*path, "outcomes"), doc.outcomes, spec)
+    undecided = doc.undecided
     if undecided is not None and undecided not in outcomes:
         r.fail((*path, "undecided"), "scenario.vocabulary",
                f"{undecided!r} is not one of the outcomes above ({', '.join(outcomes)})")
@@ -111,14 +114,16 @@ def read_gate_policy(r: Reader, pack: Pack | None) -> GatePolicy | None:
     if spec is not None and spec.default is None and undecided is None:
         r.fail(path, "scenario.vocabulary",
                f"decision {spec.name!r} has no default: say which outcome stands for no answer (undecided:)")
-    role_field = spec.inputs.get(inputs.get("role", "")) if spec else None
-    quarantine_field = spec.inputs.get(inputs.get("quarantine", "")) if spec else None
-    observed = _values(r, (*path, "observed"), quarantine_field, pack, name)
-    known = quarantine_field.values if isinstance(quarantine_field, EnumField) else None
-    unobserved = r.string((*path, "unobserved"), choices=known)
+    role_field = spec.inputs.get(inputs["role"]) if spec else None
+    quarantine_field = spec.inputs.get(inputs["quarantine"]) if spec else None
+    observed = _values(r, (*path, "observed"), doc.observed, quarantine_field, pack, name)
+    unobserved = doc.unobserved
+    if isinstance(quarantine_field, EnumField) and unobserved not in quarantine_field.values:
+        r.fail((*path, "unobserved"), "scenario.choice",
+               f"{unobserved!r} is not one of: {', '.join(quarantine_field.values)}")
     if unobserved in observed:
         r.fail((*path, "unobserved"), "scenario.vocabulary", f"{unobserved!r} is also listed as observed")
-    outsiders = _values(r, (*path, "outsiders"), role_field, pack, name)
+    outsiders = _values(r, (*path, "outsiders"), doc.outsiders, role_field, pack, name)
     return GatePolicy(name, inputs, levels, outcomes, undecided, frozenset(observed), unobserved,
                       frozenset(outsiders))
 
@@ -135,13 +140,11 @@ def where(pack: Pack, decision: str) -> str:
     return f"pack {pack.label} ({pack.decisions[decision].location})"
 
 
-def _inputs(r: Reader, path: PathT, spec: DecisionSpec | None, pack: Pack | None) -> dict[str, str]:
-    r.mapping(path, tuple(ATTRIBUTES), required=True)
-    out: dict[str, str] = {}
+def _inputs(r: Reader, path: PathT, out: dict[str, str], spec: DecisionSpec | None,
+            pack: Pack | None) -> dict[str, str]:
     for attribute, kind in ATTRIBUTES.items():
-        field = r.string((*path, attribute))
-        out[attribute] = field
-        if spec is None or pack is None or not field:
+        field = out[attribute]
+        if spec is None or pack is None:
             continue
         decl = spec.inputs.get(field)
         if decl is None:
@@ -160,24 +163,23 @@ def _inputs(r: Reader, path: PathT, spec: DecisionSpec | None, pack: Pack | None
     return out
 
 
-def _levels(r: Reader, path: PathT, decl: Field | None) -> dict[str, str]:
-    r.mapping(path, LEVELS, required=True)
-    known = decl.values if isinstance(decl, EnumField) else None
-    return {level: value for level in LEVELS
-            if (value := r.string((*path, level), choices=known))}
+def _levels(r: Reader, path: PathT, levels: dict[str, str], decl: Field | None) -> dict[str, str]:
+    if isinstance(decl, EnumField):
+        for level, value in levels.items():
+            if value not in decl.values:
+                r.fail((*path, level), "scenario.choice", f"{value!r} is not one of: {', '.join(decl.values)}")
+    return levels
 
 
-def _outcomes(r: Reader, path: PathT, spec: DecisionSpec | None) -> dict[str, str]:
-    given = r.mapping(path, required=True)
+def _outcomes(r: Reader, path: PathT, given: dict[str, str], spec: DecisionSpec | None) -> dict[str, str]:
     out: dict[str, str] = {}
-    for outcome in given:
-        meaning = r.string((*path, outcome), choices=MEANINGS)
+    for outcome, meaning in given.items():
         if spec is not None and outcome not in spec.outcomes:
             r.fail((*path, outcome), "scenario.vocabulary",
                    f"{outcome!r} is not an outcome of decision {spec.name!r} "
                    f"(outcomes: {', '.join(spec.outcomes)})")
             continue
-        out[str(outcome)] = meaning
+        out[outcome] = meaning
     if spec is not None:
         for outcome in spec.outcomes:
             if outcome not in given:
@@ -193,18 +195,11 @@ def undeclared(value: Any, decl: EnumField, pack: Pack, decision: str) -> str:
             f"in {where(pack, decision)} (values: {', '.join(decl.values)})")
 
 
-def _values(r: Reader, path: PathT, decl: Field | None, pack: Pack | None, decision: str) -> list[str]:
-    value = r.get(path)
-    if value is MISSING:
-        return []
-    if not isinstance(value, list):
-        r.fail(path, "scenario.type", "expected a list of values")
-        return []
+def _values(r: Reader, path: PathT, values: list[str], decl: Field | None, pack: Pack | None,
+            decision: str) -> list[str]:
     out = []
-    for i, item in enumerate(value):
-        if not isinstance(item, str):
-            r.fail((*path, i), "scenario.type", f"expected a string, got {item!r}")
-        elif isinstance(decl, EnumField) and pack is not None and item not in decl.values:
+    for i, item in enumerate(values):
+        if isinstance(decl, EnumField) and pack is not None and item not in decl.values:
             r.fail((*path, i), "scenario.vocabulary", undeclared(item, decl, pack, decision))
         else:
             out.append(item)

@@ -1,4 +1,5 @@
-"""Scenarios: the schema (docs/scenarios.md), loading with ``extends:``, and targets.
+"""Scenarios: loading (``extends:``, ``--vary``), the checks that need more than one field
+or the pack, and targets. The file format itself is :mod:`simulate.scenario_format`.
 
 ``load_scenario(path)`` returns a frozen :class:`Scenario` or raises one
 :class:`~policy.errors.FileFormatError` listing every problem found, each with its file,
@@ -7,34 +8,31 @@ line, column and field path.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 from policy import Pack, load_pack
 
-from .demand import ROUTES, Behaviour, Stream, Temperature
-from .distributions import Distribution
+from . import scenario_format as fmt
+from .demand import Behaviour, Stream, Temperature
+from .distributions import KINDS, Distribution
 from .gate_policy import GatePolicy, input_of, read_gate_policy, undeclared
 from .gates import ServiceTimes
 from .horizon import DAY_TYPES, Horizon
 from .journeys import Evasion
 from .patrols import Cameras, Patrol
-from .schema import MISSING, Override, PathT, Reader, override, resolve
+from .scenario_check import check_structure
+from .scenario_format import TARGETS
+from .scenario_reader import Override, PathT, Reader, override, resolve
 from .shifts import Shift, ShiftPattern, Volunteers
-from .township import STATUSES, Entrance, Gate, Hotspot, Township, Village
+from .township import Entrance, Gate, Hotspot, Township, Village
 
-TARGETS = {"p95_wait_min": "all.wait_p95_min", "max_wait_min": "all.wait_max_min",
-           "max_queue": "all.queue_max", "blocked_min": "all.blocked_min",
-           "leaks_per_day": "all.leaks_per_day"}
-TOP = ("extends", "name", "title", "pack", "gate_policy", "engine", "seed", "replications", "horizon", "holidays",
-       "road_block_queue", "sample_min", "targets", "shifts", "volunteers", "service", "township",
-       "villages", "hotspots", "cameras", "patrols", "evasion", "profiles", "streams")
-STREAM_FIELDS = ("role", "route", "volume", "profile", "occupancy", "has_pass", "quarantine",
-                 "temperature", "origin", "gates", "villages", "hotspots", "behaviour", "dwell_min",
-                 "bound_per_h", "outsider")
+Item = TypeVar("Item")
+Shares = tuple[tuple[str, float], ...]
+UNIFORM_DAY = (1 / 24,) * 24
 
 
 @dataclass(frozen=True)
@@ -76,166 +74,171 @@ class Scenario:
 def load_scenario(path: str | Path, overrides: Sequence[Override] = ()) -> Scenario:
     """Read, merge and validate the scenario at *path*, with *overrides* applied before validation."""
     source = override(resolve(path), overrides) if overrides else resolve(path)
-    r = Reader(source)
-    r.mapping((), TOP)
-    scenario = _build(r, Path(path))
+    doc, problems = check_structure(source)
+    r = Reader(source, problems)
+    scenario = _build(r, doc, Path(path))
     r.raise_if_any()
     return scenario
 
 
-def _horizon(r: Reader) -> Horizon:
-    r.mapping(("horizon",), ("start", "days", "hours", "warmup_min"), required=True)
-    raw = r.get(("horizon", "start"))
-    start = dt.datetime(2020, 3, 14)
-    if isinstance(raw, dt.datetime):
-        start = raw.replace(tzinfo=None)
-    elif isinstance(raw, dt.date):
-        start = dt.datetime.combine(raw, dt.time())
-    else:
-        try:
-            start = dt.datetime.fromisoformat(str(raw))
-        except ValueError:
-            r.fail(("horizon", "start"), "scenario.date", f"expected a date-time like 2020-03-14T00:00, got {raw!r}")
-    hours = r.get(("horizon", "hours"))
-    length = (r.number(("horizon", "hours"), low=0.01) * 60 if hours is not MISSING
-              else r.number(("horizon", "days"), 2, low=0.01) * 1440)
-    warmup = r.number(("horizon", "warmup_min"), 0.0, low=0.0)
-    holidays = r.get(("holidays",))
-    days = set()
-    if holidays is not MISSING:
-        if not isinstance(holidays, list):
-            r.fail(("holidays",), "scenario.type", "expected a list of dates")
-        else:
-            days = {d for i in range(len(holidays)) if (d := r.date(("holidays", i)))}
-    return Horizon(start, float(length), frozenset(days), float(warmup))
+def _present(items: Mapping[str, Item | None] | None) -> dict[str, Item]:
+    """The items of a collection whose structure is valid (after a structural error, some are ``None``)."""
+    return {key: item for key, item in (items or {}).items() if item is not None}
 
 
-def _shifts(r: Reader) -> dict[str, ShiftPattern]:
-    out = {}
-    for name in r.mapping(("shifts",)):
-        path: PathT = ("shifts", name)
-        items = r.get(path)
-        if not isinstance(items, list) or not items:
-            r.fail(path, "scenario.type", "expected a list of shifts {from, to, staff}")
-            continue
-        shifts = []
-        for i in range(len(items)):
-            r.mapping((*path, i), ("from", "to", "staff"), required=True)
-            shifts.append(Shift(r.clock((*path, i, "from")), r.clock((*path, i, "to")),
-                                int(r.number((*path, i, "staff"), low=0, integer=True))))
-        out[str(name)] = ShiftPattern(str(name), tuple(shifts))
-    return out
+def _ids(*collections: Mapping[str, Any] | None) -> tuple[str, ...] | None:
+    """Every id the collections declare, or ``None`` (do not check references) when one failed."""
+    if any(c is None or None in c.values() for c in collections):
+        return None
+    return tuple(key for c in collections if c is not None for key in c)
 
 
-def _distributions(r: Reader, outcomes: tuple[str, ...]) -> ServiceTimes:
-    r.mapping(("service",), ("by_outcome", "per_extra_person", "retest", "retest_after_min"), required=True)
-    by = {}
-    r.mapping(("service", "by_outcome"), outcomes, required=True)
-    for outcome in outcomes:
-        by[outcome] = r.distribution(("service", "by_outcome", outcome))
-    return ServiceTimes(by, r.distribution(("service", "per_extra_person"), Distribution.constant(0.0)),
-                        r.distribution(("service", "retest"), Distribution.constant(90.0)),
-                        float(r.number(("service", "retest_after_min"), 10.0, low=0.0)))
+def _reference(r: Reader, path: PathT, value: str, known: Iterable[str] | None, what: str) -> None:
+    if known is not None and value not in known:
+        r.fail(path, "scenario.reference", f"unknown {what} {value!r}")
 
 
-def _staffing(r: Reader, path: PathT, shifts: Mapping[str, ShiftPattern], status: str) -> str | None:
-    shift = r.string((*path, "shift"), None)
+def _horizon(h: fmt.Horizon | None, holidays: list[Any] | None) -> Horizon | None:
+    if h is None:
+        return None
+    length = h.hours * 60 if h.hours is not None else h.days * 1440
+    return Horizon(h.start, float(length), frozenset(holidays or ()), float(h.warmup_min))
+
+
+def _shifts(doc: fmt.ScenarioDoc) -> dict[str, ShiftPattern]:
+    return {name: ShiftPattern(name, tuple(Shift(s.from_, s.to, s.staff) for s in items))
+            for name, items in _present(doc.shifts).items()}
+
+
+def _distribution(r: Reader, path: PathT, value: Any) -> Distribution:
+    """A validated distribution (a number is a constant), its parameters in order."""
+    if isinstance(value, float):
+        return Distribution.constant(value)
+    params = [getattr(value, name) for name in KINDS[value.dist]]
+    if value.dist == "uniform" and params[0] > params[1]:
+        r.fail(path, "scenario.range", "uniform: low must not exceed high")
+    if value.dist == "triangular" and not params[0] <= params[1] <= params[2]:
+        r.fail(path, "scenario.range", "triangular: expected low ≤ mode ≤ high")
+    return Distribution(value.dist, *params)
+
+
+def _service(r: Reader, doc: fmt.Service | None, outcomes: tuple[str, ...] | None) -> ServiceTimes | None:
+    if doc is None:
+        return None
+    path: PathT = ("service", "by_outcome")
+    if outcomes is not None:
+        for outcome in doc.by_outcome:
+            if outcome not in outcomes:
+                r.fail((*path, outcome), "scenario.unknown-field",
+                       f"unknown field {outcome!r} (expected one of: {', '.join(outcomes)})")
+        for outcome in outcomes:
+            if outcome not in doc.by_outcome:
+                r.fail((*path, outcome), "scenario.missing", "required field is missing")
+    by = {o: _distribution(r, (*path, o), doc.by_outcome[o]) for o in (outcomes or ()) if o in doc.by_outcome}
+    return ServiceTimes(by, _distribution(r, ("service", "per_extra_person"), doc.per_extra_person),
+                        _distribution(r, ("service", "retest"), doc.retest), doc.retest_after_min)
+
+
+def _staffing(r: Reader, path: PathT, status: str, shift: str | None, shifts: Mapping[str, Any] | None) -> str | None:
     if status == "staffed":
         if shift is None:
             r.fail(path, "scenario.missing", "a staffed gate needs a shift (a name under shifts)")
-        elif shift not in shifts:
+        elif shifts is not None and shift not in shifts:
             r.fail((*path, "shift"), "scenario.reference",
                    f"unknown shift {shift!r} (known: {', '.join(shifts) or 'none'})")
     return shift
 
 
-def _township(r: Reader, shifts: Mapping[str, ShiftPattern]) -> Township:
-    gates = []
-    r.mapping(("township",), ("gates",))
-    for gid, path in r.items(("township", "gates"), ("status", "shift", "detour_to", "detour_min", "name")):
-        status = r.string((*path, "status"), choices=STATUSES)
-        gates.append(Gate(gid, status, _staffing(r, path, shifts, status), r.string((*path, "detour_to"), None),
-                          float(r.number((*path, "detour_min"), 0.0, low=0.0)), r.string((*path, "name"), "")))
-    ids = {g.id for g in gates}
+def _township(r: Reader, doc: fmt.ScenarioDoc) -> Township:
+    shifts = doc.shifts
+    gate_docs = doc.township.gates if doc.township is not None else None
+    gates = [Gate(gid, g.status, _staffing(r, ("township", "gates", gid), g.status, g.shift, shifts),
+                  g.detour_to, g.detour_min, g.name) for gid, g in _present(gate_docs).items()]
+    gate_ids = _ids(gate_docs)
     for g in gates:
-        if g.detour_to is not None and g.detour_to not in ids:
-            r.fail(("township", "gates", g.id, "detour_to"), "scenario.reference", f"unknown gate {g.detour_to!r}")
+        if g.detour_to is not None:
+            _reference(r, ("township", "gates", g.id, "detour_to"), g.detour_to, gate_ids, "gate")
     villages = []
-    for vid, path in r.items(("villages",), ("name", "weight", "travel_min", "entrances")):
-        entrances = []
-        for eid, epath in r.items((*path, "entrances"), ("status", "shift", "camera")):
-            status = r.string((*epath, "status"), choices=STATUSES)
-            entrances.append(Entrance(eid, vid, status, _staffing(r, epath, shifts, status),
-                                      r.boolean((*epath, "camera"), False)))
-        villages.append(Village(vid, r.string((*path, "name"), vid), float(r.number((*path, "weight"), 1.0, low=0.0)),
-                                float(r.number((*path, "travel_min"), 0.0, low=0.0)), tuple(entrances)))
-    hotspots = []
-    for hid, path in r.items(("hotspots",), ("name", "kind", "weight", "camera")):
-        hotspots.append(Hotspot(hid, r.string((*path, "name"), hid), r.string((*path, "kind"), "hotspot"),
-                                float(r.number((*path, "weight"), 1.0, low=0.0)), r.boolean((*path, "camera"), False)))
+    for vid, v in _present(doc.villages).items():
+        entrances = tuple(Entrance(eid, vid, e.status, _staffing(r, ("villages", vid, "entrances", eid),
+                                                                 e.status, e.shift, shifts), e.camera)
+                          for eid, e in _present(v.entrances).items())
+        villages.append(Village(vid, vid if v.name is None else v.name, v.weight, v.travel_min, entrances))
+    hotspots = [Hotspot(hid, hid if h.name is None else h.name, h.kind, h.weight, h.camera)
+                for hid, h in _present(doc.hotspots).items()]
     return Township(tuple(gates), tuple(villages), tuple(hotspots))
 
 
-def _volunteers(r: Reader, town: Township) -> tuple[Volunteers, ...]:
-    staffed = {g.id for g in town.gates if g.status == "staffed"}
-    staffed |= {e.id for e in town.entrances() if e.status == "staffed"}
+def _complete(doc: fmt.ScenarioDoc) -> bool:
+    """Whether every gate, village and entrance passed the structural check (so references to
+    them can be checked without reporting one that is merely malformed as unknown)."""
+    villages = doc.villages
+    gates = doc.township.gates if doc.township is not None else None
+    return _ids(gates, villages) is not None and villages is not None and all(
+        _ids(v.entrances) is not None for v in villages.values() if v is not None)
+
+
+def _volunteers(r: Reader, doc: fmt.ScenarioDoc, town: Township) -> tuple[Volunteers, ...]:
+    staffed = ({g.id for g in town.gates if g.status == "staffed"}
+               | {e.id for e in town.entrances() if e.status == "staffed"}) if _complete(doc) else None
     out = []
-    for vid, path in r.items(("volunteers",), ("at", "from", "to", "staff", "day_types")):
-        at = r.ids((*path, "at"), staffed, "staffed gate or entrance")
-        types = r.get((*path, "day_types"))
-        types = list(DAY_TYPES) if types is MISSING else types
-        if not isinstance(types, list) or any(t not in DAY_TYPES for t in types):
-            r.fail((*path, "day_types"), "scenario.choice", f"expected a list of: {', '.join(DAY_TYPES)}")
-            types = list(DAY_TYPES)
-        start, end = r.clock((*path, "from")), r.clock((*path, "to"))
-        if end <= start:
-            r.fail((*path, "to"), "scenario.range", "a volunteer window must end after it starts, the same day")
-        out.append(Volunteers(vid, tuple(map(str, at)), start, end,
-                              int(r.number((*path, "staff"), low=1, integer=True)), tuple(types)))
+    for vid, v in _present(doc.volunteers).items():
+        for i, site in enumerate(v.at):
+            _reference(r, ("volunteers", vid, "at", i), site, staffed, "staffed gate or entrance")
+        if v.to <= v.from_:
+            r.fail(("volunteers", vid, "to"), "scenario.range",
+                   "a volunteer window must end after it starts, the same day")
+        out.append(Volunteers(vid, tuple(v.at), v.from_, v.to, v.staff, tuple(v.day_types)))
     return tuple(out)
 
 
-def _patrols(r: Reader, town: Township) -> tuple[tuple[Patrol, ...], Cameras]:
-    sites = {e.id for e in town.entrances()} | {h.id for h in town.hotspots}
+def _patrols(r: Reader, doc: fmt.ScenarioDoc, town: Township) -> tuple[tuple[Patrol, ...], Cameras | None]:
+    complete = _complete(doc) and _ids(doc.hotspots) is not None
+    sites = {e.id for e in town.entrances()} | {h.id for h in town.hotspots} if complete else None
     patrols = []
-    for pid, path in r.items(("patrols",), ("team", "route", "leg_min", "windows", "detect")):
-        route = r.ids((*path, "route"), sites, "entrance or hotspot")
-        legs = r.get((*path, "leg_min"))
-        legs = [float(r.number((*path, "leg_min", i), low=0.1)) for i in range(len(legs))] \
-            if isinstance(legs, list) else [float(r.number((*path, "leg_min"), low=0.1))]
-        windows = r.get((*path, "windows"))
-        if not isinstance(windows, list) or not windows:
-            r.fail((*path, "windows"), "scenario.type", "expected a list of {from, to} windows")
-            windows = []
-        spans = []
-        for i in range(len(windows)):
-            r.mapping((*path, "windows", i), ("from", "to"), required=True)
-            spans.append((r.clock((*path, "windows", i, "from")), r.clock((*path, "windows", i, "to"))))
-        patrols.append(Patrol(pid, int(r.number((*path, "team"), low=1, integer=True)), tuple(map(str, route)),
-                              tuple(legs or [1.0]), tuple(spans), r.share((*path, "detect"), 0.8)))
-    r.mapping(("cameras",), ("from", "to", "detect", "response_min"))
+    for pid, p in _present(doc.patrols).items():
+        for i, site in enumerate(p.route):
+            _reference(r, ("patrols", pid, "route", i), site, sites, "entrance or hotspot")
+        legs = p.leg_min if isinstance(p.leg_min, list) else [p.leg_min]
+        patrols.append(Patrol(pid, p.team, tuple(p.route), tuple(legs or [1.0]),
+                              tuple((w.from_, w.to) for w in p.windows), p.detect))
+    c = doc.cameras
+    if c is None:
+        return tuple(patrols), None
     watched = frozenset({e.id for e in town.entrances() if e.camera} | {h.id for h in town.hotspots if h.camera})
-    cameras = Cameras(watched, r.clock(("cameras", "from"), 20 * 60), r.clock(("cameras", "to"), 6 * 60),
-                      r.share(("cameras", "detect"), 0.5), float(r.number(("cameras", "response_min"), 15.0, low=0.0)))
-    return tuple(patrols), cameras
+    return tuple(patrols), Cameras(watched, c.from_, c.to, c.detect, c.response_min)
 
 
-def _profile(r: Reader, path: PathT, profiles: Mapping[str, tuple[float, ...]]) -> tuple[float, ...]:
-    value = r.get(path)
+def _profile(r: Reader, path: PathT, value: str | list[float],
+             profiles: Mapping[str, tuple[float, ...] | None] | None) -> tuple[float, ...]:
     if isinstance(value, str):
-        if value not in profiles:
+        if profiles is not None and value not in profiles:
             r.fail(path, "scenario.reference", f"unknown profile {value!r} (known: {', '.join(profiles) or 'none'})")
-            return (1 / 24,) * 24
-        return profiles[value]
-    if not isinstance(value, list) or len(value) != 24:
-        r.fail(path, "scenario.profile", "expected a profile name or a list of 24 hourly weights")
-        return (1 / 24,) * 24
-    weights = [float(r.number((*path, i), low=0.0)) for i in range(24)]
-    total = sum(weights)
+        return (profiles or {}).get(value) or UNIFORM_DAY
+    total = sum(value)
     if total <= 0:
         r.fail(path, "scenario.range", "a profile's weights must not all be zero")
-        return (1 / 24,) * 24
-    return tuple(w / total for w in weights)
+        return UNIFORM_DAY
+    return tuple(w / total for w in value)
+
+
+def _shares(r: Reader, path: PathT, spec: dict[str, float] | None, names: Sequence[str] | None,
+            default: Shares = ()) -> Shares:
+    """``{name: weight, …}`` normalised to sum 1; *names* (when known) restricts the keys."""
+    if spec is None:
+        return default
+    out = []
+    for key, weight in spec.items():
+        if names is not None and key not in names:
+            r.fail((*path, key), "scenario.reference",
+                   f"unknown {path[-1]} entry {key!r} (known: {', '.join(names) or 'none'})")
+            continue
+        out.append((key, weight))
+    total = sum(w for _, w in out)
+    if spec and total <= 0:
+        r.fail(path, "scenario.range", "shares must not all be zero")
+        return default
+    return tuple((k, w / total) for k, w in out)
 
 
 def _vocabulary(r: Reader, path: PathT, value: str, policy: GatePolicy, pack: Pack | None,
@@ -246,71 +249,50 @@ def _vocabulary(r: Reader, path: PathT, value: str, policy: GatePolicy, pack: Pa
         r.fail(path, "scenario.vocabulary", undeclared(value, decl, pack, policy.decision))
 
 
-def _streams(r: Reader, town: Township, policy: GatePolicy, pack: Pack | None) -> tuple[Stream, ...]:
-    profiles = {}
-    for name in r.mapping(("profiles",)):
-        profiles[str(name)] = _profile(r, ("profiles", name), {})
-    gate_ids = tuple(g.id for g in town.gates)
-    village_ids = tuple(v.id for v in town.villages)
-    hotspot_ids = tuple(h.id for h in town.hotspots)
+def _streams(r: Reader, doc: fmt.ScenarioDoc, town: Township, policy: GatePolicy,
+             pack: Pack | None) -> tuple[Stream, ...]:
+    profiles = None if doc.profiles is None else {
+        name: None if weights is None else _profile(r, ("profiles", name), weights, {})
+        for name, weights in doc.profiles.items()}
+    gate_ids = _ids(doc.township.gates if doc.township is not None else None)
+    village_ids, hotspot_ids = _ids(doc.villages), _ids(doc.hotspots)
     by_weight = tuple((v.id, v.weight) for v in town.villages if v.weight > 0)
     total = sum(w for _, w in by_weight) or 1.0
     out = []
-    for sid, p in r.items(("streams",), STREAM_FIELDS):
-        role = r.string((*p, "role"))
-        _vocabulary(r, (*p, "role"), role, policy, pack, "role")
-        route = r.string((*p, "route"), choices=ROUTES)
-        r.mapping((*p, "volume"), DAY_TYPES, required=True)
-        volume = {t: float(r.number((*p, "volume", t), 0.0, low=0.0)) for t in DAY_TYPES}
-        occupancy = r.get((*p, "occupancy"))
-        if isinstance(occupancy, dict):
-            r.mapping((*p, "occupancy"), ("mean", "max"))
-            occ_mean = float(r.number((*p, "occupancy", "mean"), low=1.0, high=10.0))
-            occ_max = int(r.number((*p, "occupancy", "max"), max(1, round(occ_mean * 2)), low=1, high=10, integer=True))
+    for sid, s in _present(doc.streams).items():
+        p: PathT = ("streams", sid)
+        _vocabulary(r, (*p, "role"), s.role, policy, pack, "role")
+        if isinstance(s.occupancy, fmt.Occupancy):
+            occ_mean = s.occupancy.mean
+            occ_max = s.occupancy.max if s.occupancy.max is not None else max(1, round(occ_mean * 2))
         else:
-            occ_mean = float(r.number((*p, "occupancy"), 1.0, low=1.0, high=10.0))
-            occ_max = max(1, round(occ_mean * 2))
-        r.mapping((*p, "temperature"), ("mean", "sd", "fever_share", "fever_c", "persists"))
-        t = (*p, "temperature")
-        temperature = Temperature(float(r.number((*t, "mean"), 36.5, low=35.0, high=37.2)),
-                                  float(r.number((*t, "sd"), 0.25, low=0.0, high=2.0)),
-                                  r.share((*t, "fever_share"), 5e-4),
-                                  float(r.number((*t, "fever_c"), 37.3, low=36.0, high=39.0)),
-                                  r.share((*t, "persists"), 0.3))
-        r.mapping((*p, "behaviour"), ("comply", "closed_entrance", "hotspot"))
-        b = (*p, "behaviour")
-        behaviour = Behaviour(r.share((*b, "comply"), 1.0), r.share((*b, "closed_entrance"), 0.0),
-                              r.share((*b, "hotspot"), 0.0))
-        if r.get(b) is not MISSING and abs(behaviour.comply + behaviour.closed_entrance + behaviour.hotspot - 1) > 1e-6:
-            r.fail(b, "scenario.range", "behaviour shares must add up to 1")
-        gates = r.shares((*p, "gates"), gate_ids)
-        if route == "township" and not gates:
+            occ_mean, occ_max = s.occupancy, max(1, round(s.occupancy * 2))
+        t = s.temperature
+        b = s.behaviour
+        behaviour = Behaviour() if b is None else Behaviour(b.comply, b.closed_entrance, b.hotspot)
+        if b is not None and abs(b.comply + b.closed_entrance + b.hotspot - 1) > 1e-6:
+            r.fail((*p, "behaviour"), "scenario.range", "behaviour shares must add up to 1")
+        gates = _shares(r, (*p, "gates"), s.gates, gate_ids)
+        if s.route == "township" and not gates:
             r.fail(p, "scenario.missing", "a township stream needs gates: {gate id: share}")
-        villages = r.shares((*p, "villages"), village_ids, tuple((v, w / total) for v, w in by_weight))
-        if route in ("village", "outbound") and not villages:
-            r.fail(p, "scenario.missing", f"a {route} stream needs villages")
-        outsider = r.boolean((*p, "outsider"), role in policy.outsiders)
-        quarantine = r.shares((*p, "quarantine"), None, ())
+        villages = _shares(r, (*p, "villages"), s.villages, village_ids,
+                           tuple((v, w / total) for v, w in by_weight))
+        if s.route in ("village", "outbound") and not villages:
+            r.fail(p, "scenario.missing", f"a {s.route} stream needs villages")
+        quarantine = _shares(r, (*p, "quarantine"), s.quarantine, None)
         for status, _ in quarantine:
             _vocabulary(r, (*p, "quarantine", status), status, policy, pack, "quarantine")
-        if not quarantine:
-            quarantine = ((policy.unobserved, 1.0),)
-        bound = r.get((*p, "bound_per_h"))
         out.append(Stream(
-            id=sid, role=role, route=route, volume=volume, profile=_profile(r, (*p, "profile"), profiles),
-            occupancy_mean=occ_mean, occupancy_max=occ_max, has_pass=r.share((*p, "has_pass"), 0.0),
-            quarantine=quarantine, temperature=temperature,
-            origin=r.shares((*p, "origin"), None, (("local", 1.0),)), gates=gates, villages=villages,
-            hotspots=r.shares((*p, "hotspots"), hotspot_ids), behaviour=behaviour,
-            dwell_min=r.distribution((*p, "dwell_min"), Distribution.constant(0.0)),
-            bound_per_h=None if bound is MISSING else float(r.number((*p, "bound_per_h"), low=0.001)),
-            outsider=outsider))
+            id=sid, role=s.role, route=s.route, volume={d: getattr(s.volume, d) for d in DAY_TYPES},
+            profile=_profile(r, (*p, "profile"), s.profile, profiles),
+            occupancy_mean=occ_mean, occupancy_max=occ_max, has_pass=s.has_pass,
+            quarantine=quarantine or ((policy.unobserved, 1.0),),
+            temperature=Temperature(t.mean, t.sd, t.fever_share, t.fever_c, t.persists),
+            origin=_shares(r, (*p, "origin"), s.origin, None, (("local", 1.0),)), gates=gates, villages=villages,
+            hotspots=_shares(r, (*p, "hotspots"), s.hotspots, hotspot_ids), behaviour=behaviour,
+            dwell_min=_distribution(r, (*p, "dwell_min"), s.dwell_min), bound_per_h=s.bound_per_h,
+            outsider=s.role in policy.outsiders if s.outsider is None else s.outsider))
     return tuple(out)
-
-
-def _targets(r: Reader) -> tuple[Target, ...]:
-    spec = r.mapping(("targets",), tuple(TARGETS))
-    return tuple(Target(k, TARGETS[k], float(r.number(("targets", k), low=0.0))) for k in spec if k in TARGETS)
 
 
 def _pack(root: str) -> Pack:
@@ -324,28 +306,29 @@ def _pack_version(root: str, stamp: tuple[tuple[str, int, int], ...]) -> Pack:
     return load_pack(root)
 
 
-def _build(r: Reader, path: Path) -> Scenario:
-    shifts = _shifts(r)
-    town = _township(r, shifts)
-    patrols, cameras = _patrols(r, town)
-    r.mapping(("evasion",), ("walk_min", "crossing_min"))
-    pack = r.string(("pack",))
+def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
+    """The scenario, after the checks that need more than one field or the pack. After a
+    structural error *doc* is salvaged (failed parts are ``None``) and the result is discarded."""
+    town = _township(r, doc)
+    patrols, cameras = _patrols(r, doc, town)
+    pack = doc.pack or ""
     loaded = None
     if pack and not Path(pack).is_dir():
         r.fail(("pack",), "scenario.pack", f"no policy pack folder at {pack}")
     elif pack:
         loaded = _pack(pack)        # a broken pack is reported here, before any worker starts
-    policy = read_gate_policy(r, loaded) or GatePolicy("", {}, {}, {})
+    policy = read_gate_policy(r, doc.gate_policy, loaded)
+    outcomes = tuple(policy.outcomes) if policy is not None else None
+    policy = policy or GatePolicy("", {}, {}, {})
     return Scenario(
-        name=r.string(("name",), path.stem), title=r.string(("title",), path.stem),
+        name=path.stem if doc.name is None else doc.name, title=path.stem if doc.title is None else doc.title,
         source=str(path), files=tuple(reversed(r.source.files)), pack=pack, gate_policy=policy,
-        engine=r.string(("engine",), "durable", ("durable", "reference")),
-        seed=int(r.number(("seed",), 1, low=0, integer=True)),
-        replications=int(r.number(("replications",), 30, low=1, integer=True)),
-        horizon=_horizon(r), shifts=shifts, volunteers=_volunteers(r, town),
-        service=_distributions(r, tuple(policy.outcomes)), township=town, patrols=patrols, cameras=cameras,
-        streams=_streams(r, town, policy, loaded),
-        evasion=Evasion(float(r.number(("evasion", "walk_min"), 15.0, low=0.0)),
-                        float(r.number(("evasion", "crossing_min"), 10.0, low=0.0))),
-        road_block_queue=int(r.number(("road_block_queue",), 15, low=1, integer=True)),
-        sample_min=float(r.number(("sample_min",), 10.0, low=1.0)), targets=_targets(r))
+        engine=doc.engine, seed=doc.seed, replications=doc.replications,
+        horizon=_horizon(doc.horizon, doc.holidays),  # type: ignore[arg-type]  # None only when discarded
+        shifts=_shifts(doc), volunteers=_volunteers(r, doc, town),
+        service=_service(r, doc.service, outcomes),  # type: ignore[arg-type]
+        township=town, patrols=patrols, cameras=cameras,  # type: ignore[arg-type]
+        streams=_streams(r, doc, town, policy, loaded),
+        evasion=Evasion(doc.evasion.walk_min, doc.evasion.crossing_min) if doc.evasion is not None else None,  # type: ignore[arg-type]
+        road_block_queue=doc.road_block_queue, sample_min=doc.sample_min,
+        targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()))

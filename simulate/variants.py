@@ -20,7 +20,7 @@ from typing import Any
 from policy.errors import FileFormatError, Location, error
 
 from .scenario import Scenario, load_scenario
-from .schema import Override, override, resolve
+from .scenario_reader import Override, override, resolve
 
 Value = int | float | str
 

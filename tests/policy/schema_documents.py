@@ -62,7 +62,8 @@ def _typed(root: dict[str, Any], node: dict[str, Any], kind: str, depth: int) ->
                 else st.one_of(st.integers(int(low), int(high)), st.floats(low, high, allow_nan=False)))
     if kind == "array":
         item = _node(root, node.get("items", {}), depth)
-        lists = st.lists(item, min_size=node.get("minItems", 0), max_size=min(node.get("maxItems", 3), 3),
+        lists = st.lists(item, min_size=node.get("minItems", 0),
+                         max_size=max(node.get("minItems", 0), min(node.get("maxItems", 3), 3)),
                          unique_by=(lambda x: repr(x)) if node.get("uniqueItems") else None)
         return lists
     if kind == "object":

@@ -13,7 +13,7 @@ from policy import FileFormatError
 from simulate import InlineExecutor, load_scenario, run_experiment
 from simulate.demand import draw_arrivals
 from simulate.results import Statistic
-from simulate.schema import Override
+from simulate.scenario_reader import Override
 from simulate.sweep import Plan, cost_per_day, next_count, precise, run_info, run_sweep
 from simulate.variants import grid, load_variants, parse_vary, scenario_digest
 

@@ -1,0 +1,413 @@
+"""The scenario file format (docs/scenarios.md), defined once.
+
+The loader checks a merged scenario's structure against :class:`ScenarioDoc`
+(:mod:`simulate.scenario_check`) and ``policysim scenario schema`` writes its JSON Schema
+(:mod:`simulate.scenario_json_schema`), so the two cannot disagree. What needs more than one
+field or the pack (ids that must exist, the pack's vocabulary, shares that must add up, a
+uniform's low ≤ high) is checked afterwards, by the loader (:mod:`simulate.scenario`).
+
+Every value type is a plain validator beside its JSON Schema, so its error message is ours:
+``expected a number, got 'lots'``, ``0 is out of range: expected at least 1``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    PlainValidator,
+    StrictBool,
+    StrictStr,
+    Tag,
+    TypeAdapter,
+    WithJsonSchema,
+)
+from pydantic_core import PydanticCustomError
+
+from .demand import ROUTES
+from .gate_policy import MEANINGS
+from .horizon import DAY_TYPES
+from .township import STATUSES
+
+ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
+CLOCK_PATTERN = r"^([01]?\d|2[0-4]):([0-5]\d)$"
+DATE_PATTERN = r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+START_PATTERN = r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?)?$"
+TARGETS = {"p95_wait_min": "all.wait_p95_min", "max_wait_min": "all.wait_max_min",
+           "max_queue": "all.queue_max", "blocked_min": "all.blocked_min",
+           "leaks_per_day": "all.leaks_per_day"}
+
+
+def show(value: Any) -> str:
+    """A value as it appears in messages (short)."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _value(check: Callable[[Any], Any], json: dict[str, Any], python: Any = Any) -> Any:
+    """A value type: *check* returns the value to keep or raises our error; *json* describes it."""
+    return Annotated[python, PlainValidator(check), WithJsonSchema(json)]
+
+
+def _fail(code: str, message: str) -> PydanticCustomError:
+    return PydanticCustomError(code, message)
+
+
+def number(low: float | None = None, high: float | None = None, above: float | None = None,
+           integer: bool = False) -> Any:
+    """A finite number (a whole one with *integer*) ≥ *low*, ≤ *high*, > *above*."""
+    kind = "an integer" if integer else "a number"
+
+    def check(value: Any) -> int | float:
+        fits = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)
+                                          and (value.is_integer() or not integer))
+        if isinstance(value, bool) or not fits:
+            raise _fail("scenario.type", f"expected {kind}, got {show(value)}")
+        if (low is not None and value < low) or (high is not None and value > high) \
+                or (above is not None and value <= above):
+            bounds = (f"more than {above}" if above is not None else
+                      f"between {low} and {high}" if high is not None else f"at least {low}")
+            raise _fail("scenario.range", f"{value} is out of range: expected {bounds}")
+        return int(value) if integer else float(value)   # 2.0 is an integer, as in JSON Schema
+    bounds = {k: v for k, v in (("minimum", low), ("maximum", high), ("exclusiveMinimum", above))
+              if v is not None}
+    return _value(check, {"type": "integer" if integer else "number", **bounds}, int if integer else float)
+
+
+def choice(options: tuple[str, ...]) -> Any:
+    """One of *options*."""
+    def check(value: Any) -> str:
+        if not isinstance(value, str):
+            raise _fail("scenario.type", f"expected a string, got {show(value)}")
+        if value not in options:
+            raise _fail("scenario.choice", f"{value!r} is not one of: {', '.join(options)}")
+        return value
+    return _value(check, {"enum": list(options)}, str)
+
+
+def _id(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(ID_PATTERN, value):
+        raise _fail("scenario.id", f"bad id {value!r}: use letters, digits, '-', '_', '.'")
+    return value
+
+
+def _clock(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1440:
+        return value               # YAML 1.1 reads unquoted 20:00 as the sexagesimal 1200
+    match = re.match(CLOCK_PATTERN, value) if isinstance(value, str) else None
+    if not match:
+        raise _fail("scenario.clock", f"expected a time of day \"HH:MM\", got {show(value)}")
+    return min(int(match[1]) * 60 + int(match[2]), 1440)
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(DATE_PATTERN, value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _fail("scenario.date", f"expected a date YYYY-MM-DD, got {show(value)}")
+
+
+def _start(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time())
+    if isinstance(value, str) and re.fullmatch(START_PATTERN, value):
+        try:
+            return dt.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise _fail("scenario.date", f"expected a date-time like 2020-03-14T00:00, got {show(value)}")
+
+
+Id = _value(_id, {"type": "string", "pattern": ID_PATTERN}, str)
+Clock = _value(_clock, {"anyOf": [{"type": "string", "pattern": CLOCK_PATTERN},
+                                  {"type": "integer", "minimum": 0, "maximum": 1440}]}, int)
+Date = _value(_date, {"type": "string", "format": "date", "pattern": DATE_PATTERN}, dt.date)
+Start = _value(_start, {"type": "string", "pattern": START_PATTERN}, dt.datetime)
+NonNegative = number(0.0)
+Share = number(0.0, 1.0)
+Shares = dict[StrictStr, NonNegative]            # {name: weight}, normalised by the loader
+
+
+def _kind_of(value: Any) -> str | None:
+    """The member of a number-or-something union a value means (``None``: neither)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "<number>"
+    return {dict: "<mapping>", list: "<list>", str: "<name>"}.get(type(value))
+
+
+def either(code: str, expected: str, *members: tuple[str, Any]) -> Any:
+    """A union whose member is chosen by the value's kind, so an error names the one meant.
+    Tags are ``<...>`` (dropped from error paths); a value of no member's kind is *code*."""
+    return Annotated[Union[tuple(Annotated[t, Tag(tag)] for tag, t in members)],  # noqa: UP007
+                     Discriminator(_kind_of, custom_error_type=code, custom_error_message=expected)]
+
+
+class Strict(BaseModel):
+    """A mapping with exactly the declared keys, values of exactly the declared types."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+# --- distributions ------------------------------------------------------------------------
+
+class ConstantDist(Strict):
+    dist: choice(("constant",))  # type: ignore[valid-type]
+    value: NonNegative
+
+
+class ExponentialDist(Strict):
+    dist: choice(("exponential",))  # type: ignore[valid-type]
+    mean: number(above=0.0)  # type: ignore[valid-type]
+
+
+class UniformDist(Strict):
+    dist: choice(("uniform",))  # type: ignore[valid-type]
+    low: NonNegative
+    high: NonNegative
+
+
+class TriangularDist(Strict):
+    dist: choice(("triangular",))  # type: ignore[valid-type]
+    low: NonNegative
+    mode: NonNegative
+    high: NonNegative
+
+
+class LognormalDist(Strict):
+    dist: choice(("lognormal",))  # type: ignore[valid-type]
+    mean: number(above=0.0)  # type: ignore[valid-type]
+    cv: NonNegative
+
+
+DISTRIBUTIONS: dict[str, type[Strict]] = {"constant": ConstantDist, "exponential": ExponentialDist,
+                                          "uniform": UniformDist, "triangular": TriangularDist,
+                                          "lognormal": LognormalDist}
+
+
+def _dist_kind(value: Any) -> str | None:
+    if isinstance(value, dict):
+        kind = value.get("dist")
+        return f"<{kind}>" if isinstance(kind, str) and kind in DISTRIBUTIONS else None
+    return _kind_of(value) if _kind_of(value) == "<number>" else None
+
+
+DIST_ERROR = "scenario.distribution"
+Dist = Annotated[Union[(Annotated[NonNegative, Tag("<number>")],
+                        *(Annotated[m, Tag(f"<{k}>")] for k, m in DISTRIBUTIONS.items()))],
+                 Discriminator(_dist_kind, custom_error_type=DIST_ERROR,
+                               custom_error_message="expected a number or {dist: …}"),
+                 Field(description="a number (a constant) or {dist: constant|exponential|uniform|"
+                                   "triangular|lognormal, …parameters}")]
+
+
+# --- sections -----------------------------------------------------------------------------
+
+class Inputs(Strict):
+    """The decision's input field for each thing the model knows about a person."""
+
+    level: StrictStr
+    role: StrictStr
+    has_pass: StrictStr
+    temperature: StrictStr
+    quarantine: StrictStr
+
+
+class Levels(Strict):
+    """The level input's value at each kind of staffed gate (:data:`~simulate.gate_policy.LEVELS`)."""
+
+    township: StrictStr
+    village: StrictStr
+
+
+class GatePolicyDoc(Strict):
+    """How the model asks the pack at a staffed gate, and what each outcome means to it."""
+
+    decision: StrictStr
+    inputs: Inputs
+    levels: Levels
+    outcomes: dict[StrictStr, choice(MEANINGS)]  # type: ignore[valid-type]
+    undecided: StrictStr = Field(None)
+    observed: list[StrictStr] = []
+    unobserved: StrictStr
+    outsiders: list[StrictStr] = []
+
+
+class Horizon(Strict):
+    start: Start
+    days: number(0.01) = 2.0  # type: ignore[valid-type]
+    hours: number(0.01) = Field(None, description="overrides days")  # type: ignore[valid-type]
+    warmup_min: NonNegative = 0.0
+
+
+class Window(Strict):
+    from_: Clock = Field(alias="from")
+    to: Clock
+
+
+class Shift(Window):
+    staff: number(0, integer=True)  # type: ignore[valid-type]
+
+
+class Volunteers(Window):
+    at: list[StrictStr] = Field(min_length=1)
+    staff: number(1, integer=True)  # type: ignore[valid-type]
+    day_types: list[choice(DAY_TYPES)] = list(DAY_TYPES)  # type: ignore[valid-type]
+
+
+class Service(Strict):
+    by_outcome: dict[StrictStr, Dist]
+    per_extra_person: Dist = 0.0
+    retest: Dist = 90.0
+    retest_after_min: NonNegative = 10.0
+
+
+class Gate(Strict):
+    status: choice(STATUSES)  # type: ignore[valid-type]
+    shift: StrictStr = Field(None)
+    detour_to: StrictStr = Field(None)
+    detour_min: NonNegative = 0.0
+    name: StrictStr = ""
+
+
+class Township(Strict):
+    gates: dict[Id, Gate] = {}
+
+
+class Entrance(Strict):
+    status: choice(STATUSES)  # type: ignore[valid-type]
+    shift: StrictStr = Field(None)
+    camera: StrictBool = False
+
+
+class Village(Strict):
+    name: StrictStr = Field(None, description="default: the village id")
+    weight: NonNegative = 1.0
+    travel_min: NonNegative = 0.0
+    entrances: dict[Id, Entrance] = {}
+
+
+class Hotspot(Strict):
+    name: StrictStr = Field(None, description="default: the hotspot id")
+    kind: StrictStr = "hotspot"
+    weight: NonNegative = 1.0
+    camera: StrictBool = False
+
+
+class Patrol(Strict):
+    team: number(1, integer=True)  # type: ignore[valid-type]
+    route: list[StrictStr] = Field(min_length=1)
+    leg_min: either("scenario.type", "expected a number or a list of numbers",  # type: ignore[valid-type]
+                    ("<number>", number(0.1)), ("<list>", list[number(0.1)]))  # type: ignore[valid-type]
+    windows: list[Window] = Field(min_length=1)
+    detect: Share = 0.8
+
+
+class Cameras(Strict):
+    from_: Clock = Field(20 * 60, alias="from")
+    to: Clock = 6 * 60
+    detect: Share = 0.5
+    response_min: NonNegative = 15.0
+
+
+class Evasion(Strict):
+    walk_min: NonNegative = 15.0
+    crossing_min: NonNegative = 10.0
+
+
+Weights = Annotated[list[NonNegative], Field(min_length=24, max_length=24)]
+Profile = either("scenario.profile", "expected a profile name or a list of 24 hourly weights",
+                 ("<name>", StrictStr), ("<list>", Weights))
+
+
+class Volume(Strict):
+    weekday: NonNegative = 0.0
+    weekend: NonNegative = 0.0
+    holiday: NonNegative = 0.0
+
+
+class Occupancy(Strict):
+    mean: number(1.0, 10.0)  # type: ignore[valid-type]
+    max: number(1, 10, integer=True) = Field(None, description="default: twice the mean")  # type: ignore[valid-type]
+
+
+class Temperature(Strict):
+    mean: number(35.0, 37.2) = 36.5  # type: ignore[valid-type]
+    sd: number(0.0, 2.0) = 0.25  # type: ignore[valid-type]
+    fever_share: Share = 5e-4
+    fever_c: number(36.0, 39.0) = 37.3  # type: ignore[valid-type]
+    persists: Share = 0.3
+
+
+class Behaviour(Strict):
+    comply: Share = 1.0
+    closed_entrance: Share = 0.0
+    hotspot: Share = 0.0
+
+
+class Stream(Strict):
+    role: StrictStr
+    route: choice(ROUTES)  # type: ignore[valid-type]
+    volume: Volume
+    profile: Profile
+    occupancy: either("scenario.type", "expected a number or {mean, max}",  # type: ignore[valid-type]
+                      ("<number>", number(1.0, 10.0)), ("<mapping>", Occupancy)) = 1.0  # type: ignore[valid-type]
+    has_pass: Share = 0.0
+    quarantine: Shares = Field(None, description="default: gate_policy.unobserved")
+    temperature: Temperature = Temperature()
+    origin: Shares = Field(None, description="default: {local: 1}")
+    gates: Shares = Field(None)
+    villages: Shares = Field(None, description="default: the villages' weights")
+    hotspots: Shares = Field(None)
+    behaviour: Behaviour = Field(None)
+    dwell_min: Dist = 0.0
+    bound_per_h: number(0.001) = Field(None)  # type: ignore[valid-type]
+    outsider: StrictBool = Field(None, description="default: true for gate_policy.outsiders")
+
+
+class ScenarioDoc(Strict):
+    """A scenario after ``extends:`` is merged (docs/scenarios.md)."""
+
+    extends: StrictStr = Field(None, description="base scenario, relative to this file")
+    name: StrictStr = Field(None, description="default: the file name")
+    title: StrictStr = Field(None, description="default: the file name")
+    pack: StrictStr
+    gate_policy: GatePolicyDoc
+    engine: choice(("durable", "reference")) = "durable"  # type: ignore[valid-type]
+    seed: number(0, integer=True) = 1  # type: ignore[valid-type]
+    replications: number(1, integer=True) = 30  # type: ignore[valid-type]
+    horizon: Horizon
+    holidays: list[Date] = []
+    road_block_queue: number(1, integer=True) = 15  # type: ignore[valid-type]
+    sample_min: number(1.0) = 10.0  # type: ignore[valid-type]
+    targets: dict[choice(tuple(TARGETS)), NonNegative] = Field(  # type: ignore[valid-type]
+        {}, json_schema_extra={"propertyNames": {"enum": list(TARGETS)}})
+    shifts: dict[Id, Annotated[list[Shift], Field(min_length=1)]] = {}
+    volunteers: dict[Id, Volunteers] = {}
+    service: Service
+    township: Township = Township()
+    villages: dict[Id, Village] = {}
+    hotspots: dict[Id, Hotspot] = {}
+    patrols: dict[Id, Patrol] = {}
+    cameras: Cameras = Cameras()
+    evasion: Evasion = Evasion()
+    profiles: dict[Id, Weights] = {}
+    streams: dict[Id, Stream] = {}
+
+
+SCENARIO = TypeAdapter(ScenarioDoc)
