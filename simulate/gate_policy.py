@@ -106,7 +106,7 @@ def read_gate_policy(r: Reader, doc: GatePolicyDoc | None, pack: Pack | None) ->
     levels = _levels(r, (*path, "levels"), {lv: getattr(doc.levels, lv) for lv in LEVELS},
                      spec.inputs.get(inputs["level"]) if spec else None)
     outcomes = _outcomes(r, (*path, "outcomes"), doc.outcomes, spec)
-    undecided = doc.undecided
+    undecided: str | None = doc.undecided
     if undecided is not None and undecided not in outcomes:
         r.fail((*path, "undecided"), "scenario.vocabulary",
                f"{undecided!r} is not one of the outcomes above ({', '.join(outcomes)})")

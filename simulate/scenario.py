@@ -329,6 +329,6 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
         service=_service(r, doc.service, outcomes),  # type: ignore[arg-type]
         township=town, patrols=patrols, cameras=cameras,  # type: ignore[arg-type]
         streams=_streams(r, doc, town, policy, loaded),
-        evasion=Evasion(doc.evasion.walk_min, doc.evasion.crossing_min) if doc.evasion is not None else None,  # type: ignore[arg-type]
+        evasion=Evasion(doc.evasion.walk_min, doc.evasion.crossing_min) if doc.evasion is not None else None,
         road_block_queue=doc.road_block_queue, sample_min=doc.sample_min,
         targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()))

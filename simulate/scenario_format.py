@@ -16,7 +16,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Union
+from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
 from pydantic import (
     BaseModel,
@@ -134,13 +134,21 @@ def _start(value: Any) -> dt.datetime:
     raise _fail("scenario.date", f"expected a date-time like 2020-03-14T00:00, got {show(value)}")
 
 
-Id = _value(_id, {"type": "string", "pattern": ID_PATTERN}, str)
-Clock = _value(_clock, {"anyOf": [{"type": "string", "pattern": CLOCK_PATTERN},
-                                  {"type": "integer", "minimum": 0, "maximum": 1440}]}, int)
-Date = _value(_date, {"type": "string", "format": "date", "pattern": DATE_PATTERN}, dt.date)
-Start = _value(_start, {"type": "string", "pattern": START_PATTERN}, dt.datetime)
-NonNegative = number(0.0)
-Share = number(0.0, 1.0)
+if TYPE_CHECKING:  # what each checked value is, for the type checker
+    Id: TypeAlias = str
+    Clock: TypeAlias = int
+    Date: TypeAlias = dt.date
+    Start: TypeAlias = dt.datetime
+    NonNegative: TypeAlias = float
+    Share: TypeAlias = float
+else:
+    Id = _value(_id, {"type": "string", "pattern": ID_PATTERN}, str)
+    Clock = _value(_clock, {"anyOf": [{"type": "string", "pattern": CLOCK_PATTERN},
+                                      {"type": "integer", "minimum": 0, "maximum": 1440}]}, int)
+    Date = _value(_date, {"type": "string", "format": "date", "pattern": DATE_PATTERN}, dt.date)
+    Start = _value(_start, {"type": "string", "pattern": START_PATTERN}, dt.datetime)
+    NonNegative = number(0.0)
+    Share = number(0.0, 1.0)
 Shares = dict[StrictStr, NonNegative]            # {name: weight}, normalised by the loader
 
 
@@ -148,7 +156,8 @@ def _kind_of(value: Any) -> str | None:
     """The member of a number-or-something union a value means (``None``: neither)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return "<number>"
-    return {dict: "<mapping>", list: "<list>", str: "<name>"}.get(type(value))
+    kinds: dict[type, str] = {dict: "<mapping>", list: "<list>", str: "<name>"}
+    return kinds.get(type(value))
 
 
 def either(code: str, expected: str, *members: tuple[str, Any]) -> Any:
@@ -167,31 +176,31 @@ class Strict(BaseModel):
 # --- distributions ------------------------------------------------------------------------
 
 class ConstantDist(Strict):
-    dist: choice(("constant",))  # type: ignore[valid-type]
+    dist: choice(("constant",))
     value: NonNegative
 
 
 class ExponentialDist(Strict):
-    dist: choice(("exponential",))  # type: ignore[valid-type]
-    mean: number(above=0.0)  # type: ignore[valid-type]
+    dist: choice(("exponential",))
+    mean: number(above=0.0)
 
 
 class UniformDist(Strict):
-    dist: choice(("uniform",))  # type: ignore[valid-type]
+    dist: choice(("uniform",))
     low: NonNegative
     high: NonNegative
 
 
 class TriangularDist(Strict):
-    dist: choice(("triangular",))  # type: ignore[valid-type]
+    dist: choice(("triangular",))
     low: NonNegative
     mode: NonNegative
     high: NonNegative
 
 
 class LognormalDist(Strict):
-    dist: choice(("lognormal",))  # type: ignore[valid-type]
-    mean: number(above=0.0)  # type: ignore[valid-type]
+    dist: choice(("lognormal",))
+    mean: number(above=0.0)
     cv: NonNegative
 
 
@@ -241,7 +250,7 @@ class GatePolicyDoc(Strict):
     decision: StrictStr
     inputs: Inputs
     levels: Levels
-    outcomes: dict[StrictStr, choice(MEANINGS)]  # type: ignore[valid-type]
+    outcomes: dict[StrictStr, choice(MEANINGS)]
     undecided: StrictStr = Field(None)
     observed: list[StrictStr] = []
     unobserved: StrictStr
@@ -250,8 +259,8 @@ class GatePolicyDoc(Strict):
 
 class Horizon(Strict):
     start: Start
-    days: number(0.01) = 2.0  # type: ignore[valid-type]
-    hours: number(0.01) = Field(None, description="overrides days")  # type: ignore[valid-type]
+    days: number(0.01) = 2.0
+    hours: number(0.01) = Field(None, description="overrides days")
     warmup_min: NonNegative = 0.0
 
 
@@ -261,13 +270,13 @@ class Window(Strict):
 
 
 class Shift(Window):
-    staff: number(0, integer=True)  # type: ignore[valid-type]
+    staff: number(0, integer=True)
 
 
 class Volunteers(Window):
     at: list[StrictStr] = Field(min_length=1)
-    staff: number(1, integer=True)  # type: ignore[valid-type]
-    day_types: list[choice(DAY_TYPES)] = list(DAY_TYPES)  # type: ignore[valid-type]
+    staff: number(1, integer=True)
+    day_types: list[choice(DAY_TYPES)] = list(DAY_TYPES)
 
 
 class Service(Strict):
@@ -278,7 +287,7 @@ class Service(Strict):
 
 
 class Gate(Strict):
-    status: choice(STATUSES)  # type: ignore[valid-type]
+    status: choice(STATUSES)
     shift: StrictStr = Field(None)
     detour_to: StrictStr = Field(None)
     detour_min: NonNegative = 0.0
@@ -290,7 +299,7 @@ class Township(Strict):
 
 
 class Entrance(Strict):
-    status: choice(STATUSES)  # type: ignore[valid-type]
+    status: choice(STATUSES)
     shift: StrictStr = Field(None)
     camera: StrictBool = False
 
@@ -310,10 +319,10 @@ class Hotspot(Strict):
 
 
 class Patrol(Strict):
-    team: number(1, integer=True)  # type: ignore[valid-type]
+    team: number(1, integer=True)
     route: list[StrictStr] = Field(min_length=1)
-    leg_min: either("scenario.type", "expected a number or a list of numbers",  # type: ignore[valid-type]
-                    ("<number>", number(0.1)), ("<list>", list[number(0.1)]))  # type: ignore[valid-type]
+    leg_min: either("scenario.type", "expected a number or a list of numbers",
+                    ("<number>", number(0.1)), ("<list>", list[number(0.1)]))
     windows: list[Window] = Field(min_length=1)
     detect: Share = 0.8
 
@@ -342,15 +351,15 @@ class Volume(Strict):
 
 
 class Occupancy(Strict):
-    mean: number(1.0, 10.0)  # type: ignore[valid-type]
-    max: number(1, 10, integer=True) = Field(None, description="default: twice the mean")  # type: ignore[valid-type]
+    mean: number(1.0, 10.0)
+    max: number(1, 10, integer=True) = Field(None, description="default: twice the mean")
 
 
 class Temperature(Strict):
-    mean: number(35.0, 37.2) = 36.5  # type: ignore[valid-type]
-    sd: number(0.0, 2.0) = 0.25  # type: ignore[valid-type]
+    mean: number(35.0, 37.2) = 36.5
+    sd: number(0.0, 2.0) = 0.25
     fever_share: Share = 5e-4
-    fever_c: number(36.0, 39.0) = 37.3  # type: ignore[valid-type]
+    fever_c: number(36.0, 39.0) = 37.3
     persists: Share = 0.3
 
 
@@ -362,11 +371,11 @@ class Behaviour(Strict):
 
 class Stream(Strict):
     role: StrictStr
-    route: choice(ROUTES)  # type: ignore[valid-type]
+    route: choice(ROUTES)
     volume: Volume
     profile: Profile
-    occupancy: either("scenario.type", "expected a number or {mean, max}",  # type: ignore[valid-type]
-                      ("<number>", number(1.0, 10.0)), ("<mapping>", Occupancy)) = 1.0  # type: ignore[valid-type]
+    occupancy: either("scenario.type", "expected a number or {mean, max}",
+                      ("<number>", number(1.0, 10.0)), ("<mapping>", Occupancy)) = 1.0
     has_pass: Share = 0.0
     quarantine: Shares = Field(None, description="default: gate_policy.unobserved")
     temperature: Temperature = Temperature()
@@ -376,7 +385,7 @@ class Stream(Strict):
     hotspots: Shares = Field(None)
     behaviour: Behaviour = Field(None)
     dwell_min: Dist = 0.0
-    bound_per_h: number(0.001) = Field(None)  # type: ignore[valid-type]
+    bound_per_h: number(0.001) = Field(None)
     outsider: StrictBool = Field(None, description="default: true for gate_policy.outsiders")
 
 
@@ -388,14 +397,14 @@ class ScenarioDoc(Strict):
     title: StrictStr = Field(None, description="default: the file name")
     pack: StrictStr
     gate_policy: GatePolicyDoc
-    engine: choice(("durable", "reference")) = "durable"  # type: ignore[valid-type]
-    seed: number(0, integer=True) = 1  # type: ignore[valid-type]
-    replications: number(1, integer=True) = 30  # type: ignore[valid-type]
+    engine: choice(("durable", "reference")) = "durable"
+    seed: number(0, integer=True) = 1
+    replications: number(1, integer=True) = 30
     horizon: Horizon
     holidays: list[Date] = []
-    road_block_queue: number(1, integer=True) = 15  # type: ignore[valid-type]
-    sample_min: number(1.0) = 10.0  # type: ignore[valid-type]
-    targets: dict[choice(tuple(TARGETS)), NonNegative] = Field(  # type: ignore[valid-type]
+    road_block_queue: number(1, integer=True) = 15
+    sample_min: number(1.0) = 10.0
+    targets: dict[choice(tuple(TARGETS)), NonNegative] = Field(
         {}, json_schema_extra={"propertyNames": {"enum": list(TARGETS)}})
     shifts: dict[Id, Annotated[list[Shift], Field(min_length=1)]] = {}
     volunteers: dict[Id, Volunteers] = {}

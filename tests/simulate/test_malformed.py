@@ -26,7 +26,8 @@ from .conftest import SCENARIOS
 BASE = yaml.safe_load((SCENARIOS / "baseline-march-weekend.yaml").read_text(encoding="utf-8"))
 BASE["pack"] = str((SCENARIOS / BASE["pack"]).resolve())
 SCHEMA = jsonschema.Draft202012Validator(scenario_schema(), format_checker=jsonschema.FormatChecker())
-LINE = re.compile(r"^(?P<file>[^\n]+):(?P<line>\d+):(?P<col>\d+): (?P<path>[^\n]*?): [^\n]+ \[(?P<code>[a-z][a-z.-]+)\]$")
+LINE = re.compile(r"^(?P<file>[^\n]+):(?P<line>\d+):(?P<col>\d+): (?P<path>[^\n]*?): [^\n]+ "
+                  r"\[(?P<code>[a-z][a-z.-]+)\]$")
 
 # A scenario that extends the shipped baseline with one mistake: (its lines, then line, column, field path,
 # message, code). Line 1 is the ``extends:`` line.

@@ -148,7 +148,8 @@ def test_a_scenario_that_is_not_a_mapping_is_rejected_by_both(tmp_path):
 def test_the_docs_list_every_top_level_field():
     text = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
     table = text.split("## Top-level fields", 1)[1].split("\n## ", 1)[0]
-    documented = {name for row in re.findall(r"^\| (.+?) \|", table, re.MULTILINE) for name in re.findall(r"`(\w+)`", row)}
+    rows = re.findall(r"^\| (.+?) \|", table, re.MULTILINE)
+    documented = {name for row in rows for name in re.findall(r"`(\w+)`", row)}
     assert documented == {info.alias or name for name, info in ScenarioDoc.model_fields.items()}
 
 
