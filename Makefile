@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test fuzz venv clean system-deps
+.PHONY: demo test lint fuzz venv clean system-deps
 
 # System packages: headless Chromium for the report's browser test, a CJK font for Chinese
 # figures, gcc and Python headers for durable-rules. Installed from Debian when missing.
@@ -48,7 +48,7 @@ demo: $(STAMP) system-deps
 	  --input examples/gate-cases.jsonl --at 2020-04-18 --explain | head -12
 	$(BIN)/policysim compare $(SCENARIOS) --replications 10 --out out/compare --lang zh
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps lint
 	$(BIN)/policysim regress
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
 
@@ -59,6 +59,11 @@ FUZZ_PACKS ?= 1000
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=dev POLICYSIM_FUZZ_PACKS=$(FUZZ_PACKS) $(BIN)/python -m pytest -q -s -p no:cacheprovider \
 	  tests/policy/test_differential.py -k "agree"
+
+# ruff (style, import order, likely bugs) and mypy (strict over policy/) as configured in pyproject.toml
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) build *.egg-info
