@@ -1,100 +1,129 @@
-"""Deciding a register: JSON Lines in, one JSON object per record out, fast.
+"""Deciding a register: JSON Lines in, one JSON object per record out, in bounded chunks.
 
-Two memos make this fast without changing any answer. The engine decides each partition
-cell once (``durable.py``). Here, lines written ``{"id": ID, ...}`` whose text after a plain ID
-is identical hold identical records but for the id, so they share one parse, one
-validation and one serialised decision: a repeated line costs a prefix check and a dict
-lookup, and its output is its own id text spliced onto the cached body. Other lines are
-simply parsed and decided one by one. A bad line is
-reported with its line number and written as an ``error`` object; the other records are
-still decided.
+Every line is parsed (``jsonl.py``). Records equal but for ``id`` and ``meta`` get one
+validation, one decision and one serialised answer: the memo is keyed on the record's other
+fields as parsed and written back out by orjson (so ``true`` and ``1``, ``36.5`` and
+``36.50`` are told apart or not exactly as JSON tells them), and its output line is the
+record's own id followed by the cached answer. The engine below decides each partition cell
+once (``durable.py``). Output leaves every :data:`CHUNK` lines and the memo holds at most
+:data:`MEMO` records, so memory stays bounded whatever the input. A bad line is written as an
+``error`` object with its line number; the other records are still decided.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from .engine import Decision, Engine
-from .errors import Diagnostic, FileFormatError, Location, PolicysimError, error
+import orjson
 
-CHUNK = 4096
+from .engine import Decision, Engine
+from .errors import Diagnostic, Location, PolicysimError
+from .jsonl import read_jsonl
+
+CHUNK = 4096     # output lines per write
+MEMO = 65_536    # distinct records remembered; the memo starts afresh when full
+KEPT = 100       # problems kept for the report (all are counted)
+_ID = b'{"id": '
 
 
 @dataclass
 class BatchSummary:
+    """What a run decided, how many lines were bad, and the first :data:`KEPT` problems."""
+
     decided: int = 0
+    bad: int = 0
     errors: list[Diagnostic] = field(default_factory=list)
 
+    def refuse(self, problem: Diagnostic) -> None:
+        self.bad += 1
+        if len(self.errors) < KEPT:
+            self.errors.append(problem)
 
-_SIMPLE_ID = re.compile(r'-?\d+|"[^"\\]*"')
-_PREFIX = '{"id": '
 
-
-def _parse(line: str, name: str, number: int) -> Any:
+def _id_text(rid: Any) -> bytes:
     try:
-        return json.loads(line)
-    except ValueError as exc:
-        return error(FileFormatError, "jsonl.syntax", f"not JSON: {exc}", Location(name, number))
+        return orjson.dumps(rid)
+    except TypeError:  # an integer beyond 64 bits (read exactly by jsonl.py)
+        return json.dumps(rid).encode()
 
 
-def decide_jsonl(engine: Engine, decision: str, source: IO[str], name: str, at: dt.date,
-                 out: IO[str], on_decision: Callable[[Decision], None] | None = None) -> BatchSummary:
-    """Decide every record of *source* (named *name* in errors) on day *at*, writing to *out*."""
+def decided_chunks(engine: Engine, decision: str, lines: Iterable[bytes | str], name: str, at: dt.date,
+                   summary: BatchSummary) -> Iterator[bytes]:
+    """The output for *lines* (named *name* in problems) decided on day *at*, as UTF-8 chunks of
+    at most :data:`CHUNK` lines, each yielded before more input is read; tallies into *summary*."""
     engine.spec(decision)
+    memo: dict[bytes, tuple[bytes, Decision | None]] = {}
+    parts: list[bytes] = []
+    append, dumps = parts.append, orjson.dumps
+    decided = pending = 0
+    for number, record in read_jsonl(lines, name):
+        pending += 1
+        if record.__class__ is Diagnostic:
+            summary.refuse(record)
+            append(_error_line(None, number, record))
+        else:
+            rid = None
+            key = None
+            if record.__class__ is dict:
+                rid = record.pop("id", None)
+                record.pop("meta", None)
+                try:
+                    key = dumps(record)
+                except TypeError:  # an integer beyond 64 bits: not remembered
+                    key = None
+            hit = None if key is None else memo.get(key)
+            if hit is None:
+                hit = _decide(engine, decision, record, Location(name, number), at, rid, summary)
+                if hit[1] is not None and key is not None:
+                    if len(memo) >= MEMO:
+                        memo.clear()
+                    memo[key] = hit
+            if hit[1] is None:
+                append(hit[0])
+            else:
+                append(_ID)
+                append(_id_text(rid))
+                append(hit[0])
+                decided += 1
+        if pending >= CHUNK:
+            summary.decided = decided
+            yield b"".join(parts)
+            parts.clear()
+            pending = 0
+    summary.decided = decided
+    if parts:
+        yield b"".join(parts)
+
+
+def _decide(engine: Engine, decision: str, record: Any, where: Location, at: dt.date, rid: Any,
+            summary: BatchSummary) -> tuple[bytes, Decision | None]:
+    """The output of a record not seen lately: the decision's text after the id, and the
+    decision; or a whole ``error`` line, and ``None``."""
+    try:
+        decided = engine.decide_facts(decision, engine.validate(decision, record, where), at)
+    except PolicysimError as exc:
+        summary.refuse(exc.diagnostics[0])
+        return _error_line(rid, where.line, exc.diagnostics[0]), None
+    body = json.dumps(decided.to_json(), ensure_ascii=False)
+    return b", " + body[1:].encode() + b"\n", decided
+
+
+def _error_line(rid: Any, number: int, problem: Diagnostic) -> bytes:
+    return (json.dumps({"id": rid, "line": number, "error": str(problem)}, ensure_ascii=False) + "\n").encode()
+
+
+def decide_jsonl(engine: Engine, decision: str, source: Iterable[bytes | str], name: str, at: dt.date,
+                 out: IO[bytes]) -> BatchSummary:
+    """Decide every record of *source* (named *name* in problems) on day *at*, writing UTF-8
+    JSON Lines to *out* as they are decided."""
     summary = BatchSummary()
-    memo: dict[str, tuple[str, Decision]] = {}
-    lines: list[str] = []
-    append = lines.append
-    simple_id = _SIMPLE_ID.fullmatch
-    decided_count = 0
-    for number, line in enumerate(source, 1):
-        # A line `{"id": ID, REST` with ID a plain number or string, and no other "id" key in
-        # REST, is the record of REST with that id: REST alone is the memo key.
-        rest = None
-        if line.startswith(_PREFIX):
-            cut = line.find(", ", 7)
-            if cut > 0 and simple_id(line, 7, cut) and '"id"' not in line[cut:]:
-                rest = line[cut:]
-                hit = memo.get(rest)
-                if hit is not None:
-                    append(_PREFIX)
-                    append(line[7:cut])
-                    append(hit[0])
-                    decided_count += 1
-                    if on_decision is not None:
-                        on_decision(hit[1])
-                    continue
-        if not line.strip():
-            continue
-        record = _parse(line, name, number)
-        try:
-            if isinstance(record, PolicysimError):
-                raise record
-            facts = engine.validate(decision, record, Location(name, number))
-            decided = engine.decide_facts(decision, facts, at)
-        except PolicysimError as exc:
-            summary.errors.append(exc.diagnostics[0])
-            rid = record.get("id") if isinstance(record, dict) else None
-            append(json.dumps({"id": rid, "line": number, "error": str(exc.diagnostics[0])},
-                              ensure_ascii=False) + "\n")
-            continue
-        hit = (", " + json.dumps(decided.to_json(), ensure_ascii=False)[1:] + "\n", decided)
-        if rest is not None:
-            memo[rest] = hit
-        append('{"id": ' + json.dumps(record.get("id"), ensure_ascii=False) + hit[0])
-        decided_count += 1
-        if on_decision is not None:
-            on_decision(decided)
-        if len(lines) >= CHUNK:
-            out.write("".join(lines))
-            lines.clear()
-    out.write("".join(lines))
-    summary.decided = decided_count
+    for chunk in decided_chunks(engine, decision, source, name, at, summary):
+        out.write(chunk)
+        out.flush()  # a reader at the other end of a pipe gets each chunk as it is decided
     return summary
 
 

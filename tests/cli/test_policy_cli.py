@@ -95,7 +95,7 @@ def test_decide_writes_one_object_per_record_and_reports_bad_lines(tmp_path):
                      "--output", out, stdin=stdin)
     assert done.returncode == 2
     assert "<stdin>:2: has_pass: expected true or false" in done.stderr
-    assert "<stdin>:4: not JSON" in done.stderr
+    assert "<stdin>:4:2: not JSON" in done.stderr
     rows = [json.loads(x) for x in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["a", "b", "c", None]
     assert rows[0]["outcome"] == "turn_back" and rows[0]["policy"] == "xiongerzhai-2020@1"
