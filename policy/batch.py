@@ -2,9 +2,9 @@
 
 Every line is parsed (``jsonl.py``). Records equal but for ``id`` and ``meta`` get one
 validation, one decision and one serialised answer: the memo is keyed on the record's other
-fields as parsed and written back out by orjson (so ``true`` and ``1``, ``36.5`` and
-``36.50`` are told apart or not exactly as JSON tells them), and its output line is the
-record's own id followed by the cached answer. The engine below decides each partition cell
+fields as parsed and written back out by orjson (so ``true`` and ``1`` stay apart while
+``36.5`` and ``36.50`` meet), and its output line is the record's own id followed by the
+cached answer. ``id`` and ``meta`` are never inputs (``fields.PASS_THROUGH``). The engine below decides each partition cell
 once (``durable.py``). Output leaves every :data:`CHUNK` lines and the memo holds at most
 :data:`MEMO` records, so memory stays bounded whatever the input. A bad line is written as an
 ``error`` object with its line number; the other records are still decided.
@@ -24,7 +24,7 @@ from .engine import Decision, Engine
 from .errors import Diagnostic, Location, PolicysimError
 from .jsonl import read_jsonl
 
-CHUNK = 4096     # output lines per write
+CHUNK = 4096     # input lines per output chunk
 MEMO = 65_536    # distinct records remembered; the memo starts afresh when full
 KEPT = 100       # problems kept for the report (all are counted)
 _ID = b'{"id": '
@@ -44,72 +44,60 @@ class BatchSummary:
             self.errors.append(problem)
 
 
-def _id_text(rid: Any) -> bytes:
-    try:
-        return orjson.dumps(rid)
-    except TypeError:  # an integer beyond 64 bits (read exactly by jsonl.py)
-        return json.dumps(rid).encode()
-
-
 def decided_chunks(engine: Engine, decision: str, lines: Iterable[bytes | str], name: str, at: dt.date,
                    summary: BatchSummary) -> Iterator[bytes]:
-    """The output for *lines* (named *name* in problems) decided on day *at*, as UTF-8 chunks of
-    at most :data:`CHUNK` lines, each yielded before more input is read; tallies into *summary*."""
+    """The output for *lines* (named *name* in problems) decided on day *at*, as UTF-8 chunks,
+    one per :data:`CHUNK` input lines, each yielded before more input is read; tallies into
+    *summary*."""
     engine.spec(decision)
-    memo: dict[bytes, tuple[bytes, Decision | None]] = {}
+    memo: dict[bytes, bytes] = {}
     parts: list[bytes] = []
     append, dumps = parts.append, orjson.dumps
-    decided = pending = 0
+    flush_at, decided = CHUNK, 0
     for number, record in read_jsonl(lines, name):
-        pending += 1
-        if record.__class__ is Diagnostic:
-            summary.refuse(record)
-            append(_error_line(None, number, record))
-        else:
-            rid = None
-            key = None
-            if record.__class__ is dict:
-                rid = record.pop("id", None)
-                record.pop("meta", None)
-                try:
-                    key = dumps(record)
-                except TypeError:  # an integer beyond 64 bits: not remembered
-                    key = None
-            hit = None if key is None else memo.get(key)
-            if hit is None:
-                hit = _decide(engine, decision, record, Location(name, number), at, rid, summary)
-                if hit[1] is not None and key is not None:
+        if record.__class__ is dict:
+            rid = record.pop("id", None)
+            record.pop("meta", None)
+            try:
+                key: bytes | None = dumps(record)
+                answer = memo.get(key)  # type: ignore[arg-type]
+                head = dumps(rid)
+            except TypeError:  # an integer beyond 64 bits (read exactly by jsonl.py): not remembered
+                key, answer, head = None, None, json.dumps(rid).encode()
+            if answer is None:
+                answer = _decide(engine, decision, record, Location(name, number), at)
+                if key is not None and answer.__class__ is bytes:
                     if len(memo) >= MEMO:
                         memo.clear()
-                    memo[key] = hit
-            if hit[1] is None:
-                append(hit[0])
-            else:
-                append(_ID)
-                append(_id_text(rid))
-                append(hit[0])
-                decided += 1
-        if pending >= CHUNK:
+                    memo[key] = answer
+        elif record.__class__ is Diagnostic:
+            rid, answer = None, record
+        else:
+            rid, head = None, b"null"
+            answer = _decide(engine, decision, record, Location(name, number), at)
+        if answer.__class__ is bytes:
+            append(_ID + head + answer)
+            decided += 1
+        else:
+            summary.refuse(answer)  # type: ignore[arg-type]
+            append(_error_line(rid, number, answer))  # type: ignore[arg-type]
+        if number >= flush_at:
             summary.decided = decided
             yield b"".join(parts)
             parts.clear()
-            pending = 0
+            flush_at = number + CHUNK
     summary.decided = decided
     if parts:
         yield b"".join(parts)
 
 
-def _decide(engine: Engine, decision: str, record: Any, where: Location, at: dt.date, rid: Any,
-            summary: BatchSummary) -> tuple[bytes, Decision | None]:
-    """The output of a record not seen lately: the decision's text after the id, and the
-    decision; or a whole ``error`` line, and ``None``."""
+def _decide(engine: Engine, decision: str, record: Any, where: Location, at: dt.date) -> bytes | Diagnostic:
+    """The text after the id of a record not seen lately: its decision; or its problem."""
     try:
         decided = engine.decide_facts(decision, engine.validate(decision, record, where), at)
     except PolicysimError as exc:
-        summary.refuse(exc.diagnostics[0])
-        return _error_line(rid, where.line, exc.diagnostics[0]), None
-    body = json.dumps(decided.to_json(), ensure_ascii=False)
-    return b", " + body[1:].encode() + b"\n", decided
+        return exc.diagnostics[0]
+    return b", " + json.dumps(decided.to_json(), ensure_ascii=False)[1:].encode() + b"\n"
 
 
 def _error_line(rid: Any, number: int, problem: Diagnostic) -> bytes:

@@ -54,8 +54,8 @@ def _pairs(value: Any) -> int:
 def read_jsonl(lines: Iterable[bytes | str], name: str) -> Iterator[tuple[int, Any]]:
     """``(line number, value)`` per non-blank line of *lines* (named *name* in problems); the
     value of a bad line is its :class:`Diagnostic` (``jsonl.syntax``, ``jsonl.repeated-key``)."""
-    loads = orjson.loads
-    decode_error = orjson.JSONDecodeError
+    loads, decode_error = orjson.loads, orjson.JSONDecodeError
+    colon: bytes | str = b":"
     for number, line in enumerate(lines, 1):
         try:
             value = loads(line)
@@ -66,11 +66,14 @@ def read_jsonl(lines: Iterable[bytes | str], name: str) -> Iterator[tuple[int, A
             continue
         cls = value.__class__
         if cls is dict:
-            if len(value) == line.count(b":" if line.__class__ is bytes else ":"):  # type: ignore[arg-type]
-                rid = value.get("id")
-                if rid.__class__ is not float or -_EXACT_ID <= rid < _EXACT_ID:
-                    yield number, value
-                    continue
+            try:
+                colons = line.count(colon)  # type: ignore[arg-type]
+            except TypeError:  # str lines after bytes, or the other way round
+                colon = ":" if isinstance(line, str) else b":"
+                colons = line.count(colon)  # type: ignore[arg-type]
+            if colons == len(value) and value.get("id").__class__ is not float:
+                yield number, value
+                continue
         elif cls is not list:
             yield number, value
             continue
