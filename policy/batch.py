@@ -76,7 +76,9 @@ def decided_chunks(engine: Engine, decision: str, lines: Iterable[bytes | str], 
             rid, head = None, b"null"
             answer = _decide(engine, decision, record, Location(name, number), at)
         if answer.__class__ is bytes:
-            append(_ID + head + answer)
+            append(_ID)
+            append(head)
+            append(answer)  # type: ignore[arg-type]
             decided += 1
         else:
             summary.refuse(answer)  # type: ignore[arg-type]
