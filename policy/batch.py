@@ -1,11 +1,11 @@
 """Deciding a register: JSON Lines in, one JSON object per record out, in bounded chunks.
 
-Every line is parsed (``jsonl.py``). Records equal but for ``id`` and ``meta`` get one
-validation, one decision and one serialised answer: the memo is keyed on the record's other
-fields as parsed and written back out by orjson (so ``true`` and ``1`` stay apart while
-``36.5`` and ``36.50`` meet), and its output line is the record's own id followed by the
-cached answer. ``id`` and ``meta`` are never inputs (``fields.PASS_THROUGH``). The engine below decides each partition cell
-once (``durable.py``). Output leaves every :data:`CHUNK` lines and the memo holds at most
+Every line is parsed (``jsonl.py``). Records equal but for ``id`` and ``meta`` (never inputs,
+``fields.PASS_THROUGH``) get one validation, one decision and one serialised answer: the memo
+is keyed on the record's other fields as parsed and written back out by orjson (so ``true``
+and ``1`` stay apart while ``36.5`` and ``36.50`` meet), and its output line is the record's
+own id followed by the cached answer. The engine below decides each partition cell once
+(``durable.py``). Output leaves every :data:`CHUNK` input lines and the memo holds at most
 :data:`MEMO` records, so memory stays bounded whatever the input. A bad line is written as an
 ``error`` object with its line number; the other records are still decided.
 """
@@ -54,19 +54,21 @@ def decided_chunks(engine: Engine, decision: str, lines: Iterable[bytes | str], 
     parts: list[bytes] = []
     append, dumps = parts.append, orjson.dumps
     flush_at, decided = CHUNK, 0
+    answer: bytes | Diagnostic | None
     for number, record in read_jsonl(lines, name):
         if record.__class__ is dict:
             rid = record.pop("id", None)
             record.pop("meta", None)
             try:
-                key: bytes | None = dumps(record)
-                answer = memo.get(key)  # type: ignore[arg-type]
+                text = dumps(record)
+                answer = memo.get(text)
                 head = dumps(rid)
+                key: bytes | None = text
             except TypeError:  # an integer beyond 64 bits (read exactly by jsonl.py): not remembered
                 key, answer, head = None, None, json.dumps(rid).encode()
             if answer is None:
                 answer = _decide(engine, decision, record, Location(name, number), at)
-                if key is not None and answer.__class__ is bytes:
+                if key is not None and isinstance(answer, bytes):
                     if len(memo) >= MEMO:
                         memo.clear()
                     memo[key] = answer
@@ -75,14 +77,15 @@ def decided_chunks(engine: Engine, decision: str, lines: Iterable[bytes | str], 
         else:
             rid, head = None, b"null"
             answer = _decide(engine, decision, record, Location(name, number), at)
-        if answer.__class__ is bytes:
+        if isinstance(answer, bytes):
             append(_ID)
             append(head)
-            append(answer)  # type: ignore[arg-type]
+            append(answer)
             decided += 1
         else:
-            summary.refuse(answer)  # type: ignore[arg-type]
-            append(_error_line(rid, number, answer))  # type: ignore[arg-type]
+            assert answer is not None
+            summary.refuse(answer)
+            append(_error_line(rid, number, answer))
         if number >= flush_at:
             summary.decided = decided
             yield b"".join(parts)

@@ -32,6 +32,7 @@ from ..partition import period_index
 
 UNKNOWN = "(unknown)"  # the village or role of a case whose meta does not say
 
+
 @dataclass(frozen=True)
 class Transition:
     """How many cases of one decision went from outcome *old* to outcome *new* (``None``:

@@ -78,7 +78,8 @@ def test_lines_the_old_text_shortcut_took_for_repeats_are_refused_where_they_are
     summary, rows = decide_text(engine, lines)
     assert [r["id"] for r in rows] == [1, None, None, None, 3]
     assert [r.get("outcome") for r in rows] == ["admit", None, None, None, "admit"]
-    assert [str(e.location) for e in summary.errors] == ["r.jsonl:2:8", "r.jsonl:3:10", "r.jsonl:4:72"]  # 72: the "t" of "trailing"
+    # columns: the leading 0 of 007, the tab, the "t" of "trailing" (10 + 59 + 2 characters before it)
+    assert [str(e.location) for e in summary.errors] == ["r.jsonl:2:8", "r.jsonl:3:10", "r.jsonl:4:72"]
     assert {e.code for e in summary.errors} == {"jsonl.syntax"}
     assert rows[1]["line"] == 2 and "leading zero" in rows[1]["error"]
     assert "control character" in rows[2]["error"]
