@@ -3,7 +3,8 @@
 Each line is parsed by orjson, which refuses what JSON refuses (``007``, raw control
 characters in strings, ``NaN``, lone surrogates, bad UTF-8). Two things orjson lets through are
 caught here: an object that repeats a key (orjson keeps the last silently) and an integer
-``id`` beyond 64 bits (orjson rounds it to a float; ids are echoed, so they stay exact). Both
+``id`` beyond 64 bits (orjson rounds it to a float; ids are echoed, so they stay exact; other
+integers that large are read as the nearest float, which is how rules compare them anyway). Both
 are found by a cheap test — every key of a JSON text is followed by a ``:``, so a line with no
 more colons than parsed keys repeats none — and only a line that fails it is parsed again with
 the standard library, noting each object's keys.
@@ -40,14 +41,34 @@ def _refusing_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _pairs(value: Any) -> int:
-    """How many key-value pairs *value* holds, in all its objects."""
+    """How many key-value pairs *value* holds, in all its objects (a record's own keys and
+    those of its flat objects are counted inline, deeper ones with a stack)."""
+    if value.__class__ is not dict:
+        return _nested_pairs(value)
+    count = len(value)
+    for item in value.values():
+        cls = item.__class__
+        if cls is dict:
+            count += len(item)
+            for inner in item.values():
+                if inner.__class__ is dict or inner.__class__ is list:
+                    count += _nested_pairs(inner)
+        elif cls is list:
+            count += _nested_pairs(item)
+    return count
+
+
+def _nested_pairs(value: Any) -> int:
     count, pending = 0, [value]
     while pending:
         item = pending.pop()
         if item.__class__ is dict:
             count += len(item)
             item = item.values()
-        pending.extend(v for v in item if v.__class__ is dict or v.__class__ is list)
+        for inner in item:
+            cls = inner.__class__
+            if cls is dict or cls is list:
+                pending.append(inner)
     return count
 
 
@@ -74,16 +95,17 @@ def read_jsonl(lines: Iterable[bytes | str], name: str) -> Iterator[tuple[int, A
             if colons == len(value) and value.get("id").__class__ is not float:
                 yield number, value
                 continue
-        elif cls is not list:
+        elif cls is list:
+            colons = line.count(b":" if isinstance(line, bytes) else ":")  # type: ignore[arg-type]
+        else:
             yield number, value
             continue
-        yield number, _exact(line, value, name, number)
+        yield number, _exact(line, value, colons, name, number)
 
 
-def _exact(line: bytes | str, value: Any, name: str, number: int) -> Any:
-    """*value* when the cheap test clears it; else the standard library's parse of *line*, or
-    the problem of an object that repeats a key."""
-    colons = line.count(b":" if isinstance(line, bytes) else ":")  # type: ignore[arg-type]
+def _exact(line: bytes | str, value: Any, colons: int, name: str, number: int) -> Any:
+    """*value* when the cheap test clears it (*line* has *colons* colons); else the standard
+    library's parse of *line*, or the problem of an object that repeats a key."""
     rid = value.get("id") if value.__class__ is dict else None
     if colons == _pairs(value) and (rid.__class__ is not float or -_EXACT_ID <= rid < _EXACT_ID):
         return value
