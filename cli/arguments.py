@@ -56,20 +56,25 @@ def percent(text: str) -> float:
     return value
 
 
-def open_input(path: str) -> Any:
-    """A context manager giving the text stream *path* names (``-``: standard input)."""
+def open_input(path: str, binary: bool = False) -> Any:
+    """A context manager giving the text stream *path* names (``-``: standard input), or
+    its bytes with *binary*."""
     if path == "-":
-        return nullcontext(sys.stdin)
+        return nullcontext(sys.stdin.buffer if binary else sys.stdin)
     if not Path(path).is_file():
         raise error(FileFormatError, "file.missing", "no such file", Location(path))
+    if binary:
+        return open(path, "rb")  # the caller closes it (with)
     return open(path, encoding="utf-8")  # the caller closes it (with)
 
 
-def report_bad_lines(problems: Sequence[Diagnostic], done: str) -> None:
-    """One stderr line per bad input line (the first few), then what was still *done*."""
+def report_bad_lines(problems: Sequence[Diagnostic], done: str, total: int | None = None) -> None:
+    """One stderr line per bad input line (the first few), then what was still *done*;
+    *total* counts the bad lines when *problems* holds only the first of them."""
+    total = len(problems) if total is None else total
     for problem in problems[:SHOWN_PROBLEMS]:
         print(f"policysim: {problem}", file=sys.stderr)
-    if len(problems) > SHOWN_PROBLEMS:
-        print(f"policysim: ... and {len(problems) - SHOWN_PROBLEMS} more bad lines", file=sys.stderr)
-    if problems:
-        print(f"policysim: {done}; {len(problems)} bad lines were skipped", file=sys.stderr)
+    if total > SHOWN_PROBLEMS:
+        print(f"policysim: ... and {total - SHOWN_PROBLEMS} more bad lines", file=sys.stderr)
+    if total:
+        print(f"policysim: {done}; {total} bad lines were skipped", file=sys.stderr)

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-
 import json
 import sys
 from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, Any
 
-from policy import DurableEngine, Engine, Location, PolicysimError, ReferenceEngine, load_pack
+from policy import Diagnostic, DurableEngine, Engine, Location, PolicysimError, ReferenceEngine, load_pack
 from policy.analysis import check_pack, check_properties, load_properties
-from policy.batch import decide_jsonl, explain
 from policy.atomic import atomic_writer
-from policy.files import read_jsonl
+from policy.batch import decide_jsonl, explain
 from policy.json_schema import all_schemas
+from policy.jsonl import read_jsonl
 from policy.tester import load_cases, render_json, render_junit, render_text, run_cases
 
 from . import arguments, policy_diff
@@ -55,7 +54,8 @@ def add_commands(commands: Any) -> None:
     decide.add_argument("pack")
     decide.add_argument("--decision", required=True)
     decide.add_argument("--input", default="-", help="JSON Lines file, or - for stdin (default)")
-    decide.add_argument("--at", type=arguments.date, default=None, help="decide with the rules in force on DATE (default today)")
+    decide.add_argument("--at", type=arguments.date, default=None,
+                        help="decide with the rules in force on DATE (default today)")
     decide.add_argument("--output", default=None, help="write here (atomically) instead of stdout")
     decide.add_argument("--engine", choices=("durable", "reference"), default="durable")
     decide.add_argument("--explain", action="store_true", help="print a readable explanation per record")
@@ -132,24 +132,27 @@ def run_decide(args: argparse.Namespace) -> int:
     engine.spec(args.decision)
     at = args.at or dt.date.today()
     name = "<stdin>" if args.input == "-" else args.input
-    with arguments.open_input(args.input) as source:
+    with arguments.open_input(args.input, binary=True) as source:
         if args.explain:
             return _explain(engine, args.decision, source, name, at, args.lang)
-        target = atomic_writer(args.output) if args.output else nullcontext(sys.stdout)
+        sys.stdout.flush()
+        target = atomic_writer(args.output, binary=True) if args.output else nullcontext(sys.stdout.buffer)
         with target as out:
             summary = decide_jsonl(engine, args.decision, source, name, at, out)
-    arguments.report_bad_lines(summary.errors, f"decided {summary.decided} records")
-    if summary.errors:
+    arguments.report_bad_lines(summary.errors, f"decided {summary.decided} records", summary.bad)
+    if summary.bad:
         return ExitCode.BAD_INPUT
     return ExitCode.OK
 
 
-def _explain(engine: Engine, decision: str, source: IO[str], name: str, at: dt.date, lang: str) -> int:
+def _explain(engine: Engine, decision: str, source: IO[bytes], name: str, at: dt.date, lang: str) -> int:
     bad = 0
     for number, record in read_jsonl(source, name):
+        if isinstance(record, Diagnostic):
+            print(f"policysim: {record}", file=sys.stderr)
+            bad += 1
+            continue
         try:
-            if isinstance(record, PolicysimError):
-                raise record
             facts = engine.validate(decision, record, Location(name, number))
         except PolicysimError as exc:
             print(f"policysim: {exc.diagnostics[0]}", file=sys.stderr)

@@ -45,7 +45,7 @@ def add_command(policy_subparsers: Any) -> None:
 def run_diff(args: argparse.Namespace) -> int:
     old, new = DurableEngine(load_pack(args.old)), DurableEngine(load_pack(args.new))
     name = "<stdin>" if args.input == "-" else args.input
-    with arguments.open_input(args.input) as source:
+    with arguments.open_input(args.input, binary=True) as source:
         impact = diff_lines(old, new, source, name, args.at or dt.date.today())
     report = render_json(impact) if args.format == "json" else render_text(impact)
     with atomic_writer(args.output) if args.output else nullcontext(sys.stdout) as out:

@@ -1,100 +1,122 @@
-"""Deciding a register: JSON Lines in, one JSON object per record out, fast.
+"""Deciding a register: JSON Lines in, one JSON object per record out, in bounded chunks.
 
-Two memos make this fast without changing any answer. The engine decides each partition
-cell once (``durable.py``). Here, lines written ``{"id": ID, ...}`` whose text after a plain ID
-is identical hold identical records but for the id, so they share one parse, one
-validation and one serialised decision: a repeated line costs a prefix check and a dict
-lookup, and its output is its own id text spliced onto the cached body. Other lines are
-simply parsed and decided one by one. A bad line is
-reported with its line number and written as an ``error`` object; the other records are
-still decided.
+Every line is parsed (``jsonl.py``). Records equal but for ``id`` and ``meta`` (never inputs,
+``fields.PASS_THROUGH``) get one validation, one decision and one serialised answer: the memo
+is keyed on the record's other fields as parsed and written back out by orjson (so ``true``
+and ``1`` stay apart while ``36.5`` and ``36.50`` meet), and its output line is the record's
+own id followed by the cached answer. The engine below decides each partition cell once
+(``durable.py``). Output leaves every :data:`CHUNK` input lines and the memo holds at most
+:data:`MEMO` records, so memory stays bounded whatever the input. A bad line is written as an
+``error`` object with its line number; the other records are still decided.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-from collections.abc import Callable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from .engine import Decision, Engine
-from .errors import Diagnostic, FileFormatError, Location, PolicysimError, error
+import orjson
 
-CHUNK = 4096
+from .engine import Decision, Engine
+from .errors import Diagnostic, Location, PolicysimError
+from .jsonl import read_jsonl
+
+CHUNK = 4096     # input lines per output chunk
+MEMO = 65_536    # distinct records remembered; the memo starts afresh when full
+KEPT = 100       # problems kept for the report (all are counted)
+_ID = b'{"id": '
 
 
 @dataclass
 class BatchSummary:
+    """What a run decided, how many lines were bad, and the first :data:`KEPT` problems."""
+
     decided: int = 0
+    bad: int = 0
     errors: list[Diagnostic] = field(default_factory=list)
 
-
-_SIMPLE_ID = re.compile(r'-?\d+|"[^"\\]*"')
-_PREFIX = '{"id": '
-
-
-def _parse(line: str, name: str, number: int) -> Any:
-    try:
-        return json.loads(line)
-    except ValueError as exc:
-        return error(FileFormatError, "jsonl.syntax", f"not JSON: {exc}", Location(name, number))
+    def refuse(self, problem: Diagnostic) -> None:
+        self.bad += 1
+        if len(self.errors) < KEPT:
+            self.errors.append(problem)
 
 
-def decide_jsonl(engine: Engine, decision: str, source: IO[str], name: str, at: dt.date,
-                 out: IO[str], on_decision: Callable[[Decision], None] | None = None) -> BatchSummary:
-    """Decide every record of *source* (named *name* in errors) on day *at*, writing to *out*."""
+def decided_chunks(engine: Engine, decision: str, lines: Iterable[bytes | str], name: str, at: dt.date,
+                   summary: BatchSummary) -> Iterator[bytes]:
+    """The output for *lines* (named *name* in problems) decided on day *at*, as UTF-8 chunks,
+    one per :data:`CHUNK` input lines, each yielded before more input is read; tallies into
+    *summary*."""
     engine.spec(decision)
+    memo: dict[bytes, bytes] = {}
+    parts: list[bytes] = []
+    append, dumps = parts.append, orjson.dumps
+    flush_at, decided = CHUNK, 0
+    answer: bytes | Diagnostic | None
+    for number, record in read_jsonl(lines, name):
+        if record.__class__ is dict:
+            rid = record.pop("id", None)
+            record.pop("meta", None)
+            try:
+                text = dumps(record)
+                answer = memo.get(text)
+                head = dumps(rid)
+                key: bytes | None = text
+            except TypeError:  # an integer beyond 64 bits (read exactly by jsonl.py): not remembered
+                key, answer, head = None, None, json.dumps(rid).encode()
+            if answer is None:
+                answer = _decide(engine, decision, record, Location(name, number), at)
+                if key is not None and isinstance(answer, bytes):
+                    if len(memo) >= MEMO:
+                        memo.clear()
+                    memo[key] = answer
+        elif record.__class__ is Diagnostic:
+            rid, answer = None, record
+        else:
+            rid, head = None, b"null"
+            answer = _decide(engine, decision, record, Location(name, number), at)
+        if isinstance(answer, bytes):
+            append(_ID)
+            append(head)
+            append(answer)
+            decided += 1
+        else:
+            assert answer is not None
+            summary.refuse(answer)
+            append(_error_line(rid, number, answer))
+        if number >= flush_at:
+            summary.decided = decided
+            yield b"".join(parts)
+            parts.clear()
+            flush_at = number + CHUNK
+    summary.decided = decided
+    if parts:
+        yield b"".join(parts)
+
+
+def _decide(engine: Engine, decision: str, record: Any, where: Location, at: dt.date) -> bytes | Diagnostic:
+    """The text after the id of a record not seen lately: its decision; or its problem."""
+    try:
+        decided = engine.decide_facts(decision, engine.validate(decision, record, where), at)
+    except PolicysimError as exc:
+        return exc.diagnostics[0]
+    return b", " + json.dumps(decided.to_json(), ensure_ascii=False)[1:].encode() + b"\n"
+
+
+def _error_line(rid: Any, number: int, problem: Diagnostic) -> bytes:
+    return (json.dumps({"id": rid, "line": number, "error": str(problem)}, ensure_ascii=False) + "\n").encode()
+
+
+def decide_jsonl(engine: Engine, decision: str, source: Iterable[bytes | str], name: str, at: dt.date,
+                 out: IO[bytes]) -> BatchSummary:
+    """Decide every record of *source* (named *name* in problems) on day *at*, writing UTF-8
+    JSON Lines to *out* as they are decided."""
     summary = BatchSummary()
-    memo: dict[str, tuple[str, Decision]] = {}
-    lines: list[str] = []
-    append = lines.append
-    simple_id = _SIMPLE_ID.fullmatch
-    decided_count = 0
-    for number, line in enumerate(source, 1):
-        # A line `{"id": ID, REST` with ID a plain number or string, and no other "id" key in
-        # REST, is the record of REST with that id: REST alone is the memo key.
-        rest = None
-        if line.startswith(_PREFIX):
-            cut = line.find(", ", 7)
-            if cut > 0 and simple_id(line, 7, cut) and '"id"' not in line[cut:]:
-                rest = line[cut:]
-                hit = memo.get(rest)
-                if hit is not None:
-                    append(_PREFIX)
-                    append(line[7:cut])
-                    append(hit[0])
-                    decided_count += 1
-                    if on_decision is not None:
-                        on_decision(hit[1])
-                    continue
-        if not line.strip():
-            continue
-        record = _parse(line, name, number)
-        try:
-            if isinstance(record, PolicysimError):
-                raise record
-            facts = engine.validate(decision, record, Location(name, number))
-            decided = engine.decide_facts(decision, facts, at)
-        except PolicysimError as exc:
-            summary.errors.append(exc.diagnostics[0])
-            rid = record.get("id") if isinstance(record, dict) else None
-            append(json.dumps({"id": rid, "line": number, "error": str(exc.diagnostics[0])},
-                              ensure_ascii=False) + "\n")
-            continue
-        hit = (", " + json.dumps(decided.to_json(), ensure_ascii=False)[1:] + "\n", decided)
-        if rest is not None:
-            memo[rest] = hit
-        append('{"id": ' + json.dumps(record.get("id"), ensure_ascii=False) + hit[0])
-        decided_count += 1
-        if on_decision is not None:
-            on_decision(decided)
-        if len(lines) >= CHUNK:
-            out.write("".join(lines))
-            lines.clear()
-    out.write("".join(lines))
-    summary.decided = decided_count
+    for chunk in decided_chunks(engine, decision, source, name, at, summary):
+        out.write(chunk)
+        out.flush()  # a reader at the other end of a pipe gets each chunk as it is decided
     return summary
 
 

@@ -6,38 +6,31 @@ whose case it is (``village``, ``role``) and is otherwise ignored. The result, a
 :class:`Impact`, holds per decision the transition counts (old outcome → new outcome), the
 changed cases by village and by role, and every case whose outcome changed.
 
-Fast without changing any answer. Lines equal but for id, meta and at hold one case: it is
-parsed and validated once, and decided once per pair of effective-date periods (old, new) its
-days fall in. A line in the register's own layout (the generator's: id, decision, at, a flat
-meta with village and role, then the inputs) is recognised by one regular expression, and
-its decision and inputs text is the memo key, so a repeated case costs no JSON parse. Any
-other line is parsed and keyed by its fields. A bad line is reported with its line number;
-the others are still compared.
+Fast without changing any answer. Every line is parsed (``jsonl.py``). Lines equal but for
+id, meta and at hold one case: it is validated once, and decided once per pair of
+effective-date periods (old, new) its days fall in; the memo key is the line's decision and
+inputs as parsed and written back out by orjson (so ``true`` and ``1`` are told apart exactly
+as JSON tells them). A bad line is reported with its line number; the others are still
+compared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from ..engine import Decision, Engine
 from ..errors import Diagnostic, Location, PolicysimError
 from ..ir import Reason
+from ..jsonl import read_jsonl
 from ..partition import period_index
 
 UNKNOWN = "(unknown)"  # the village or role of a case whose meta does not say
-PASSED_OVER = frozenset(("id", "meta", "at", "decision"))  # not inputs: never part of a case's key
-
-_PLAIN = r'[^"\\\x00-\x1f]*+'  # the text of a JSON string without escapes
-# The register layout; groups: id, decision, at, village, role, the inputs' text.
-_LAYOUT = re.compile(
-    rf'\{{"id": (-?(?:0|[1-9][0-9]*+)|"{_PLAIN}"), "decision": ("{_PLAIN}"), "at": "({_PLAIN})", '
-    rf'"meta": \{{(?:"(?!village"|role"){_PLAIN}": "{_PLAIN}", )*+"village": "({_PLAIN})"'
-    rf'(?:, "(?!role"){_PLAIN}": "{_PLAIN}")*+, "role": "({_PLAIN})"\}}(.*+)', re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -140,12 +133,10 @@ class _Inputs:
     its days map to the pair of effective-date periods (old, new) they fall in, each pair
     decided once."""
 
-    __slots__ = ("days", "decision", "facts", "layout", "periods", "role")
+    __slots__ = ("days", "decision", "facts", "periods", "role")
 
     def __init__(self, decision: str, facts: tuple[dict[str, Any], dict[str, Any]], role: str | None) -> None:
         self.decision, self.facts, self.role = decision, facts, role
-        self.layout = True  # False: the key's lines repeat a key, so the layout's groups are not
-        #                     what JSON reads (the last duplicate wins): parse them instead
         self.days: dict[str | None, int] = {}
         self.periods: dict[tuple[int, int], int] = {}
 
@@ -157,100 +148,57 @@ class _Comparison:
         self.old, self.new, self.name, self.default_at = old, new, name, default_at
         self.cases: list[_Case] = []
         self.moved: list[bool] = []  # per case: did its outcome change
-        self.memo: dict[Hashable, _Inputs] = {}
+        self.memo: dict[bytes, _Inputs] = {}
         self.tally: dict[tuple[int, str, str], int] = {}
         self.changed: list[tuple[int, int, Any, str, str, str | None]] = []  # case, line, id, village, role, day
         self.errors: list[Diagnostic] = []
         self._dates: dict[str, tuple[tuple[dt.date, ...], tuple[dt.date, ...]]] = {}
 
-    def run(self, lines: Iterable[str]) -> None:
-        memo, tally, moved, changed = self.memo, self.tally, self.moved, self.changed
-        layout = _LAYOUT.match
-        for number, line in enumerate(lines, 1):
-            found = layout(line)
-            entry = None
-            if found is not None:
-                key = found.group(2, 6)
-                entry = memo.get(key)
+    def run(self, lines: Iterable[bytes | str]) -> None:
+        memo, tally, moved, changed, dumps = self.memo, self.tally, self.moved, self.changed, orjson.dumps
+        for number, record in read_jsonl(lines, self.name):
+            if record.__class__ is not dict:
+                if record.__class__ is Diagnostic:
+                    self.errors.append(record)
+                else:
+                    self._refuse(number, "", "record.type", "a register line must be a JSON object")
+                continue
+            rid, meta, day = record.pop("id", None), record.pop("meta", None), record.pop("at", None)
+            if day is not None and day.__class__ is not str:
+                self._refuse(number, "at", "record.value", f"expected a date YYYY-MM-DD, got {json.dumps(day)}")
+                continue
+            try:
+                key: bytes | None = dumps(record)  # the decision and the inputs
+            except TypeError:  # an integer beyond 64 bits: not remembered
+                key = None
+            entry = None if key is None else memo.get(key)
+            if entry is None:
+                entry = self._validate(record, number, key)
                 if entry is None:
-                    entry = self._first(line, number, key)
-                    if entry is None:
-                        continue
-            if entry is not None and entry.layout:
-                rid, day, village, role = found.group(1, 3, 4, 5)  # type: ignore[union-attr]
-            else:
-                if not line.strip():
                     continue
-                parsed = self._parsed(line, number)
-                if parsed is None:
-                    continue
-                entry, day, rid, village, role = parsed
             index = entry.days.get(day)
             if index is None:
                 index = self._on_day(entry, day, number)
                 if index is None:
                     continue
+            village, role = _meta_fields(meta)
             group = (index, village, role)
             tally[group] = tally.get(group, 0) + 1
             if moved[index]:
                 changed.append((index, number, rid, village, role, day))
 
-    def _first(self, line: str, number: int, key: Hashable) -> _Inputs | None:
-        """The first line of a key in the register layout: parse, validate, memoise."""
-        repeated: list[str] = []
-        record = self._load(line, number, repeated)
-        if record is None:
-            return None
-        entry = self._validate(record, number, key)
-        if entry is not None and repeated:
-            entry.layout = False
-        return entry
-
-    def _parsed(self, line: str, number: int) -> tuple[_Inputs, str | None, Any, str, str] | None:
-        """A line outside the register layout: parse it, key it by its inputs and decision."""
-        record = self._load(line, number)
-        if record is None:
-            return None
-        day = record.get("at")
-        if day is not None and not isinstance(day, str):
-            return self._refuse(number, "at", "record.value", f"expected a date YYYY-MM-DD, got {json.dumps(day)}")
-        fields = tuple((k, v) for k, v in record.items() if k not in PASSED_OVER)
-        try:
-            key: Hashable = (record.get("decision"), fields)
-            entry = self.memo.get(key)
-        except TypeError:  # a list or object value: not memoised (validation will refuse it)
-            key, entry = None, None
-        if entry is None:
-            entry = self._validate(record, number, key)
-            if entry is None:
-                return None
-        return (entry, day, _IdValue(record.get("id")), *_meta_fields(record.get("meta")))
-
-    def _load(self, line: str, number: int, repeated: list[str] | None = None) -> dict[str, Any] | None:
-        """Parse one line; with *repeated*, note there every key an object repeats."""
-        try:
-            if repeated is None:
-                record = json.loads(line)
-            else:
-                record = json.loads(line, object_pairs_hook=lambda pairs: _noting_repeats(pairs, repeated))
-        except ValueError as exc:
-            self.errors.append(Diagnostic("jsonl.syntax", f"not JSON: {exc}", Location(self.name, number)))
-            return None
-        if not isinstance(record, dict):
-            return self._refuse(number, "", "record.type", "a register line must be a JSON object")
-        return record
-
-    def _validate(self, record: dict[str, Any], number: int, key: Hashable | None) -> _Inputs | None:
+    def _validate(self, record: dict[str, Any], number: int, key: bytes | None) -> _Inputs | None:
         """Check *record*'s inputs against both packs' declarations; memoise under *key*."""
         decision = record.get("decision")
         if not isinstance(decision, str):
             problem = "missing required field" if decision is None else "expected a decision name"
-            return self._refuse(number, "decision", "record.decision", problem)
+            self._refuse(number, "decision", "record.decision", problem)
+            return None
         for engine in (self.old, self.new):
             if decision not in engine.pack.decisions:
-                return self._refuse(number, "decision", "decision.unknown",
-                                    f"no decision {decision!r} in {engine.pack.label}")
-        inputs = {k: v for k, v in record.items() if k != "decision" and k != "at"}
+                self._refuse(number, "decision", "decision.unknown", f"no decision {decision!r} in {engine.pack.label}")
+                return None
+        inputs = {k: v for k, v in record.items() if k != "decision"}
         where = Location(self.name, number)
         old_spec, new_spec = self.old.pack.decisions[decision], self.new.pack.decisions[decision]
         try:
@@ -278,7 +226,8 @@ class _Comparison:
             try:
                 at = dt.date.fromisoformat(day)
             except ValueError:
-                return self._refuse(number, "at", "record.value", f"expected a date YYYY-MM-DD, got {json.dumps(day)}")
+                self._refuse(number, "at", "record.value", f"expected a date YYYY-MM-DD, got {json.dumps(day)}")
+                return None
         dates = self._dates.get(entry.decision)
         if dates is None:
             dates = self._dates[entry.decision] = (self.old.pack.change_dates(entry.decision),
@@ -320,7 +269,7 @@ class _Comparison:
             case = self.cases[index]
             at = self.default_at if day is None else dt.date.fromisoformat(day)
             listed.setdefault(case.decision, []).append(ChangedRecord(
-                _id_value(rid), number, case.decision, at, village, case.role or role,
+                rid, number, case.decision, at, village, case.role or role,
                 case.old.outcome, case.old.rule, case.new.outcome, case.new.rule, case.new.reason))
         decisions = tuple(self._decision_impact(name, per[name], listed.get(name, []))
                           for name in self._decision_order(per))
@@ -349,19 +298,6 @@ class _Comparison:
                               "role" if has_role else "meta.role", tuple(listed))
 
 
-class _IdValue:
-    """An id already parsed (from a line outside the register layout)."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-
-def _id_value(rid: Any) -> Any:
-    return rid.value if isinstance(rid, _IdValue) else json.loads(rid)
-
-
 def _breakdown(table: dict[str, list[int]]) -> tuple[Breakdown, ...]:
     rows = [Breakdown(name, records, changed) for name, (records, changed) in table.items()]
     return tuple(sorted(rows, key=lambda b: (-b.changed, -b.records, b.name)))
@@ -374,14 +310,7 @@ def _meta_fields(meta: Any) -> tuple[str, str]:
     return (village if isinstance(village, str) else UNKNOWN, role if isinstance(role, str) else UNKNOWN)
 
 
-def _noting_repeats(pairs: list[tuple[str, Any]], repeated: list[str]) -> dict[str, Any]:
-    found = dict(pairs)
-    if len(found) < len(pairs):
-        repeated.append("key")
-    return found
-
-
-def diff_lines(old: Engine, new: Engine, lines: Iterable[str], name: str, at: dt.date) -> Impact:
+def diff_lines(old: Engine, new: Engine, lines: Iterable[bytes | str], name: str, at: dt.date) -> Impact:
     """Decide every case of the JSON Lines *lines* (named *name* in errors) under *old* and
     *new*; cases without ``at`` are decided on day *at*."""
     comparison = _Comparison(old, new, name, at)

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from tests.policy.packs import write_pack
@@ -95,7 +96,7 @@ def test_decide_writes_one_object_per_record_and_reports_bad_lines(tmp_path):
                      "--output", out, stdin=stdin)
     assert done.returncode == 2
     assert "<stdin>:2: has_pass: expected true or false" in done.stderr
-    assert "<stdin>:4: not JSON" in done.stderr
+    assert "<stdin>:4:2: not JSON" in done.stderr
     rows = [json.loads(x) for x in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["a", "b", "c", None]
     assert rows[0]["outcome"] == "turn_back" and rows[0]["policy"] == "xiongerzhai-2020@1"
@@ -128,3 +129,52 @@ def test_report_languages_offered_by_the_cli_are_the_reports_languages():
     import reports
     from cli import compare_cmds
     assert compare_cmds.LANGS == tuple(reports.LANGS)
+
+
+GATE_LINE = ('{{"id": {}, "gate_level": "village", "role": "resident", "has_pass": true, '
+             '"temperature_c": 36.5, "quarantine_status": "none"}}\n')
+
+
+def test_decide_streams_its_output_while_the_input_is_still_open():
+    """Identical records through a pipe: decisions come out before the input ends."""
+    from policy.batch import CHUNK
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    child = subprocess.Popen([sys.executable, "-m", "cli.main", "decide", str(PACK), "--decision",
+                              "gate_admission", "--at", "2020-03-14"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+    first_read = threading.Event()
+
+    def feed():
+        child.stdin.write("".join(GATE_LINE.format(i) for i in range(CHUNK + 1)).encode())
+        child.stdin.flush()
+        first_read.wait(timeout=60)
+        child.stdin.close()
+
+    feeder = threading.Thread(target=feed)
+    with child:
+        feeder.start()
+        try:
+            first = json.loads(child.stdout.readline())
+            streamed = not child.stdin.closed
+            first_read.set()
+            rest = child.stdout.read().decode().splitlines()
+        finally:
+            first_read.set()
+            feeder.join()
+            child.wait(timeout=60)
+    assert streamed, "no output before the input was closed"
+    assert first["id"] == 0 and first["outcome"] == "admit"
+    assert [json.loads(x)["id"] for x in rest] == list(range(1, CHUNK + 1))
+    assert child.returncode == 0
+
+
+def test_decide_output_is_written_atomically(tmp_path):
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text("".join(GATE_LINE.format(i) for i in range(10_000)) + '{"id": 007}\n')
+    out.write_text("an older run\n")
+    done = policysim("decide", PACK, "--decision", "gate_admission", "--at", "2020-03-14",
+                     "--input", source, "--output", out)
+    assert done.returncode == 2 and "in.jsonl:10001:8: not JSON" in done.stderr
+    rows = out.read_text().splitlines()
+    assert len(rows) == 10_001 and json.loads(rows[-1])["line"] == 10_001
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]  # no temporary left

@@ -123,7 +123,7 @@ def _layouts(line):
     yield json.dumps({"id": record["id"], "meta": meta, **record}, ensure_ascii=False) + "\n"
 
 
-def test_the_text_fast_path_agrees_with_parsing_every_line(tmp_path, register_lines):
+def test_the_same_cases_written_other_ways_give_the_same_impact(tmp_path, register_lines):
     new_root = edited_pack(tmp_path, "new", NO_PASS, NO_PASS.replace("admit_and_register", "turn_back"))
     old_pack, new_pack = load_pack(PACK), load_pack(new_root)
     lines = register_lines[:600]
@@ -144,22 +144,28 @@ def test_lines_that_only_look_alike_are_not_confused():
         text,
         # the same case, other meta (a '}' inside a string, a nested object): same outcome
         json.dumps({**base, "id": "b", "meta": {"note": "x}y", "village": "花峪", "role": "away"}}, ensure_ascii=False),
-        json.dumps({**base, "id": "c", "meta": {"village": "花峪", "role": "away", "more": {"a": 1}}}, ensure_ascii=False),
-        # a second "id" later in the line: the last one counts, as JSON says
+        json.dumps({**base, "id": "c", "meta": {"village": "花峪", "role": "away", "more": {"a": 1}}},
+                   ensure_ascii=False),
+        # a second "id" (or "at") later in the line: which one counts is ambiguous, so an error
         text[:-1] + ', "id": "d"}',
         # text inside meta that looks like the key: a bad record, not the memoised case
         text.replace('"meta": {', '"meta": {"x": 1}, "origin2": {'),
-        # a second "at" after the inputs decides the day (Hubei returns were barred on 03-05,
-        # permitted on 02-01), on the first line of that text and on every later one
-        text.replace('"id": "a"', '"id": "e"')[:-1] + ', "at": "2020-02-01"}',
-        text.replace('"id": "a"', '"id": "f"').replace("2020-03-01", "2020-03-05")[:-1] + ', "at": "2020-02-01"}',
+        # the same case on another day: Hubei returns were permitted on 02-01, barred on 03-05
+        text.replace('"id": "a"', '"id": "e"').replace("2020-03-01", "2020-02-01"),
+        text.replace('"id": "a"', '"id": "f"')[:-1] + ', "at": "2020-02-01"}',
+        # 0 is not false, whatever the memo holds for false
+        text.replace('"id": "a"', '"id": "g"').replace("false", "0"),
+        # a leading zero is not JSON, though the rest of the line is the memoised case
+        text.replace('"id": "a"', '"id": 007'),
     ]
     impact = diff_lines(DurableEngine(pack), DurableEngine(pack), [x + "\n" for x in lines], "r", AT)
-    assert impact.records == 6
-    assert [(e.location.line, e.code) for e in impact.errors] == [(5, "record.unknown-field")]
+    assert impact.records == 4
+    assert [(e.location.line, e.location.path, e.code) for e in impact.errors] == [
+        (4, "id", "jsonl.repeated-key"), (5, "origin2", "record.unknown-field"), (7, "at", "jsonl.repeated-key"),
+        (8, "registered_in_advance", "record.value"), (9, "", "jsonl.syntax")]
     [ret] = impact.decisions
-    assert {b.name: b.records for b in ret.by_village} == {"南岔": 4, "花峪": 2}
-    assert {(t.old, t.count) for t in ret.transitions} == {("barred", 4), ("permit_with_registration", 2)}
+    assert {b.name: b.records for b in ret.by_village} == {"南岔": 2, "花峪": 2}
+    assert {(t.old, t.count) for t in ret.transitions} == {("barred", 3), ("permit_with_registration", 1)}
 
 
 def test_bad_lines_are_located_and_the_rest_still_compared():
@@ -173,7 +179,7 @@ def test_bad_lines_are_located_and_the_rest_still_compared():
     impact = diff_lines(DurableEngine(pack), DurableEngine(pack), lines, "reg.jsonl", AT)
     assert impact.records == 2
     found = [(str(e.location), e.location.path, e.code) for e in impact.errors]
-    assert found == [("reg.jsonl:2", "", "jsonl.syntax"), ("reg.jsonl:3", "decision", "decision.unknown"),
+    assert found == [("reg.jsonl:2:2", "", "jsonl.syntax"), ("reg.jsonl:3", "decision", "decision.unknown"),
                      ("reg.jsonl:4", "decision", "record.decision"), ("reg.jsonl:5", "origin", "record.value"),
                      ("reg.jsonl:6", "at", "record.value"), ("reg.jsonl:8", "", "record.type")]
 
