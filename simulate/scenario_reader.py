@@ -5,20 +5,28 @@ into the base's recursively, a list or scalar replaces the base's value, and ``n
 deletes a key. Each value keeps the file, line and column it came from, so an error in a
 merged scenario still points at the line to fix. A :class:`Reader` collects every problem
 found before :meth:`Reader.raise_if_any` raises one :class:`~policy.errors.FileFormatError`.
+
+A chain of ``extends`` is at most :data:`MAX_EXTENDS` files long. A file whose top-level keys are
+not field names (``extends: /etc/shadow``) is refused as "not a scenario file" without quoting
+it: an error about a file that is not a scenario must never echo that file's content.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from policy.errors import Diagnostic, FileFormatError, Location, error
+from policy.errors import Diagnostic, FileFormatError, Location, PolicysimError, error
 from policy.yaml_doc import load_yaml, render_path
 
 PathT = tuple[str | int, ...]
+
+MAX_EXTENDS = 32  # files in one extends chain; real scenarios use 2 or 3, and each is read whole
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
 
 
 @dataclass
@@ -43,6 +51,12 @@ def resolve(path: str | Path, chain: tuple[str, ...] = ()) -> Source:
     name = str(path)
     if not isinstance(doc.data, dict):
         raise error(FileFormatError, "scenario.type", "a scenario must be a mapping", doc.loc(()))
+    for key in doc.data:
+        if not (isinstance(key, str) and _FIELD_NAME.fullmatch(key)):
+            where = doc.loc((), key=False)
+            line, col = doc.key_marks.get((key,), (where.line, where.col))
+            raise error(FileFormatError, "scenario.not-a-scenario",
+                        "not a scenario file: a top-level key is not a field name", Location(name, line, col))
     marks = {p: (doc.file, line, col) for p, (line, col) in doc.marks.items()}
     data = dict(doc.data)
     if isinstance(data.get("pack"), str):
@@ -61,7 +75,17 @@ def resolve(path: str | Path, chain: tuple[str, ...] = ()) -> Source:
     if not base_path.exists():
         raise error(FileFormatError, "scenario.extends-missing", f"extends {base_name!r}: no such file",
                     doc.loc(("extends",)))
-    base = resolve(base_path, (*chain, str(Path(path).resolve())))
+    if len(chain) + 1 >= MAX_EXTENDS:
+        raise error(FileFormatError, "scenario.extends-too-deep",
+                    f"extends chain is longer than {MAX_EXTENDS} files", doc.loc(("extends",)))
+    try:
+        base = resolve(base_path, (*chain, str(Path(path).resolve())))
+    except PolicysimError as exc:
+        first = exc.diagnostics[0]
+        if first.code.startswith("file.") and first.location.file == str(base_path):
+            raise error(FileFormatError, first.code, f"{base_name!r}: {first.message}",
+                        doc.loc(("extends",))) from None
+        raise
     base.data.pop("name", None)
     base.data.pop("title", None)
     merged = _merge(base.data, data, (), base.marks)

@@ -133,7 +133,7 @@ def scenario_digest(path: str | Path, overrides: Sequence[Override] = ()) -> str
     data.pop("replications", None)
     data.setdefault("name", Path(path).stem)           # as load_scenario names it
     pack = data.pop("pack", None)
-    data["pack"] = pack_digest(pack) if isinstance(pack, str) and Path(pack).is_dir() else None
+    data["pack"] = pack_digest(pack) if isinstance(pack, str) and (Path(pack) / "pack.yaml").is_file() else None
     text = json.dumps(_canonical(data), ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
