@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
-from pathlib import Path
 from typing import Any
 
 from policy import Diagnostic, Location
+from policy.atomic import check_output, describe_mode
 from policy.errors import FileFormatError, error
 
 SHOWN_PROBLEMS = 20
@@ -58,14 +59,53 @@ def percent(text: str) -> float:
 
 def open_input(path: str, binary: bool = False) -> Any:
     """A context manager giving the text stream *path* names (``-``: standard input), or
-    its bytes with *binary*."""
+    its bytes with *binary*; a path that is missing or not a regular file is one located error
+    saying which (a FIFO or device is read through ``-`` instead)."""
     if path == "-":
         return nullcontext(sys.stdin.buffer if binary else sys.stdin)
-    if not Path(path).is_file():
-        raise error(FileFormatError, "file.missing", "no such file", Location(path))
+    try:
+        kind = describe_mode(os.stat(path).st_mode)
+    except FileNotFoundError:
+        raise error(FileFormatError, "file.missing", "no such file", Location(path)) from None
+    except OSError as exc:
+        raise error(FileFormatError, "file.unreadable", f"cannot read: {exc.strerror}", Location(path)) from None
+    if kind:
+        raise error(FileFormatError, "file.not-regular", f"is {kind}, not a regular file (use - to read standard "
+                    "input)", Location(path))
     if binary:
         return open(path, "rb")  # the caller closes it (with)
     return open(path, encoding="utf-8")  # the caller closes it (with)
+
+
+def check_output_flag(output: str, flag: str, inputs: Sequence[str] = ()) -> None:
+    """Refuse *output* (given as *flag*) when it is not a regular file or it is one of *inputs*
+    (the same file by device and inode, so also through a symlink or another name): writing it
+    would destroy the input before it is read."""
+    try:
+        check_output(output)
+    except FileFormatError as exc:
+        raise error(FileFormatError, exc.diagnostics[0].code, f"{flag} {exc.diagnostics[0].message}",
+                    Location(output)) from None
+    try:
+        out = os.stat(output)
+    except OSError:
+        return
+    for name in inputs:
+        if name == "-":
+            continue
+        try:
+            same = os.path.samestat(out, os.stat(name))
+        except OSError:
+            continue
+        if same:
+            raise error(FileFormatError, "output.is-input", f"{flag} is the input file {name}; "
+                        "writing it would destroy the input", Location(output))
+
+
+def check_output_folder(folder: str, flag: str) -> None:
+    """Refuse *folder* (given as *flag*) when something other than a folder is there."""
+    if os.path.lexists(folder) and not os.path.isdir(folder):
+        raise error(FileFormatError, "output.not-folder", f"{flag} names a file, not a folder", Location(folder))
 
 
 def report_bad_lines(problems: Sequence[Diagnostic], done: str, total: int | None = None) -> None:

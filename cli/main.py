@@ -10,6 +10,7 @@ import argparse
 import enum
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from policy import PolicysimError
 
@@ -18,6 +19,15 @@ class ExitCode(enum.IntEnum):
     OK = 0
     FAILED = 1       # test failures, findings, some records not decided
     BAD_INPUT = 2    # a malformed file, record or argument
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes as one line, like every other message: ``policysim: <command>: <problem>``."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("policysim").strip()
+        print(f"policysim: {command + ': ' if command else ''}{message} (see --help)", file=sys.stderr)
+        sys.exit(ExitCode.BAD_INPUT)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         sweep_cmd,
     )
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="policysim",
         description="Rule engine and policy simulator for epidemic control measures.")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

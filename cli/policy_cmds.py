@@ -6,16 +6,17 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterable
 from contextlib import nullcontext
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from policy import Diagnostic, DurableEngine, Engine, Location, PolicysimError, ReferenceEngine, load_pack
 from policy.analysis import check_pack, check_properties, load_properties
 from policy.atomic import atomic_writer
-from policy.batch import decide_jsonl, explain
+from policy.batch import IDS_CHECKED, decide_jsonl, explain
 from policy.json_schema import all_schemas
-from policy.jsonl import read_jsonl
+from policy.jsonl import bounded_lines, read_jsonl
 from policy.tester import load_cases, render_json, render_junit, render_text, run_cases
 
 from . import arguments, policy_diff
@@ -41,7 +42,7 @@ def add_commands(commands: Any) -> None:
 
     test = sub.add_parser("test", help="run a pack's test cases and report rule coverage")
     test.add_argument("pack")
-    test.add_argument("--min-coverage", type=float, metavar="PCT", default=None,
+    test.add_argument("--min-coverage", type=arguments.percent, metavar="PCT", default=None,
                       help="fail when fewer than PCT%% of the rules decide a case")
     test.add_argument("--format", choices=("text", "json", "junit"), default="text")
     test.add_argument("--engine", choices=("durable", "reference"), default="durable")
@@ -79,7 +80,7 @@ def run_check(args: argparse.Namespace) -> int:
                               "findings": []}, ensure_ascii=False, indent=2))
         else:
             for diagnostic in exc.diagnostics:
-                print(diagnostic, file=sys.stderr)
+                print(f"policysim: {diagnostic}", file=sys.stderr)
         return ExitCode.BAD_INPUT
     findings = check_pack(pack) + check_properties(pack, properties)
     errors = [f for f in findings if f.severity == "error"]
@@ -99,6 +100,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
+    arguments.check_output_folder(args.out, "--out")
     pack = load_pack(args.pack) if args.pack else None
     for name, schema in all_schemas(pack).items():
         with atomic_writer(Path(args.out) / name) as out:
@@ -121,7 +123,7 @@ def run_test(args: argparse.Namespace) -> int:
         return ExitCode.FAILED
     assert run.coverage is not None
     if args.min_coverage is not None and run.coverage.percent < args.min_coverage:
-        print(f"rule coverage {run.coverage.percent:.1f}% is below --min-coverage {args.min_coverage}%",
+        print(f"policysim: rule coverage {run.coverage.percent:.1f}% is below --min-coverage {args.min_coverage}%",
               file=sys.stderr)
         return ExitCode.FAILED
     return ExitCode.OK
@@ -132,20 +134,26 @@ def run_decide(args: argparse.Namespace) -> int:
     engine.spec(args.decision)
     at = args.at or dt.date.today()
     name = "<stdin>" if args.input == "-" else args.input
+    if args.output:
+        arguments.check_output_flag(args.output, "--output", [args.input])
     with arguments.open_input(args.input, binary=True) as source:
+        lines = bounded_lines(source)
         if args.explain:
-            return _explain(engine, args.decision, source, name, at, args.lang)
+            return _explain(engine, args.decision, lines, name, at, args.lang)
         sys.stdout.flush()
         target = atomic_writer(args.output, binary=True) if args.output else nullcontext(sys.stdout.buffer)
         with target as out:
-            summary = decide_jsonl(engine, args.decision, source, name, at, out)
+            summary = decide_jsonl(engine, args.decision, lines, name, at, out)
     arguments.report_bad_lines(summary.errors, f"decided {summary.decided} records", summary.bad)
+    if summary.ids_unchecked_from is not None:
+        print(f"policysim: {name}: more than {IDS_CHECKED} ids; repeated ids after line "
+              f"{summary.ids_unchecked_from} were not looked for", file=sys.stderr)
     if summary.bad:
         return ExitCode.BAD_INPUT
     return ExitCode.OK
 
 
-def _explain(engine: Engine, decision: str, source: IO[bytes], name: str, at: dt.date, lang: str) -> int:
+def _explain(engine: Engine, decision: str, source: Iterable[bytes], name: str, at: dt.date, lang: str) -> int:
     bad = 0
     for number, record in read_jsonl(source, name):
         if isinstance(record, Diagnostic):

@@ -9,6 +9,7 @@ from typing import Any
 
 from policy.atomic import atomic_writer
 
+from . import arguments
 from .main import ExitCode
 
 FILE = "scenario.schema.json"
@@ -23,6 +24,7 @@ def add_command(commands: Any) -> None:
 
 
 def run_schema(args: argparse.Namespace) -> int:
+    arguments.check_output_folder(args.out, "--out")
     from simulate.scenario_json_schema import scenario_schema
 
     with atomic_writer(Path(args.out) / FILE) as out:

@@ -8,6 +8,11 @@ own id followed by the cached answer. The engine below decides each partition ce
 (``durable.py``). Output leaves every :data:`CHUNK` input lines and the memo holds at most
 :data:`MEMO` records, so memory stays bounded whatever the input. A bad line is written as an
 ``error`` object with its line number; the other records are still decided.
+
+An ``id`` is echoed back so that each answer can be matched to its record; a second line with
+the same id would make that ambiguous, so it is a bad line (``jsonl.duplicate-id``, naming the
+first line), not decided. The first :data:`IDS_CHECKED` distinct ids are remembered for this
+(bounded memory); a register with more ids has later repeats go unchecked, which the summary says.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from .jsonl import read_jsonl
 CHUNK = 4096     # input lines per output chunk
 MEMO = 65_536    # distinct records remembered; the memo starts afresh when full
 KEPT = 100       # problems kept for the report (all are counted)
+IDS_CHECKED = 500_000  # distinct ids remembered to find repeats (~60 MB); registers hold tens of thousands
 _ID = b'{"id": '
 
 
@@ -37,6 +43,7 @@ class BatchSummary:
     decided: int = 0
     bad: int = 0
     errors: list[Diagnostic] = field(default_factory=list)
+    ids_unchecked_from: int | None = None  # the line after which repeated ids were no longer looked for
 
     def refuse(self, problem: Diagnostic) -> None:
         self.bad += 1
@@ -51,6 +58,7 @@ def decided_chunks(engine: Engine, decision: str, lines: Iterable[bytes | str], 
     *summary*."""
     engine.spec(decision)
     memo: dict[bytes, bytes] = {}
+    first_line: dict[bytes, int] = {}
     parts: list[bytes] = []
     append, dumps = parts.append, orjson.dumps
     flush_at, decided = CHUNK, 0
@@ -66,6 +74,15 @@ def decided_chunks(engine: Engine, decision: str, lines: Iterable[bytes | str], 
                 key: bytes | None = text
             except TypeError:  # an integer beyond 64 bits (read exactly by jsonl.py): not remembered
                 key, answer, head = None, None, json.dumps(rid).encode()
+            if rid is not None:
+                first = first_line.get(head)
+                if first is not None:
+                    answer = Diagnostic("jsonl.duplicate-id", f"the same id as line {first} (answers are matched "
+                                        "by id)", Location(name, number, 0, "id"))
+                elif len(first_line) < IDS_CHECKED:
+                    first_line[head] = number
+                elif summary.ids_unchecked_from is None:
+                    summary.ids_unchecked_from = number
             if answer is None:
                 answer = _decide(engine, decision, record, Location(name, number), at)
                 if key is not None and isinstance(answer, bytes):

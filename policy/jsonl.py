@@ -8,19 +8,44 @@ integers that large are read as the nearest float, which is how rules compare th
 are found by a cheap test — every key of a JSON text is followed by a ``:``, so a line with no
 more colons than parsed keys repeats none — and only a line that fails it is parsed again with
 the standard library, noting each object's keys.
+
+A line is at most :data:`MAX_LINE_BYTES` long (:func:`bounded_lines`): a file with no newline
+(``/dev/zero``, a 300 MB blob) is one bad line, read in bounded pieces, never held whole.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
 import orjson
 
 from .errors import Diagnostic, Location
 
 _EXACT_ID = 2**63  # orjson parses integers within 64 bits exactly, larger ones as floats
+MAX_LINE_BYTES = 1024 * 1024  # one record is a few hundred bytes; a line a thousand times that is not one
+
+
+class TooLong(bytes):
+    """Stands for an input line longer than :data:`MAX_LINE_BYTES`: empty (its text is dropped),
+    a ``bytes`` so that every reader of lines takes it, and told apart by its class."""
+
+
+def bounded_lines(stream: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[bytes]:
+    """The lines of *stream*, each read with a bound: a longer line is skipped in bounded
+    pieces and given as a :class:`TooLong`."""
+    readline = stream.readline
+    while True:
+        line = readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):
+            yield line
+            continue
+        while line and not line.endswith(b"\n"):
+            line = readline(limit)
+        yield TooLong()
 
 
 class _RepeatedKey(ValueError):
@@ -74,16 +99,22 @@ def _nested_pairs(value: Any) -> int:
 
 def read_jsonl(lines: Iterable[bytes | str], name: str) -> Iterator[tuple[int, Any]]:
     """``(line number, value)`` per non-blank line of *lines* (named *name* in problems); the
-    value of a bad line is its :class:`Diagnostic` (``jsonl.syntax``, ``jsonl.repeated-key``)."""
+    value of a bad line is its :class:`Diagnostic` (``jsonl.syntax``, ``jsonl.repeated-key``,
+    ``jsonl.too-long``)."""
     loads, decode_error = orjson.loads, orjson.JSONDecodeError
     colon: bytes | str = b":"
     for number, line in enumerate(lines, 1):
         try:
             value = loads(line)
         except decode_error as exc:
+            if line.__class__ is TooLong:
+                yield number, Diagnostic("jsonl.too-long", f"line longer than {MAX_LINE_BYTES // 1024} KiB, "
+                                         "the limit for one record", Location(name, number))
+                continue
             if not line.strip():
                 continue
-            yield number, Diagnostic("jsonl.syntax", f"not JSON: {exc.msg}", Location(name, number, exc.colno))
+            message = "not UTF-8 text" if "UTF-8" in exc.msg else exc.msg
+            yield number, Diagnostic("jsonl.syntax", f"not JSON: {message}", Location(name, number, exc.colno))
             continue
         cls = value.__class__
         if cls is dict:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from .atomic import describe_mode
 from .errors import FileFormatError, Location, PolicysimError, error
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -100,21 +100,6 @@ def read_bounded(path: str | Path, cls: type[PolicysimError] = FileFormatError,
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise error(cls, "file.encoding", f"not UTF-8 text (byte {exc.start + 1})", where) from None
-
-
-def describe_mode(mode: int) -> str:
-    """What a non-regular file is ("a folder", "a device", ...), or "" for a regular file."""
-    if stat.S_ISREG(mode):
-        return ""
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISFIFO(mode):
-        return "a pipe (FIFO)"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
 
 
 def parse_yaml(text: str, name: str, cls: type[PolicysimError] = FileFormatError) -> Doc:

@@ -297,6 +297,8 @@ def _streams(r: Reader, doc: fmt.ScenarioDoc, town: Township, policy: GatePolicy
 
 def _pack(root: str) -> Pack:
     """The pack at *root*, loaded once per content (a sweep loads one scenario per variant)."""
+    if not (Path(root) / "pack.yaml").is_file():
+        return load_pack(root)      # refuses it before any folder is walked (``pack: /usr``)
     files = sorted(Path(root).rglob("*.yaml"))
     return _pack_version(root, tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
 
