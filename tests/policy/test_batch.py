@@ -44,9 +44,15 @@ def test_batch_output_equals_deciding_each_record(tmp_path_factory, data):
     summary = decide_jsonl(engine, "gate", io.BytesIO(text.encode()), "r.jsonl", AT, out)
     written = [json.loads(x) for x in out.getvalue().splitlines()]
     assert len(written) == len(rows)
+    seen = set()
     for line, got in zip(text.splitlines(), written, strict=True):
         record = json.loads(line)
         assert got["id"] == record.get("id")
+        rid = json.dumps(record.get("id"))
+        if "id" in record and record["id"] is not None and rid in seen:  # a repeated id is a bad line
+            assert "error" in got and "same id as line" in got["error"]
+            continue
+        seen.add(rid)
         if record.get("has_pass") == 1 and record.get("has_pass") is not True:
             assert "error" in got and "has_pass" in got["error"]
             continue
