@@ -29,7 +29,9 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_YAML_BYTES = 16 * 1024 * 1024
 MAX_ALIAS_NODES = 10_000  # nodes reached through aliases: real files reuse a few blocks, a bomb billions
 MAX_DEPTH = 100           # nesting levels; a real scenario or rule nests under 10
-_QUOTED = re.compile(r"""\s*(?:'[^']*'|"[^"]*")""")
+# What a parser quotes: a token of the grammar (',' ']' ':', '<block end>') is kept; a longer
+# word may be the file's content (an alias, a tag) and is dropped.
+_QUOTED = re.compile(r"""\s*(?:'(?!<)[^'\s]{4,}'|"(?!<)[^"\s]{4,}")""")
 Path_ = tuple[str | int, ...]
 
 
