@@ -43,7 +43,7 @@ DATE_PATTERN = r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 START_PATTERN = r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?)?$"
 TARGETS = {"p95_wait_min": "all.wait_p95_min", "max_wait_min": "all.wait_max_min",
            "max_queue": "all.queue_max", "blocked_min": "all.blocked_min",
-           "leaks_per_day": "all.leaks_per_day"}
+           "leaks_per_day": "all.leaks_per_day", "unfinished": "all.unfinished"}
 
 
 def show(value: Any) -> str:
