@@ -76,7 +76,7 @@ def run_compare(args: argparse.Namespace) -> int:
     console = Console() if sys.stdout.isatty() else Console(width=160, soft_wrap=True)
     render_table(comparison, args.lang, console)
     report = next(p for p in paths if p.name == "report.html")
-    console.print(f"report: {report}", highlight=False, soft_wrap=True)
+    console.print(f"report: {report}", highlight=False, soft_wrap=True, markup=False)
     return 0
 
 

@@ -62,10 +62,10 @@ def run_simulate(args: argparse.Namespace) -> int:
     render(experiment, console)
     if args.out:
         for path in write_outputs(experiment, args.out):
-            console.print(f"wrote {path}", highlight=False, soft_wrap=True)
+            console.print(f"wrote {path}", highlight=False, soft_wrap=True, markup=False)
         from .compare_cmds import write_report
         write_report([experiment], args.out, args.lang, scenarios=[scenario])
-        console.print(f"report: {Path(args.out) / 'report.html'}", highlight=False, soft_wrap=True)
+        console.print(f"report: {Path(args.out) / 'report.html'}", highlight=False, soft_wrap=True, markup=False)
     return 0
 
 
@@ -108,26 +108,52 @@ def _fmt(stat: Any, digits: int = 1) -> str:
     return f"{stat.mean:.{digits}f}{hw}"
 
 
+def gate_warnings(experiment: ExperimentResult) -> list[str]:
+    """What makes a staffed gate's waits suspect: nobody on duty while parties arrive, or
+    parties never served by the end of the horizon (their wait so far is in the figures)."""
+    lines = []
+    reps = experiment.replications
+    for i, g in enumerate(reps[0].gates):
+        at = [r.gates[i] for r in reps if i < len(r.gates) and r.gates[i].gate == g.gate]
+        unstaffed = sum(x.unstaffed_arrivals for x in at) / len(at)
+        unfinished = sum(x.unfinished for x in at) / len(at)
+        if all(x.staff_min == 0 for x in at) and any(x.arrivals for x in at):
+            lines.append(f"gate {g.gate}: staffed, but nobody is on duty over the whole horizon")
+        elif unstaffed > 0:
+            lines.append(f"gate {g.gate}: {unstaffed:.1f} parties a replication arrived while nobody was on duty")
+        if unfinished > 0:
+            lines.append(f"gate {g.gate}: {unfinished:.1f} parties a replication were still waiting at the end "
+                         f"of the horizon (their wait so far is counted; metric gate.{g.gate}.unfinished)")
+    return lines
+
+
 def render(experiment: ExperimentResult, console: Console) -> None:
-    """A readable summary: gates, containment, verdicts (means ± 95 % CI half-widths)."""
+    """A readable summary: gates, containment, verdicts (means ± 95 % CI half-widths).
+
+    Text from the scenario (title, name, ids) is printed literally, never read as rich markup.
+    """
+    from rich.markup import escape
     from rich.table import Table
 
     stats = {s.metric: s for s in experiment.statistics}
     first = experiment.replications[0]
-    console.print(f"[bold]{experiment.title}[/bold]  ({experiment.scenario}, "
+    console.print(f"[bold]{escape(experiment.title)}[/bold]  ({escape(experiment.scenario)}, "
                   f"{len(experiment.replications)} replications, seed {experiment.seed})", highlight=False)
     table = Table(title="Staffed gates (means over replications; CIs in summary.json)",
                   title_justify="left")
-    for column in ("gate", "arrivals", "wait mean", "wait p95", "max wait", "max queue", "blocked", "util"):
+    for column in ("gate", "arrivals", "wait mean", "wait p95", "max wait", "max queue", "blocked", "util",
+                   "unfinished"):
         table.add_column(column, justify="left" if column == "gate" else "right", no_wrap=True)
     for g in first.gates:
         def mean(field: str, digits: int, g: Any = g) -> str:
             stat = stats.get(f"gate.{g.gate}.{field}")
             return "–" if stat is None else f"{stat.mean:.{digits}f}"
-        table.add_row(g.gate, mean("arrivals", 0), mean("wait_mean_min", 2), mean("wait_p95_min", 2),
+        table.add_row(escape(g.gate), mean("arrivals", 0), mean("wait_mean_min", 2), mean("wait_p95_min", 2),
                       mean("wait_max_min", 1), mean("queue_max", 1), mean("blocked_min", 0),
-                      mean("utilisation", 2))
+                      mean("utilisation", 2), mean("unfinished", 1))
     console.print(table)
+    for line in gate_warnings(experiment):
+        console.print(f"[yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
     cont = Table(title="Containment (per replication)", title_justify="left")
     cont.add_column("measure")
     cont.add_column("mean ± 95% CI", justify="right")

@@ -169,8 +169,8 @@ def report_sweep(sweep: SweepResult, out: Path, lang: str, files: list[str], cap
             f.write(data)
     console = Console() if sys.stdout.isatty() else Console(width=160, soft_wrap=True)
     render_frontier(sweep, report.frontier, lang, console)
-    console.print(f"wrote {out / 'sweep.json'}", highlight=False, soft_wrap=True)
-    console.print(f"report: {out / 'sweep.html'}", highlight=False, soft_wrap=True)
+    console.print(f"wrote {out / 'sweep.json'}", highlight=False, soft_wrap=True, markup=False)
+    console.print(f"report: {out / 'sweep.html'}", highlight=False, soft_wrap=True, markup=False)
 
 
 def render_frontier(sweep: SweepResult, fronts: tuple[TargetFrontier, ...], lang: str, console: Console) -> None:

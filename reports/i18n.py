@@ -200,6 +200,7 @@ _METRICS = MappingProxyType({
     "all.wait_p95_min": ("p95 wait at the worst gate (min)", "最差卡口第 95 百分位等候（分钟）"),
     "all.wait_max_min": ("Longest wait (min)", "最长等候（分钟）"),
     "all.queue_max": ("Longest queue (parties)", "最长排队（组）"),
+    "all.unfinished": ("Never served by the end (parties, all gates)", "至结束仍未受检（组，各卡口合计）"),
     "all.blocked_min": ("Queue blocking the road (min, all gates)", "排队堵路时长（分钟，各卡口合计）"),
     "all.leaks_per_day": ("Unscreened entries per day", "每日未经检查进入（组）"),
     "all.staff_min": ("Gate staff on duty (staff-min)", "卡口在岗（人·分钟）"),
@@ -232,6 +233,8 @@ _GATE_FIELDS = MappingProxyType({
     "blocked_min": ("road blocked (min)", "堵路（分钟）"),
     "utilisation": ("staff utilisation", "人员利用率"),
     "staff_min": ("staff on duty (staff-min)", "在岗（人·分钟）"),
+    "unfinished": ("never served by the end", "至结束仍未受检"),
+    "unstaffed_arrivals": ("arrived with nobody on duty", "无人值守时到达"),
 })
 
 _LEAK_PATHS = MappingProxyType({

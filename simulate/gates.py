@@ -63,10 +63,13 @@ class Service(Event):
 class Checkpoint:
     """A staffed gate at run time: servers by shift, a FIFO queue, and what it observed.
 
-    Observations: *waits* (minutes, parties that arrived after the warm-up), the queue log
-    (*log_t*, *log_n*: time and queue length at each change), *busy_min* (staff-minutes
-    serving, within the horizon) and each service's start and length, *arrivals*, and the
-    *persons* and party *outcomes* the model records on it.
+    Observations: *waits* (minutes, parties that arrived after the warm-up and began
+    service), the queue log (*log_t*, *log_n*: time and queue length at each change),
+    *busy_min* (staff-minutes serving, within the horizon) and each service's start and
+    length, *arrivals*, *unstaffed_arrivals* (parties that arrived while nobody was on duty),
+    and the *persons* and party *outcomes* the model records on it. Parties still queued when
+    the run stops are read with :meth:`unfinished_waits`: leaving them out would let a gate
+    nobody serves report no wait at all.
     """
 
     def __init__(self, env: simpy.Environment, gate_id: str,
@@ -85,6 +88,7 @@ class Checkpoint:
         self.service_start: list[float] = []
         self.service_min: list[float] = []
         self.arrivals = 0
+        self.unstaffed_arrivals = 0
         self.persons = 0
         self.outcomes: Counter[str] = Counter()
         for t, staff in steps[1:]:
@@ -94,6 +98,8 @@ class Checkpoint:
         """Queue a party needing *duration_min* of one staff member's time."""
         service = Service(self, duration_min)
         self.arrivals += 1
+        if self.capacity == 0:
+            self.unstaffed_arrivals += 1
         if self.busy < self.capacity:
             self._begin(service)
         else:
@@ -101,6 +107,10 @@ class Checkpoint:
             self.log_t.append(self.env.now)
             self.log_n.append(len(self.waiting))
         return service
+
+    def unfinished_waits(self, end: float) -> list[float]:
+        """The wait so far at *end* of each party still queued (those arrived after the warm-up)."""
+        return [end - s.arrived for s in self.waiting if s.arrived >= self.warmup_min]
 
     def _begin(self, service: Service) -> None:
         now = self.env.now

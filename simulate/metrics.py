@@ -73,8 +73,13 @@ def sample_queue(log_t: list[float], log_n: list[int], step: float, end: float) 
 
 def gate_result(cp: Checkpoint, level: str, village: str, steps: tuple[tuple[float, int], ...],
                 block_at: int, start: float, end: float) -> GateResult:
-    """The :class:`GateResult` of a checkpoint after the run (window [*start*, *end*])."""
-    waits = np.asarray(cp.waits)
+    """The :class:`GateResult` of a checkpoint after the run (window [*start*, *end*]).
+
+    The waits of parties still queued at *end* count, as their wait so far: a party never
+    served has waited at least that long, and leaving it out would let a gate with nobody
+    on duty read a wait of zero.
+    """
+    waits = np.asarray(cp.waits + cp.unfinished_waits(end))
     stats = queue_stats(cp.log_t, cp.log_n, start, end, block_at)
     available = staff_minutes(steps, end)
     return GateResult(
@@ -87,7 +92,8 @@ def gate_result(cp: Checkpoint, level: str, village: str, steps: tuple[tuple[flo
         utilisation=cp.busy_min / available if available > 0 else 0.0,
         staff_min=available,
         outcomes=dict(sorted(cp.outcomes.items())),
-        wait_histogram=wait_histogram(waits))
+        wait_histogram=wait_histogram(waits), unfinished=len(cp.waiting),
+        unstaffed_arrivals=cp.unstaffed_arrivals)
 
 
 def wait_histogram(waits: np.ndarray) -> tuple[int, ...]:

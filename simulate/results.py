@@ -25,7 +25,7 @@ class GateResult:
     village: str                   # "" for township gates
     arrivals: int                  # parties that joined the queue (re-tests included)
     persons: int
-    wait_mean_min: float
+    wait_mean_min: float           # waits include the wait so far of the unfinished (below)
     wait_p95_min: float
     wait_max_min: float
     queue_mean: float              # time-average parties waiting
@@ -35,6 +35,9 @@ class GateResult:
     staff_min: float               # staff-minutes on duty
     outcomes: Mapping[str, int]    # party outcomes decided here
     wait_histogram: tuple[int, ...]  # parties by wait, bins from WAIT_BINS_MIN
+    # Last, with defaults, so replications stored before they existed still read:
+    unfinished: int = 0            # parties still queued, never served, when the horizon ends
+    unstaffed_arrivals: int = 0    # parties that joined the queue while nobody was on duty
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,7 @@ class ReplicationResult:
             "all.wait_p95_min": max((g.wait_p95_min for g in gates), default=0.0),
             "all.wait_max_min": max((g.wait_max_min for g in gates), default=0.0),
             "all.queue_max": float(max((g.queue_max for g in gates), default=0)),
+            "all.unfinished": float(sum(g.unfinished for g in gates)),
             "all.blocked_min": sum(g.blocked_min for g in gates),
             "all.leaks_per_day": self.containment.leaks_total / self.days,
             "all.patrol_person_min": self.patrol_person_min,

@@ -9,6 +9,7 @@ line, column and field path.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,14 +26,18 @@ from .horizon import DAY_TYPES, Horizon
 from .journeys import Evasion
 from .patrols import Cameras, Patrol
 from .scenario_check import check_structure
-from .scenario_format import TARGETS
-from .scenario_reader import Override, PathT, Reader, override, resolve
+from .scenario_format import MAX_MINUTES, MAX_SERVICE_S, SEXAGESIMAL, TARGETS
+from .scenario_reader import Override, PathT, Reader, Source, override, resolve
 from .shifts import Shift, ShiftPattern, Volunteers
 from .township import Entrance, Gate, Hotspot, Township, Village
 
 Item = TypeVar("Item")
 Shares = tuple[tuple[str, float], ...]
 UNIFORM_DAY = (1 / 24,) * 24
+DEFAULT_DAYS = 2.0
+# Thinning candidates one replication may draw over all streams (memory and time grow with
+# them; the shipped scenarios draw a few thousand): far past any township's traffic.
+MAX_CANDIDATES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -74,11 +79,45 @@ class Scenario:
 def load_scenario(path: str | Path, overrides: Sequence[Override] = ()) -> Scenario:
     """Read, merge and validate the scenario at *path*, with *overrides* applied before validation."""
     source = override(resolve(path), overrides) if overrides else resolve(path)
+    source = _base60_as_text(source)
     doc, problems = check_structure(source)
     r = Reader(source, problems)
     scenario = _build(r, doc, Path(path))
     r.raise_if_any()
     return scenario
+
+
+def _base60_as_text(source: Source) -> Source:
+    """*source* with each number YAML 1.1 read from unquoted ``H:MM`` put back as that text.
+
+    ``from: 20:00`` then means 20:00 where a time of day is expected, and where a number is
+    expected ``leg_min: 1:30`` (90? 1.5?) is refused with a hint instead of silently read as 90.
+    """
+    lines: dict[str, list[str]] = {}
+
+    def raw(path: PathT) -> str | None:
+        file, line, col = source.marks.get(path, ("", 0, 0))
+        if line <= 0 or file not in source.files:
+            return None                           # a --vary value: typed on the command line
+        if file not in lines:
+            try:
+                lines[file] = Path(file).read_text(encoding="utf-8").splitlines()
+            except (OSError, UnicodeDecodeError):
+                lines[file] = []
+        text = lines[file][line - 1][col - 1:] if line <= len(lines[file]) else ""
+        token = re.match(r"[-+0-9_:.]+", text)
+        return token[0] if token and re.fullmatch(SEXAGESIMAL, token[0]) else None
+
+    def walk(value: Any, path: PathT) -> Any:
+        if isinstance(value, dict):
+            return {k: walk(v, (*path, k)) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v, (*path, i)) for i, v in enumerate(value)]
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            text = raw(path)
+            return value if text is None else text
+        return value
+    return Source(walk(source.data, ()), source.marks, source.files)
 
 
 def _present(items: Mapping[str, Item | None] | None) -> dict[str, Item]:
@@ -98,23 +137,44 @@ def _reference(r: Reader, path: PathT, value: str, known: Iterable[str] | None, 
         r.fail(path, "scenario.reference", f"unknown {what} {value!r}")
 
 
-def _horizon(h: fmt.Horizon | None, holidays: list[Any] | None) -> Horizon | None:
+def _horizon(r: Reader, h: fmt.Horizon | None, holidays: list[Any] | None) -> Horizon | None:
+    """The horizon. One file states ``days`` or ``hours``, not both (``hours`` in a file that
+    extends one stating ``days`` replaces them); a warm-up must leave something to measure."""
     if h is None:
         return None
-    length = h.hours * 60 if h.hours is not None else h.days * 1440
+    marks = r.source.marks
+    days_at, hours_at = marks.get(("horizon", "days")), marks.get(("horizon", "hours"))
+    if h.days is not None and h.hours is not None and days_at and hours_at and days_at[0] == hours_at[0]:
+        r.fail(("horizon", "hours"), "scenario.conflict", "give days or hours, not both")
+    length = h.hours * 60 if h.hours is not None else (DEFAULT_DAYS if h.days is None else h.days) * 1440
+    if h.warmup_min >= length:
+        r.fail(("horizon", "warmup_min"), "scenario.range",
+               f"the warm-up ({h.warmup_min:g} min) must end before the horizon does ({length:g} min)")
     return Horizon(h.start, float(length), frozenset(holidays or ()), float(h.warmup_min))
 
 
-def _shifts(doc: fmt.ScenarioDoc) -> dict[str, ShiftPattern]:
+def _shifts(r: Reader, doc: fmt.ScenarioDoc) -> dict[str, ShiftPattern]:
+    for name, items in _present(doc.shifts).items():
+        for i, s in enumerate(items):
+            if s.from_ == s.to:
+                r.fail(("shifts", name, i, "to"), "scenario.range",
+                       "a shift must not end when it starts (all day: from \"00:00\" to \"24:00\")")
     return {name: ShiftPattern(name, tuple(Shift(s.from_, s.to, s.staff) for s in items))
             for name, items in _present(doc.shifts).items()}
 
 
-def _distribution(r: Reader, path: PathT, value: Any) -> Distribution:
-    """A validated distribution (a number is a constant), its parameters in order."""
+def _distribution(r: Reader, path: PathT, value: Any, high: float = MAX_SERVICE_S,
+                  unit: str = "s") -> Distribution:
+    """A validated distribution (a number is a constant), its parameters in order; every
+    duration parameter at most *high* (a lognormal's cv is bounded by the format)."""
+    names = ("value",) if isinstance(value, float) else KINDS[value.dist]
+    params = [value] if isinstance(value, float) else [getattr(value, name) for name in names]
+    for name, param in zip(names, params, strict=True):
+        if name != "cv" and param > high:
+            r.fail(path if isinstance(value, float) else (*path, name), "scenario.range",
+                   f"{param:g} is out of range: expected at most {high:g} {unit}")
     if isinstance(value, float):
         return Distribution.constant(value)
-    params = [getattr(value, name) for name in KINDS[value.dist]]
     if value.dist == "uniform" and params[0] > params[1]:
         r.fail(path, "scenario.range", "uniform: low must not exceed high")
     if value.dist == "triangular" and not params[0] <= params[1] <= params[2]:
@@ -200,6 +260,10 @@ def _patrols(r: Reader, doc: fmt.ScenarioDoc, town: Township) -> tuple[tuple[Pat
         for i, site in enumerate(p.route):
             _reference(r, ("patrols", pid, "route", i), site, sites, "entrance or hotspot")
         legs = p.leg_min if isinstance(p.leg_min, list) else [p.leg_min]
+        if isinstance(p.leg_min, list) and len(p.leg_min) != len(p.route):
+            r.fail(("patrols", pid, "leg_min"), "scenario.range",
+                   f"{len(p.leg_min)} legs for a route of {len(p.route)} sites: give one number, "
+                   "or one per site (the leg from it to the next)")
         patrols.append(Patrol(pid, p.team, tuple(p.route), tuple(legs or [1.0]),
                               tuple((w.from_, w.to) for w in p.windows), p.detect))
     c = doc.cameras
@@ -235,6 +299,8 @@ def _shares(r: Reader, path: PathT, spec: dict[str, float] | None, names: Sequen
             continue
         out.append((key, weight))
     total = sum(w for _, w in out)
+    if len(out) < len(spec) and total <= 0:
+        return default                      # the unknown entries are the problem, reported above
     if spec and total <= 0:
         r.fail(path, "scenario.range", "shares must not all be zero")
         return default
@@ -250,7 +316,7 @@ def _vocabulary(r: Reader, path: PathT, value: str, policy: GatePolicy, pack: Pa
 
 
 def _streams(r: Reader, doc: fmt.ScenarioDoc, town: Township, policy: GatePolicy,
-             pack: Pack | None) -> tuple[Stream, ...]:
+             pack: Pack | None, horizon: Horizon | None) -> tuple[Stream, ...]:
     profiles = None if doc.profiles is None else {
         name: None if weights is None else _profile(r, ("profiles", name), weights, {})
         for name, weights in doc.profiles.items()}
@@ -273,7 +339,7 @@ def _streams(r: Reader, doc: fmt.ScenarioDoc, town: Township, policy: GatePolicy
         if b is not None and abs(b.comply + b.closed_entrance + b.hotspot - 1) > 1e-6:
             r.fail((*p, "behaviour"), "scenario.range", "behaviour shares must add up to 1")
         gates = _shares(r, (*p, "gates"), s.gates, gate_ids)
-        if s.route == "township" and not gates:
+        if s.route == "township" and not gates and not s.gates:
             r.fail(p, "scenario.missing", "a township stream needs gates: {gate id: share}")
         villages = _shares(r, (*p, "villages"), s.villages, village_ids,
                            tuple((v, w / total) for v, w in by_weight))
@@ -290,9 +356,30 @@ def _streams(r: Reader, doc: fmt.ScenarioDoc, town: Township, policy: GatePolicy
             temperature=Temperature(t.mean, t.sd, t.fever_share, t.fever_c, t.persists),
             origin=_shares(r, (*p, "origin"), s.origin, None, (("local", 1.0),)), gates=gates, villages=villages,
             hotspots=_shares(r, (*p, "hotspots"), s.hotspots, hotspot_ids), behaviour=behaviour,
-            dwell_min=_distribution(r, (*p, "dwell_min"), s.dwell_min), bound_per_h=s.bound_per_h,
+            dwell_min=_distribution(r, (*p, "dwell_min"), s.dwell_min, MAX_MINUTES, "min"),
+            bound_per_h=s.bound_per_h,
             outsider=s.role in policy.outsiders if s.outsider is None else s.outsider))
+    if horizon is not None:
+        _demand_bounds(r, out, horizon)
     return tuple(out)
+
+
+def _demand_bounds(r: Reader, streams: list[Stream], horizon: Horizon) -> None:
+    """A stream's ``bound_per_h`` must not be below its peak rate (thinning would silently
+    drop the arrivals above it), and all streams together must stay within MAX_CANDIDATES."""
+    candidates = 0.0
+    for s in streams:
+        edges, rates, bounds = s.bounds(horizon)
+        peak = float(rates.max(initial=0.0)) * 60.0
+        if s.bound_per_h is not None and s.bound_per_h < peak * (1 - 1e-12):
+            r.fail(("streams", s.id, "bound_per_h"), "scenario.range",
+                   f"{s.bound_per_h:g} is below the stream's peak rate {peak:.6g} parties/h: "
+                   "arrivals above the bound would be dropped (raise it, or leave it out)")
+        candidates += float((bounds * (edges[1:] - edges[:-1])).sum())
+    if candidates > MAX_CANDIDATES:
+        r.fail(("streams",), "scenario.range",
+               f"the streams would draw ~{candidates:.3g} arrival candidates per replication, "
+               f"more than the bound of {MAX_CANDIDATES:,} (shorten the horizon or lower the volumes)")
 
 
 def _pack(root: str) -> Pack:
@@ -312,6 +399,7 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
     """The scenario, after the checks that need more than one field or the pack. After a
     structural error *doc* is salvaged (failed parts are ``None``) and the result is discarded."""
     town = _township(r, doc)
+    horizon = _horizon(r, doc.horizon, doc.holidays)
     patrols, cameras = _patrols(r, doc, town)
     pack = doc.pack or ""
     loaded = None
@@ -326,11 +414,11 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
         name=path.stem if doc.name is None else doc.name, title=path.stem if doc.title is None else doc.title,
         source=str(path), files=tuple(reversed(r.source.files)), pack=pack, gate_policy=policy,
         engine=doc.engine, seed=doc.seed, replications=doc.replications,
-        horizon=_horizon(doc.horizon, doc.holidays),  # type: ignore[arg-type]  # None only when discarded
-        shifts=_shifts(doc), volunteers=_volunteers(r, doc, town),
+        horizon=horizon,  # type: ignore[arg-type]  # None only when discarded
+        shifts=_shifts(r, doc), volunteers=_volunteers(r, doc, town),
         service=_service(r, doc.service, outcomes),  # type: ignore[arg-type]
         township=town, patrols=patrols, cameras=cameras,  # type: ignore[arg-type]
-        streams=_streams(r, doc, town, policy, loaded),
+        streams=_streams(r, doc, town, policy, loaded, horizon),
         evasion=Evasion(doc.evasion.walk_min, doc.evasion.crossing_min) if doc.evasion is not None else None,
         road_block_queue=doc.road_block_queue, sample_min=doc.sample_min,
         targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()))

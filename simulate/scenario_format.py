@@ -38,12 +38,22 @@ from .horizon import DAY_TYPES
 from .township import STATUSES
 
 ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
-CLOCK_PATTERN = r"^([01]?\d|2[0-4]):([0-5]\d)$"
+CLOCK_PATTERN = r"^(([01]?\d|2[0-3]):[0-5]\d|24:00)$"
 DATE_PATTERN = r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
 START_PATTERN = r"^[1-9]\d{3}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?)?$"
+# Bounds: every number a scenario holds is finite and within these, checked before any work.
+MAX_DAYS = 120               # the season policysim models runs February–April; arrays grow with days
+MAX_MINUTES = MAX_DAYS * 1440.0  # any duration in minutes (dwell, detour, warm-up …): the longest horizon
+MAX_SERVICE_S = 86400.0      # one party's screening taking more than a day is a typing error, not a checkpoint
+MAX_VOLUME = 1e5             # parties a day per stream: ~70 a minute, far past any road into the township
+MAX_RATE_PER_H = MAX_VOLUME  # a thinning bound above a whole day's largest volume in one hour is never needed
+MAX_CV = 10.0                # lognormal spread: beyond this the quantiles overflow and say nothing about a queue
+MAX_WEIGHT = 1e9            # a relative weight or share: sums of a few stay finite and exact enough
+MAX_REPLICATIONS = 10_000    # 95 % intervals stop narrowing usefully long before; each costs a full run
+SEXAGESIMAL = r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$"
 TARGETS = {"p95_wait_min": "all.wait_p95_min", "max_wait_min": "all.wait_max_min",
            "max_queue": "all.queue_max", "blocked_min": "all.blocked_min",
-           "leaks_per_day": "all.leaks_per_day"}
+           "leaks_per_day": "all.leaks_per_day", "unfinished": "all.unfinished"}
 
 
 def show(value: Any) -> str:
@@ -61,6 +71,22 @@ def _fail(code: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(code, message)
 
 
+def number_hint(value: Any) -> str:
+    """Why a string was not read as a number, when YAML 1.1 is the reason (else "")."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    if re.fullmatch(SEXAGESIMAL, text):
+        return (" (YAML 1.1 reads unquoted H:MM as a base-60 number, so it is ambiguous here: "
+                "write the number itself)")
+    match = re.fullmatch(r"([-+]?)(\d+)(?:\.(\d*))?[eE]([-+]?)(\d+)", text)
+    if match:
+        sign, whole, frac, exp_sign, exp = match.groups()
+        return (f" (YAML 1.1 reads {text} as text: write {sign}{whole}.{frac or '0'}"
+                f"e{exp_sign or '+'}{exp})")
+    return ""
+
+
 def number(low: float | None = None, high: float | None = None, above: float | None = None,
            integer: bool = False) -> Any:
     """A finite number (a whole one with *integer*) ≥ *low*, ≤ *high*, > *above*."""
@@ -70,11 +96,12 @@ def number(low: float | None = None, high: float | None = None, above: float | N
         fits = isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)
                                           and (value.is_integer() or not integer))
         if isinstance(value, bool) or not fits:
-            raise _fail("scenario.type", f"expected {kind}, got {show(value)}")
+            raise _fail("scenario.type", f"expected {kind}, got {show(value)}{number_hint(value)}")
         if (low is not None and value < low) or (high is not None and value > high) \
                 or (above is not None and value <= above):
-            bounds = (f"more than {above}" if above is not None else
-                      f"between {low} and {high}" if high is not None else f"at least {low}")
+            bounds = (f"more than {above}" + (f" and at most {high:g}" if high is not None else "")
+                      if above is not None else
+                      f"between {low} and {high:g}" if high is not None else f"at least {low}")
             raise _fail("scenario.range", f"{value} is out of range: expected {bounds}")
         return int(value) if integer else float(value)   # 2.0 is an integer, as in JSON Schema
     bounds = {k: v for k, v in (("minimum", low), ("maximum", high), ("exclusiveMinimum", above))
@@ -100,12 +127,18 @@ def _id(value: Any) -> str:
 
 
 def _clock(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 1440:
-        return value               # YAML 1.1 reads unquoted 20:00 as the sexagesimal 1200
+    """Minute of the day of "HH:MM" ("24:00" is the end of the day). A bare number is refused:
+    ``6`` may mean 06:00 or minute 6. (Unquoted 20:00, which YAML 1.1 reads as the base-60
+    number 1200, reaches here as the text "20:00": :mod:`simulate.scenario` restores it.)"""
     match = re.match(CLOCK_PATTERN, value) if isinstance(value, str) else None
     if not match:
-        raise _fail("scenario.clock", f"expected a time of day \"HH:MM\", got {show(value)}")
-    return min(int(match[1]) * 60 + int(match[2]), 1440)
+        hint = " (quote it)" if isinstance(value, int | float) and not isinstance(value, bool) else ""
+        if isinstance(value, str) and re.fullmatch(r"24:[0-5]\d", value):
+            raise _fail("scenario.clock", f"{value!r} is not a time of day: hours run 00–23, "
+                                          "and only \"24:00\" (the end of the day) may say 24")
+        raise _fail("scenario.clock", f"expected a time of day \"HH:MM\"{hint}, got {show(value)}")
+    hours, minutes = value.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 def _date(value: Any) -> dt.date:
@@ -140,16 +173,19 @@ if TYPE_CHECKING:  # what each checked value is, for the type checker
     Date: TypeAlias = dt.date
     Start: TypeAlias = dt.datetime
     NonNegative: TypeAlias = float
+    Weight: TypeAlias = float
+    Minutes: TypeAlias = float
     Share: TypeAlias = float
 else:
     Id = _value(_id, {"type": "string", "pattern": ID_PATTERN}, str)
-    Clock = _value(_clock, {"anyOf": [{"type": "string", "pattern": CLOCK_PATTERN},
-                                      {"type": "integer", "minimum": 0, "maximum": 1440}]}, int)
+    Clock = _value(_clock, {"type": "string", "pattern": CLOCK_PATTERN}, int)
     Date = _value(_date, {"type": "string", "format": "date", "pattern": DATE_PATTERN}, dt.date)
     Start = _value(_start, {"type": "string", "pattern": START_PATTERN}, dt.datetime)
     NonNegative = number(0.0)
+    Weight = number(0.0, MAX_WEIGHT)
+    Minutes = number(0.0, MAX_MINUTES)
     Share = number(0.0, 1.0)
-Shares = dict[StrictStr, NonNegative]            # {name: weight}, normalised by the loader
+Shares = dict[StrictStr, Weight]            # {name: weight}, normalised by the loader
 
 
 def _kind_of(value: Any) -> str | None:
@@ -201,7 +237,7 @@ class TriangularDist(Strict):
 class LognormalDist(Strict):
     dist: choice(("lognormal",))
     mean: number(above=0.0)
-    cv: NonNegative
+    cv: number(0.0, MAX_CV)
 
 
 DISTRIBUTIONS: dict[str, type[Strict]] = {"constant": ConstantDist, "exponential": ExponentialDist,
@@ -259,9 +295,9 @@ class GatePolicyDoc(Strict):
 
 class Horizon(Strict):
     start: Start
-    days: number(0.01) = 2.0
-    hours: number(0.01) = Field(None, description="overrides days")
-    warmup_min: NonNegative = 0.0
+    days: number(0.01, MAX_DAYS) = Field(None, description="default 2")
+    hours: number(0.01, MAX_DAYS * 24) = Field(None, description="instead of days (a file states one)")
+    warmup_min: Minutes = 0.0
 
 
 class Window(Strict):
@@ -283,14 +319,14 @@ class Service(Strict):
     by_outcome: dict[StrictStr, Dist]
     per_extra_person: Dist = 0.0
     retest: Dist = 90.0
-    retest_after_min: NonNegative = 10.0
+    retest_after_min: Minutes = 10.0
 
 
 class Gate(Strict):
     status: choice(STATUSES)
     shift: StrictStr = Field(None)
     detour_to: StrictStr = Field(None)
-    detour_min: NonNegative = 0.0
+    detour_min: Minutes = 0.0
     name: StrictStr = ""
 
 
@@ -306,15 +342,15 @@ class Entrance(Strict):
 
 class Village(Strict):
     name: StrictStr = Field(None, description="default: the village id")
-    weight: NonNegative = 1.0
-    travel_min: NonNegative = 0.0
+    weight: Weight = 1.0
+    travel_min: Minutes = 0.0
     entrances: dict[Id, Entrance] = {}
 
 
 class Hotspot(Strict):
     name: StrictStr = Field(None, description="default: the hotspot id")
     kind: StrictStr = "hotspot"
-    weight: NonNegative = 1.0
+    weight: Weight = 1.0
     camera: StrictBool = False
 
 
@@ -322,7 +358,7 @@ class Patrol(Strict):
     team: number(1, integer=True)
     route: list[StrictStr] = Field(min_length=1)
     leg_min: either("scenario.type", "expected a number or a list of numbers",
-                    ("<number>", number(0.1)), ("<list>", list[number(0.1)]))
+                    ("<number>", number(0.1, MAX_MINUTES)), ("<list>", list[number(0.1, MAX_MINUTES)]))
     windows: list[Window] = Field(min_length=1)
     detect: Share = 0.8
 
@@ -331,23 +367,23 @@ class Cameras(Strict):
     from_: Clock = Field(20 * 60, alias="from")
     to: Clock = 6 * 60
     detect: Share = 0.5
-    response_min: NonNegative = 15.0
+    response_min: Minutes = 15.0
 
 
 class Evasion(Strict):
-    walk_min: NonNegative = 15.0
-    crossing_min: NonNegative = 10.0
+    walk_min: Minutes = 15.0
+    crossing_min: Minutes = 10.0
 
 
-Weights = Annotated[list[NonNegative], Field(min_length=24, max_length=24)]
+Weights = Annotated[list[Weight], Field(min_length=24, max_length=24)]
 Profile = either("scenario.profile", "expected a profile name or a list of 24 hourly weights",
                  ("<name>", StrictStr), ("<list>", Weights))
 
 
 class Volume(Strict):
-    weekday: NonNegative = 0.0
-    weekend: NonNegative = 0.0
-    holiday: NonNegative = 0.0
+    weekday: number(0.0, MAX_VOLUME) = 0.0
+    weekend: number(0.0, MAX_VOLUME) = 0.0
+    holiday: number(0.0, MAX_VOLUME) = 0.0
 
 
 class Occupancy(Strict):
@@ -385,7 +421,7 @@ class Stream(Strict):
     hotspots: Shares = Field(None)
     behaviour: Behaviour = Field(None)
     dwell_min: Dist = 0.0
-    bound_per_h: number(0.001) = Field(None)
+    bound_per_h: number(0.001, MAX_RATE_PER_H) = Field(None)
     outsider: StrictBool = Field(None, description="default: true for gate_policy.outsiders")
 
 
@@ -399,7 +435,7 @@ class ScenarioDoc(Strict):
     gate_policy: GatePolicyDoc
     engine: choice(("durable", "reference")) = "durable"
     seed: number(0, integer=True) = 1
-    replications: number(1, integer=True) = 30
+    replications: number(1, MAX_REPLICATIONS, integer=True) = 30
     horizon: Horizon
     holidays: list[Date] = []
     road_block_queue: number(1, integer=True) = 15
