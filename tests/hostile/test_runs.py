@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -80,27 +81,49 @@ def simulate(policysim, scenario: Path, out: Path, *extra: object) -> Run:
 
 # --- stored replications: nothing lost, nothing followed, nothing forged -------------------------
 
-def test_a_fresh_run_keeps_the_replications_it_does_not_rewrite(tmp_path, policysim):
-    scenario, out = small_gate(tmp_path), tmp_path / "out"
-    assert simulate(policysim, scenario, out, "--replications", "5").returncode == 0
+@pytest.fixture(scope="module")
+def five(tmp_path_factory):
+    """A scenario and a folder holding its replications 0–4 (seed 3), stored once for the module."""
+    import cli.main
+
+    folder = tmp_path_factory.mktemp("five")
+    scenario = small_gate(folder)
+    assert cli.main.main([str(a) for a in ("simulate", scenario, "--seed", "3", "--jobs", "1", "--quiet",
+                                           "--reps", "0:5", "--out", folder / "out")]) == 0
+    return scenario, folder / "out"
+
+
+@pytest.fixture
+def stored_run(five, tmp_path):
+    """A copy of :func:`five`'s folder in this test's *tmp_path*: (scenario, out)."""
+    scenario, out = five
+    shutil.copytree(out, tmp_path / "out", symlinks=True)
+    return scenario, tmp_path / "out"
+
+
+def test_a_fresh_shard_keeps_the_replications_it_does_not_rewrite(stored_run, policysim):
+    scenario, out = stored_run
     before = stored(out)
-    again = simulate(policysim, scenario, out, "--replications", "2")
+    again = simulate(policysim, scenario, out, "--reps", "0:2")
     assert again.returncode == 0, again.stderr
     assert stored(out) == before                          # r0, r1 rewritten identically; r2–r4 kept
     assert "kept 3 stored replication file(s)" in again.stderr and "r000002.json" in again.stderr
 
 
-def test_a_fresh_shard_keeps_the_other_shards(tmp_path, policysim):
-    scenario, out = small_gate(tmp_path), tmp_path / "out"
-    assert simulate(policysim, scenario, out, "--reps", "0:3").returncode == 0
-    assert simulate(policysim, scenario, out, "--reps", "1:2").returncode == 0
-    assert sorted(stored(out)) == ["r000000.json", "r000001.json", "r000002.json"]
+@pytest.mark.slow
+def test_a_fresh_run_keeps_the_replications_it_does_not_rewrite(stored_run, policysim):
+    scenario, out = stored_run
+    before = stored(out)
+    again = simulate(policysim, scenario, out, "--replications", "2")       # 5 stored, re-run with 2
+    assert again.returncode == 0, again.stderr
+    assert stored(out) == before
+    assert "kept 3 stored replication file(s)" in again.stderr
+    assert json.loads((out / "summary.json").read_text())["replications"] == 2
 
 
 @pytest.mark.parametrize("link", ["replications", "variant"])
-def test_a_symlinked_replication_folder_is_refused(tmp_path, policysim, link):
-    scenario, out = small_gate(tmp_path), tmp_path / "out"
-    assert simulate(policysim, scenario, out, "--replications", "2").returncode == 0
+def test_a_symlinked_replication_folder_is_refused(stored_run, tmp_path, policysim, link):
+    scenario, out = stored_run
     victim = tmp_path / "victim"
     victim.mkdir()
     (victim / "r000000.json").write_text("precious", encoding="utf-8")
@@ -115,8 +138,8 @@ def test_a_symlinked_replication_folder_is_refused(tmp_path, policysim, link):
         path.rmdir()
     folder.rmdir()
     folder.symlink_to(victim)
-    for extra in ((), ("--resume",), ("--reps", "0:2")):
-        run = simulate(policysim, scenario, out, "--replications", "2", *extra)
+    for extra in (("--reps", "0:2"), ("--reps", "0:2", "--resume")):
+        run = simulate(policysim, scenario, out, *extra)
         one_line(run, str(folder), "symbolic link", "[store.symlink]")
         assert [p.read_text() for p in sorted(victim.iterdir())] == ["precious", "precious"]
 
@@ -137,13 +160,12 @@ def edit(record: Path) -> None:
     (lambda p: p.write_text('{"format": "policysim-replication/1", "result": 5}'), "no checksum"),
 ])
 @pytest.mark.parametrize("command", ["resume", "merge"])
-def test_a_changed_replication_file_is_refused_naming_it(tmp_path, policysim, change, code, command):
-    scenario, out = small_gate(tmp_path), tmp_path / "out"
-    assert simulate(policysim, scenario, out, "--replications", "3").returncode == 0
+def test_a_changed_replication_file_is_refused_naming_it(stored_run, tmp_path, policysim, change, code, command):
+    scenario, out = stored_run
     record = sorted(out.glob("replications/*/r*.json"))[1]
     change(record)
     if command == "resume":
-        run = simulate(policysim, scenario, out, "--replications", "3", "--resume")
+        run = simulate(policysim, scenario, out, "--reps", "0:5", "--resume")
     else:
         run = policysim("merge", out, "--out", tmp_path / "merged")
         assert not (tmp_path / "merged").exists()
@@ -175,8 +197,8 @@ def place_under_file(tmp_path: Path) -> Path:
     (lambda tmp_path: Path("/proc/policysim-out"), "[out.unwritable]"),
 ])
 @pytest.mark.parametrize("command", ["simulate", "sweep", "merge"])
-def test_an_impossible_out_is_one_line(tmp_path, policysim, place, code, command):
-    scenario = small_gate(tmp_path)
+def test_an_impossible_out_is_one_line(stored_run, tmp_path, policysim, place, code, command):
+    scenario, shard = stored_run
     out = place(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
     if command == "simulate":
@@ -185,9 +207,7 @@ def test_an_impossible_out_is_one_line(tmp_path, policysim, place, code, command
         run = policysim("sweep", scenario, "--vary", f"{STAFF}=2,3", "--replications", "2", "--jobs", "1",
                         "--quiet", "--out", out)
     else:
-        assert simulate(policysim, scenario, tmp_path / "shard", "--reps", "0:2").returncode == 0
-        before = sorted(p.name for p in tmp_path.iterdir())
-        run = policysim("merge", tmp_path / "shard", "--out", out)
+        run = policysim("merge", shard, "--out", out)
     one_line(run, code)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     if (tmp_path / "results").is_file():
