@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from policy import Diagnostic, Location
 from policy.errors import FileFormatError, error
@@ -21,6 +21,17 @@ MAX_REPLICATIONS = 100_000
 # Each worker is a process holding its own policy engine and simulator (~100 MB); past this
 # many, start-up and memory grow while speed cannot (use a Dask cluster for more machines).
 MAX_JOBS = 256
+
+
+def one_line_errors(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Make *parser* report a command-line mistake as one line naming the flag, exit 2 (argparse
+    prints the whole usage first, which buries the one line that matters)."""
+    def refuse(message: str) -> NoReturn:
+        command = parser.prog.removeprefix("policysim ")
+        print(f"policysim: {command}: {message} (see --help)", file=sys.stderr)
+        sys.exit(2)
+    parser.error = refuse  # type: ignore[method-assign]
+    return parser
 
 
 def date(text: str) -> dt.date:

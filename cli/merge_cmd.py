@@ -16,6 +16,8 @@ from typing import Any
 
 from policy import Diagnostic, FileFormatError, Location
 
+from . import arguments
+
 
 def add_command(commands: Any) -> None:
     """Register ``merge`` on the CLI's subparsers."""
@@ -23,6 +25,7 @@ def add_command(commands: Any) -> None:
         "merge", help="join shards of a simulate or sweep run into one result",
         description="Join the replications stored by runs with --reps A:B (DIR/replications) into the "
                     "result of the whole run: the same summary.json (or sweep.json) as an unsharded run.")
+    arguments.one_line_errors(p)
     p.add_argument("dirs", nargs="+", metavar="DIR", help="output folders of the shards")
     p.add_argument("--out", metavar="DIR", required=True, help="folder for the merged result")
     p.add_argument("--scenario", metavar="FILE",

@@ -27,6 +27,7 @@ def add_commands(commands: Any) -> None:
                             description="Run replications of a scenario; print a summary; "
                                         "write summary.json, replications.csv, queues.csv and the report "
                                         "(report.html, summary.md, figures) to --out.")
+    arguments.one_line_errors(p)
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
     p.add_argument("--replications", type=arguments.replications,
                    help="replications (default: the scenario's)")

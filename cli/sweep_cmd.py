@@ -81,6 +81,7 @@ def add_command(commands: Any) -> None:
         description="Run every combination of --vary values with common random numbers; report, per "
                     "target, the cheapest variants (staff-hours per day) that meet it with confidence; "
                     "write sweep.json, sweep.csv, frontier.csv, sweep.html and each replication to --out.")
+    arguments.one_line_errors(p)
     p.add_argument("scenario", metavar="SCENARIO", help="base scenario YAML file")
     p.add_argument("--vary", action="append", required=True, metavar="PATH=VALUES",
                    help="a dotted path into the scenario and values a..b or a,b,c "

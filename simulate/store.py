@@ -211,11 +211,11 @@ def prepare_out(out_dir: str | Path) -> Path:
     out = Path(out_dir)
     for place in (out, *out.parents):
         if place.is_symlink() and not place.exists():
-            raise error(OutputFolderError, "out.dangling", f"{place} is a symbolic link to nothing",
-                        Location(str(out)))
+            what = "is a symbolic link to nothing" if place == out else f"{place} is a symbolic link to nothing"
+            raise error(OutputFolderError, "out.dangling", what, Location(str(out)))
         if place.exists() and not place.is_dir():
-            raise error(OutputFolderError, "out.not-a-folder", f"{place} exists and is not a folder",
-                        Location(str(out)))
+            what = "exists and is not a folder" if place == out else f"{place} is not a folder"
+            raise error(OutputFolderError, "out.not-a-folder", what, Location(str(out)))
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / f".policysim-probe-{os.getpid()}"

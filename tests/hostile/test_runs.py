@@ -63,14 +63,6 @@ def one_line(run: Run, *needles: str) -> None:
         assert needle in lines[0], (needle, lines[0])
 
 
-def usage_error(run: Run, *needles: str) -> None:
-    """An argparse refusal of a flag: exit 2, the error line names the flag and the bound."""
-    assert run.returncode == 2 and "Traceback" not in run.stderr, run
-    last = run.stderr.strip().splitlines()[-1]
-    for needle in needles:
-        assert needle in last, (needle, last)
-
-
 def stored(out: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(out.glob("replications/*/r*.json"))}
 
@@ -237,7 +229,7 @@ def test_reps_past_replications_is_refused_for_simulate(tmp_path, policysim):
 
 
 @pytest.mark.parametrize(("command", "args", "needles"), [
-    ("simulate", ("--replications", "99999999999999999999"), ("--replications", "100,000")),
+    ("simulate", ("--replications", "99999999999999999999"), ("simulate: argument --replications", "100,000")),
     ("simulate", ("--replications", "100001"), ("--replications", "100,000")),
     ("simulate", ("--reps", "0:100001"), ("--reps", "100,000")),
     ("simulate", ("--jobs", "1000000"), ("--jobs", "256")),
@@ -247,7 +239,7 @@ def test_reps_past_replications_is_refused_for_simulate(tmp_path, policysim):
 ])
 def test_an_out_of_bounds_flag_is_refused(tmp_path, policysim, command, args, needles):
     run = policysim(command, small_gate(tmp_path), *args, "--out", tmp_path / "out")
-    usage_error(run, *needles)
+    one_line(run, *needles)
     assert not (tmp_path / "out").exists()
 
 
