@@ -52,7 +52,9 @@ def die_with_parent(parent: int) -> None:
 
     On Linux the kernel sends SIGKILL on the parent's death (``PR_SET_PDEATHSIG``); elsewhere
     a daemon thread polls the parent id. SIGTERM gets its default action back (the parent's
-    handler is inherited through fork), so a terminated worker stops at once.
+    handler is inherited through fork), so a terminated worker stops at once. The kernel ties
+    the signal to the *thread* that forked the worker, so a pool is used from a thread that
+    outlives it (the commands use their main thread; workers fork at the first submit).
     """
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     armed = False
