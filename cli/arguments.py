@@ -16,6 +16,12 @@ from policy.atomic import check_output, describe_mode
 from policy.errors import FileFormatError, error
 
 SHOWN_PROBLEMS = 20
+# A replication takes 0.05–2 s and is stored as its own file: 100,000 is days of CPU and a folder
+# of 100,000 files per variant. A larger run is a typo, or work to split into shards (--reps).
+MAX_REPLICATIONS = 100_000
+# Each worker is a process holding its own policy engine and simulator (~100 MB); past this
+# many, start-up and memory grow while speed cannot (use a Dask cluster for more machines).
+MAX_JOBS = 256
 
 
 def date(text: str) -> dt.date:
@@ -26,14 +32,28 @@ def date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from None
 
 
-def whole(text: str, least: int) -> int:
+def whole(text: str, least: int, most: int | None = None, why: str = "") -> int:
+    """A whole number from *least* to *most* (when given; *why* says what the bound is)."""
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}") from None
     if value < least:
         raise argparse.ArgumentTypeError(f"expected at least {least}, got {value}")
+    if most is not None and value > most:
+        raise argparse.ArgumentTypeError(f"at most {most:,}{why}, got {text[:40]}")
     return value
+
+
+def replications(text: str, least: int = 1) -> int:
+    """A replication count from *least* to :data:`MAX_REPLICATIONS`."""
+    return whole(text, least, MAX_REPLICATIONS, " (the bound on replications per variant: shard a bigger run "
+                                                "with --reps)")
+
+
+def jobs(text: str) -> int:
+    """A worker count from 1 to :data:`MAX_JOBS`."""
+    return whole(text, 1, MAX_JOBS, " (the bound on worker processes)")
 
 
 def positive(text: str) -> int:

@@ -34,18 +34,20 @@ def add_command(commands: Any) -> None:
 def run_merge(args: argparse.Namespace) -> int:
     from policy.atomic import atomic_writer
     from simulate import load_scenario, write_outputs
-    from simulate.store import FOLDER, merge
+    from simulate.store import FOLDER, merge, prepare_out, refuse_links
     from simulate.sweep import sweep_of, write_sweep_json
     from simulate.variants import scenario_digest
 
-    from .compare_cmds import check_out_dir, write_report
+    from .compare_cmds import write_report
     from .sweep_cmd import report_sweep
 
     for d in args.dirs:
         if not Path(d).is_dir():
             raise FileFormatError([Diagnostic("merge.dir", "no such folder", Location(str(d)))])
     merged = merge(args.dirs)
-    out = check_out_dir(args.out)
+    out = prepare_out(args.out)
+    for info in merged.variants:
+        refuse_links(out, info.digest)
     scenario = None
     if args.scenario:
         if scenario_digest(args.scenario) != merged.run.digest:

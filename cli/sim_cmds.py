@@ -28,7 +28,8 @@ def add_commands(commands: Any) -> None:
                                         "write summary.json, replications.csv, queues.csv and the report "
                                         "(report.html, summary.md, figures) to --out.")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario YAML file")
-    p.add_argument("--replications", type=arguments.positive, help="replications (default: the scenario's)")
+    p.add_argument("--replications", type=arguments.replications,
+                   help="replications (default: the scenario's)")
     p.add_argument("--seed", type=arguments.seed, help="root seed (default: the scenario's)")
     sweep_cmd.add_run_options(p)
     p.add_argument("--out", metavar="DIR", help="directory for summary.json, replications.csv, queues.csv "
@@ -46,6 +47,7 @@ def run_simulate(args: argparse.Namespace) -> int:
     if (args.reps or args.resume) and not args.out:
         raise sweep_cmd.option_error("--reps" if args.reps else "--resume",
                                      "needs --out DIR (where replications are stored)")
+    sweep_cmd.check_reps(args.reps, args.replications)
     if args.out:
         experiment = _run_stored(args)
         if experiment is None:
@@ -76,15 +78,17 @@ def _run_stored(args: argparse.Namespace) -> ExperimentResult | None:
 
     from simulate.executors import open_executor
     from simulate.provenance import policysim_version
+    from simulate.store import prepare_out
     from simulate.sweep import Plan, Storage, run_info, run_sweep
     from simulate.variants import base_variant
 
     variant = base_variant(args.scenario)
     scenario = variant.scenario
+    out = prepare_out(args.out)
     seed = scenario.seed if args.seed is None else args.seed
     n = args.replications or scenario.replications
     run = run_info([variant], variant.digest, seed, ())
-    storage = Storage(Path(args.out), args.resume, policysim_version())
+    storage = Storage(out, args.resume, policysim_version())
     total = args.reps[1] - args.reps[0] if args.reps else n
     try:
         with open_executor(args.executor, args.jobs, args.scheduler) as executor, \
@@ -93,6 +97,7 @@ def _run_stored(args: argparse.Namespace) -> ExperimentResult | None:
     except BrokenExecutor as exc:
         sweep_cmd.broken_run(args.out, exc)
         raise SystemExit(1) from None
+    sweep_cmd.note_kept(out, [variant], sweep, args.reps, args.resume)
     if sweep is None:
         a, b = args.reps
         print(f"stored replications {a}..{b - 1} in {Path(args.out) / 'replications'}; "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # the simulator, reports and rich load only when the command 
 
     from reports.frontier import TargetFrontier
     from simulate.sweep import SweepResult
+    from simulate.variants import Variant
 
 DEFAULT_OUT = "out/sweep"
 
@@ -42,12 +43,23 @@ def reps_range(text: str) -> tuple[int, int]:
         raise argparse.ArgumentTypeError(f"expected A:B (replications A to B-1), got {text!r}") from None
     if not colon or a < 0 or b <= a:
         raise argparse.ArgumentTypeError(f"expected A:B with 0 <= A < B, got {text!r}")
+    if b > arguments.MAX_REPLICATIONS:
+        raise argparse.ArgumentTypeError(f"B is at most {arguments.MAX_REPLICATIONS:,} (the bound on replications "
+                                         f"per variant), got {text!r}")
     return a, b
+
+
+def check_reps(reps: tuple[int, int] | None, replications: int | None) -> None:
+    """``--reps A:B`` with ``--replications N`` must stay within the run: B ≤ N."""
+    if reps is not None and replications is not None and reps[1] > replications:
+        raise option_error("--reps", f"replications {reps[0]}..{reps[1] - 1} go past --replications {replications} "
+                                     f"(replications 0..{replications - 1}): give --reps A:B with B <= "
+                                     f"{replications}, or drop --replications")
 
 
 def add_run_options(p: argparse.ArgumentParser) -> None:
     """``--jobs``, ``--executor``, ``--scheduler``, ``--reps`` and ``--resume`` (simulate and sweep)."""
-    p.add_argument("--jobs", type=arguments.positive, help="worker processes (default: one per core; 1 runs inline)")
+    p.add_argument("--jobs", type=arguments.jobs, help="worker processes (default: one per core; 1 runs inline)")
     p.add_argument("--executor", choices=("process", "dask"), default="process",
                    help="where replications run (default: process; dask needs pip install 'policysim[dask]')")
     p.add_argument("--scheduler", metavar="ADDRESS",
@@ -73,12 +85,12 @@ def add_command(commands: Any) -> None:
     p.add_argument("--vary", action="append", required=True, metavar="PATH=VALUES",
                    help="a dotted path into the scenario and values a..b or a,b,c "
                         "(e.g. shifts.township-gate.0.staff=2..5); repeat for a grid")
-    p.add_argument("--replications", type=lambda text: arguments.whole(text, 2),
+    p.add_argument("--replications", type=lambda text: arguments.replications(text, 2),
                    help="replications per variant (with --precision: to start with; default 5, "
                         "otherwise the scenario's)")
     p.add_argument("--precision", type=arguments.percent, metavar="PCT",
                    help="add replications until each target's 95%% CI half-width is within PCT%% of its mean")
-    p.add_argument("--max-replications", type=arguments.positive, default=100, metavar="N",
+    p.add_argument("--max-replications", type=arguments.replications, default=100, metavar="N",
                    help="cap per variant with --precision (default: 100)")
     p.add_argument("--seed", type=arguments.seed, help="root seed (default: the scenario's)")
     add_run_options(p)
@@ -104,6 +116,26 @@ def progress_bar(show: bool, description: str, total: int | None) -> Iterator[Ca
         yield lambda *_: progress.advance(task)
 
 
+def note_kept(out: Path, variants: Sequence[Variant], sweep: SweepResult | None,
+              reps: tuple[int, int] | None, resume: bool) -> None:
+    """Say on stderr which stored replications a fresh run left alone (nothing is deleted)."""
+    from simulate.store import FOLDER, kept
+
+    if resume:
+        return
+    names = []
+    for v in variants:
+        if reps is not None:
+            written = range(*reps)
+        else:
+            written = range(len(sweep.variants[v.index].experiment.replications) if sweep is not None else 0)
+        names += [f"{v.digest[:16]}/{name}" for name in kept(out, v.digest, written)]
+    if names:
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        print(f"policysim: note: kept {len(names)} stored replication file(s) this run did not rewrite, in "
+              f"{out / FOLDER}: {shown}", file=sys.stderr)
+
+
 def broken_run(out: str | Path | None, exc: BaseException) -> int:
     """A worker died: say so on one line, and how to finish the run."""
     hint = f"; completed replications are in {Path(out) / 'replications'}: run again with --resume" if out else ""
@@ -117,19 +149,20 @@ def run_sweep(args: argparse.Namespace) -> int:
     from reports import check_fonts
     from simulate.executors import open_executor
     from simulate.provenance import policysim_version
+    from simulate.store import prepare_out
     from simulate.sweep import Plan, Storage, run_info, write_sweep_json
     from simulate.sweep import run_sweep as run_grid
-    from simulate.variants import load_variants, parse_vary, scenario_digest
+    from simulate.variants import grid, load_variants, parse_vary, scenario_digest
 
-    from .compare_cmds import check_out_dir
-
-    varies = [parse_vary(text) for text in args.vary]
-    variants = load_variants(args.scenario, varies)
     if args.precision is not None and args.reps is not None:
         raise option_error("--reps", "a shard runs a fixed range of replications: drop --precision")
     if args.precision is not None and args.precision <= 0:
         raise option_error("--precision", "the precision must be more than 0%")
-    out = check_out_dir(args.out)
+    check_reps(args.reps, args.replications)
+    varies = [parse_vary(text) for text in args.vary]
+    grid(varies)                                    # bounds and duplicates, before any scenario is loaded
+    variants = load_variants(args.scenario, varies)
+    out = prepare_out(args.out)
     check_fonts(args.lang)
     base = variants[0].scenario
     seed = base.seed if args.seed is None else args.seed
@@ -146,6 +179,7 @@ def run_sweep(args: argparse.Namespace) -> int:
             sweep = run_grid(variants, run, plan, executor, storage, advance)
     except BrokenExecutor as exc:
         return broken_run(out, exc)
+    note_kept(out, variants, sweep, args.reps, args.resume)
     if sweep is None:
         a, b = args.reps
         print(f"stored replications {a}..{b - 1} of {len(variants)} variants in {out / 'replications'}; "

@@ -7,18 +7,25 @@ title and targets) and the variant (name, digest, settings). ``--resume`` reuses
 whose provenance matches; ``policysim merge`` joins folders of shards into one experiment per
 variant, refusing mixed runs and gaps, and counting each replication once. Floats are written
 in their shortest round-trip form, so a result read back is bit-identical to the one written.
+
+Each file carries the SHA-256 of its canonical content, so a file edited by hand is refused
+(naming it) rather than silently reused. Nothing stored is deleted: a fresh run (no
+``--resume``) replaces the files it writes and keeps the others, and a replication folder
+that is a symbolic link is refused, so a run never writes or deletes outside ``--out``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from policy.atomic import atomic_writer
-from policy.errors import FileFormatError, Location, error
+from policy.errors import FileFormatError, Location, PolicysimError, error
 
 from .results import Containment, ExperimentResult, GateResult, QueueSeries, ReplicationResult, StaffSeries
 from .scenario import Target
@@ -26,6 +33,15 @@ from .summary import experiment_of
 
 FORMAT = "policysim-replication/1"
 FOLDER = "replications"
+CHECKSUM = "sha256"                 # the key holding the checksum of the rest of the document
+# A replication of the shipped scenarios is 10–100 kB; a file past this is not one we wrote,
+# and reading it whole could exhaust memory.
+MAX_RECORD_BYTES = 64 * 1024 * 1024
+
+
+class OutputFolderError(PolicysimError):
+    """``--out`` cannot hold the run: not a folder, not writable, or a symbolic link where
+    replications are stored."""
 
 
 @dataclass(frozen=True)
@@ -88,27 +104,47 @@ def record_path(out_dir: str | Path, variant_digest: str, replication: int) -> P
     return Path(out_dir) / FOLDER / variant_digest[:16] / f"r{replication:06d}.json"
 
 
+def checksum(doc: Mapping[str, Any]) -> str:
+    """SHA-256 of *doc* without its checksum, in canonical JSON (sorted keys, no spaces, shortest floats)."""
+    body = {k: v for k, v in doc.items() if k != CHECKSUM}
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def write_record(out_dir: str | Path, version: str, run: RunInfo, variant: VariantInfo,
                  result: ReplicationResult) -> Path:
-    """Write one replication's file atomically; return its path."""
+    """Write one replication's file atomically, with its checksum; return its path."""
     doc = {"format": FORMAT, "policysim": version,
            "run": {"scenario": run.scenario, "digest": run.digest, "seed": run.seed, "vary": list(run.vary),
                    "title": run.title, "targets": [[t.name, t.metric, t.limit] for t in run.targets]},
            "variant": {"index": variant.index, "name": variant.name, "digest": variant.digest,
                        "settings": [list(s) for s in variant.settings]},
            "replication": result.replication, "result": encode(result)}
+    doc[CHECKSUM] = checksum(doc)
     path = record_path(out_dir, variant.digest, result.replication)
+    refuse_links(out_dir, variant.digest)
     with atomic_writer(path, binary=True) as f:
         f.write(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return path
 
 
 def read_record(path: Path) -> Record:
-    """One replication file; a :class:`FileFormatError` naming it when it is not one."""
+    """One replication file; a :class:`FileFormatError` naming it when it is not one, or when its
+    content no longer matches its checksum (edited since it was written)."""
     try:
+        if path.stat().st_size > MAX_RECORD_BYTES:
+            raise ValueError(f"larger than {MAX_RECORD_BYTES // 2**20} MiB")
         doc = json.loads(path.read_bytes())
+        if not isinstance(doc, dict):
+            raise ValueError(f"expected a JSON object, got {type(doc).__name__ if doc is not None else 'null'}")
         if doc.get("format") != FORMAT:
             raise ValueError(f"not a {FORMAT} file")
+        if CHECKSUM not in doc:
+            raise ValueError("it has no checksum (written by an older policysim?): run without --resume")
+        if doc[CHECKSUM] != checksum(doc):
+            raise error(FileFormatError, "store.checksum",
+                        "changed after it was written (its content does not match its sha256 checksum): "
+                        "remove it, or run without --resume to write it again", Location(str(path)))
         run, variant = doc["run"], doc["variant"]
         info = RunInfo(run["scenario"], run["digest"], int(run["seed"]), tuple(run["vary"]), run["title"],
                        tuple(Target(n, m, float(limit)) for n, m, limit in run["targets"]))
@@ -119,8 +155,14 @@ def read_record(path: Path) -> Record:
                       VariantInfo(int(variant["index"]), variant["name"], variant["digest"],
                                   tuple(tuple(s) for s in variant["settings"])),
                       result, str(path))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise error(FileFormatError, "store.record", f"not a replication file: {exc}", Location(str(path))) from None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise error(FileFormatError, "store.record", f"not a replication file: {_one_line(exc)}",
+                    Location(str(path))) from None
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if isinstance(exc, ValueError) else f"{exc.__class__.__name__}: {text}"
 
 
 def read_records(out_dir: str | Path) -> list[Record]:
@@ -140,15 +182,50 @@ def completed(out_dir: str | Path, version: str, run: RunInfo, variant_digest: s
     return done
 
 
-def clear(out_dir: str | Path, variant_digest: str, replications: Iterable[int] | None = None) -> None:
-    """Remove stored replications of a variant (all, or those in *replications*): a fresh run."""
+def refuse_links(out_dir: str | Path, variant_digest: str | None = None) -> None:
+    """:class:`OutputFolderError` when ``out_dir/replications`` or a variant's folder in it is a
+    symbolic link: writing there would change files outside ``--out``."""
+    root = Path(out_dir) / FOLDER
+    places = [root] if variant_digest is None else [root, record_path(out_dir, variant_digest, 0).parent]
+    for place in places:
+        if place.is_symlink():
+            raise error(OutputFolderError, "store.symlink",
+                        "is a symbolic link: replications are stored only inside --out (remove the link)",
+                        Location(str(place)))
+
+
+def kept(out_dir: str | Path, variant_digest: str, written: Iterable[int]) -> list[str]:
+    """Names of the stored files of a variant that a run writing replications *written* left alone."""
     folder = record_path(out_dir, variant_digest, 0).parent
-    if not folder.is_dir():
-        return
-    wanted = None if replications is None else {f"r{k:06d}.json" for k in replications}
-    for path in folder.glob("r*.json"):
-        if wanted is None or path.name in wanted:
-            path.unlink()
+    names = {f"r{k:06d}.json" for k in written}
+    return sorted(p.name for p in folder.glob("r*.json") if p.name not in names) if folder.is_dir() else []
+
+
+def prepare_out(out_dir: str | Path) -> Path:
+    """Make sure *out_dir* is, or can become, a writable folder, before any work is done.
+
+    :class:`OutputFolderError` naming the place when something in the way is not a folder (a
+    file, a dangling symbolic link), the folder cannot be created or written, or its
+    ``replications`` folder is a symbolic link. The folder is created (empty) when missing.
+    """
+    out = Path(out_dir)
+    for place in (out, *out.parents):
+        if place.is_symlink() and not place.exists():
+            what = "is a symbolic link to nothing" if place == out else f"{place} is a symbolic link to nothing"
+            raise error(OutputFolderError, "out.dangling", what, Location(str(out)))
+        if place.exists() and not place.is_dir():
+            what = "exists and is not a folder" if place == out else f"{place} is not a folder"
+            raise error(OutputFolderError, "out.not-a-folder", what, Location(str(out)))
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".policysim-probe-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+    except OSError as exc:
+        raise error(OutputFolderError, "out.unwritable",
+                    f"cannot write here: {exc.strerror or exc.__class__.__name__}", Location(str(out))) from None
+    refuse_links(out)
+    return out
 
 
 @dataclass(frozen=True)

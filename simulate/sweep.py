@@ -6,7 +6,8 @@ the same visitors. With a *precision* (percent), replications are added per vari
 reached (the Hoad–Robinson–Davies rule; the next batch size is projected from the current
 half-width, so a parallel executor gets whole batches). With an output folder each finished
 replication is written at once (:mod:`simulate.store`), so an interrupted run resumes without
-losing or repeating work; a shard (``reps``) runs only replications A … B-1.
+losing or repeating work; a shard (``reps``) runs only replications A … B-1. A run without
+resume overwrites the files of the replications it runs and leaves every other file alone.
 """
 
 from __future__ import annotations
@@ -158,13 +159,11 @@ def run_sweep(variants: Sequence[Variant], run: store.RunInfo, plan: Plan, execu
     seed = run.seed
     version = storage.version if storage and storage.version else policysim_version()
     have: dict[int, dict[int, ReplicationResult]] = {v.index: {} for v in variants}
-    if storage is not None:
-        span = range(*plan.reps) if plan.reps else None
+    if storage is not None:                  # a fresh run replaces what it writes and deletes nothing
         for v in variants:
+            store.refuse_links(storage.out_dir, v.digest)
             if storage.resume:
                 have[v.index] = store.completed(storage.out_dir, version, run, v.digest)
-            else:
-                store.clear(storage.out_dir, v.digest, span)
 
     def finished(v: Variant, result: ReplicationResult) -> None:
         if storage is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -23,6 +24,17 @@ from .scenario import Scenario, load_scenario
 from .scenario_reader import Override, override, resolve
 
 Value = int | float | str
+
+# Each variant loads and validates a scenario and runs its replications: 10,000 variants is
+# already days of work on a laptop; a bigger grid is a typo (0..1000000000) or a job to split.
+MAX_VARIANTS = 10_000
+# Settings a variant cannot change: every variant runs on the run's seed (common random numbers,
+# so variants differ by their staffing, not by their luck) and the run's replication count.
+RUN_SETTINGS = {
+    "seed": "all variants run on the one seed of the run by design (common random numbers); "
+            "use --seed for another seed, and separate runs to compare seeds",
+    "replications": "every variant runs the replications of the run: use --replications",
+}
 
 
 @dataclass(frozen=True)
@@ -73,6 +85,8 @@ def parse_vary(text: str) -> Vary:
                     "expected PATH=VALUES, e.g. shifts.township-gate.0.staff=2..6", where)
     if any(not part for part in path.split(".")):
         raise error(FileFormatError, "vary.path", f"{path!r} is not a dotted path (empty part)", where)
+    if path in RUN_SETTINGS:
+        raise error(FileFormatError, "vary.run-setting", f"{path} cannot be varied: {RUN_SETTINGS[path]}", where)
     if ".." in values:
         low, _, high = values.partition("..")
         try:
@@ -82,6 +96,10 @@ def parse_vary(text: str) -> Vary:
                         f"{values!r}: a range is two whole numbers a..b", where) from None
         if a > b:
             raise error(FileFormatError, "vary.range", f"{values!r}: the range is empty ({a} > {b})", where)
+        if b - a + 1 > MAX_VARIANTS:
+            raise error(FileFormatError, "vary.too-many",
+                        f"{values!r}: {b - a + 1} values, more than the {MAX_VARIANTS:,} variants a sweep runs",
+                        where)
         return Vary(path, tuple(range(a, b + 1)), text)
     items = [item.strip() for item in values.split(",")]
     if any(not item for item in items):
@@ -97,6 +115,11 @@ def grid(varies: Sequence[Vary]) -> tuple[tuple[tuple[Vary, Value], ...], ...]:
     for i, path in enumerate(paths):
         if path in paths[:i]:
             raise error(FileFormatError, "vary.duplicate", f"{path} is varied twice", Location(_flag(varies[i].flag)))
+    size = math.prod(len(v.values) for v in varies)
+    if size > MAX_VARIANTS:
+        raise error(FileFormatError, "vary.too-many",
+                    f"the grid has {size:,} variants, more than the {MAX_VARIANTS:,} a sweep runs "
+                    "(split it into several sweeps)", Location(" ".join(_flag(v.flag) for v in varies)))
     return tuple(tuple(zip(varies, combo, strict=True))
                  for combo in itertools.product(*(v.values for v in varies)))
 

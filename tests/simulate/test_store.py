@@ -10,7 +10,7 @@ import pytest
 
 from policy import FileFormatError
 from simulate import InlineExecutor, load_scenario, run_experiment, summary_json
-from simulate.store import decode, encode, merge, read_records
+from simulate.store import checksum, decode, encode, merge, read_records
 from simulate.sweep import Plan, Storage, run_info, run_sweep, sweep_json, sweep_of
 from simulate.variants import base_variant, load_variants, parse_vary
 
@@ -70,6 +70,7 @@ def test_merge_refuses_gaps_other_runs_and_conflicts(tmp_path):
     record = next(forged.glob("replications/*/r000001.json"))
     doc = json.loads(record.read_text())
     doc["result"]["containment"]["arrivals"] += 1
+    doc["sha256"] = checksum(doc)                       # a forger who also fixes the checksum
     record.write_text(json.dumps(doc))
     with pytest.raises(FileFormatError, match=r"replication 1 differs from the one in .* \[merge.conflict\]"):
         merge([tmp_path / "a", forged])
@@ -112,12 +113,15 @@ def test_an_interrupted_run_resumes_to_the_identical_result(tmp_path):
     assert sweep_of(merge([tmp_path / "out"])) == reference       # the files alone give the same sweep
 
 
-def test_a_fresh_run_replaces_what_a_resume_would_reuse(tmp_path):
+def test_a_fresh_run_replaces_what_it_writes_and_keeps_the_rest(tmp_path):
     path = small_gate(tmp_path)
     variants, run, storage = plain_run(path, tmp_path / "out")
     run_sweep(variants, run, Plan(5), InlineExecutor(), storage)
+    before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").glob("replications/*/r*.json")}
     run_sweep(variants, run, Plan(2), InlineExecutor(), storage)               # not --resume: starts over
-    assert [r.result.replication for r in read_records(tmp_path / "out")] == [0, 1]
+    after = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "out").glob("replications/*/r*.json")}
+    assert sorted(after) == sorted(before) and len(after) == 5                 # r2–r4 are not deleted
+    assert sorted(n for n in after if after[n] != before[n]) == ["r000000.json", "r000001.json"]
     ran = []
     run_sweep(variants, run, Plan(3), InlineExecutor(), Storage(tmp_path / "out", True, "other"),
               lambda v, r: ran.append(r.replication))

@@ -18,6 +18,7 @@ import cli.sweep_cmd
 import reports.compare
 import reports.figures
 import simulate.executors
+import simulate.store
 from policy import Diagnostic, Location, PolicysimError, RecordError
 from simulate import load_scenario, run_experiment
 from simulate.executors import open_executor
@@ -25,6 +26,7 @@ from simulate.executors import open_executor
 from .conftest import HERE, ROOT, SCENARIOS
 
 assert cli.compare_cmds and cli.sweep_cmd and reports.compare and reports.figures and simulate.executors
+assert simulate.store
 
 
 def _kinds(cls: type[PolicysimError]) -> list[type[PolicysimError]]:
