@@ -321,7 +321,7 @@ class ForkRunner:
 def classify(result: Result) -> Verdict:
     """Sort *result* into an :class:`Outcome`, with a one-line reason."""
     case, rc, err = result.case, result.returncode, result.stderr
-    lines = [line for line in err.splitlines() if line.strip()]
+    lines = [line for line in err.split("\n") if line.strip()]  # a terminal's lines, not str.splitlines'
     first = lines[0][:160] if lines else ""
     if rc is None:
         return Verdict(Outcome.HANG, f"no answer in {case.timeout:.0f} s")
@@ -342,8 +342,8 @@ def classify(result: Result) -> Verdict:
             return Verdict(Outcome.BAD_MESSAGE, wrong)
         if wrong:
             return Verdict(Outcome.SILENTLY_WRONG, wrong)
-    if rc == 0 and case.expect is Expect.REJECT:
-        return Verdict(Outcome.SILENTLY_WRONG, "accepted (exit 0) input that must be refused")
+    if rc in (0, 1) and case.expect is Expect.REJECT:  # exit 1: judged (a failed test) instead of refused
+        return Verdict(Outcome.SILENTLY_WRONG, f"accepted (exit {rc}) input that must be refused")
     if rc == 0:
         return Verdict(Outcome.CLEAN, "exit 0")
     if rc == 1 and case.findings_exit:
