@@ -244,6 +244,7 @@ def test_outcomes_are_classified(result: Result, outcome: Outcome) -> None:
     assert classify(result).outcome is outcome
 
 
+@pytest.mark.slow  # building ~490 cases (a 20,002-value enum, a 1,202-file chain …) takes ~15 s
 def test_the_corpus_is_large_and_named_uniquely() -> None:
     found = cases()
     assert len(found) >= 400
