@@ -56,10 +56,14 @@ test: $(STAMP) system-deps lint
 # on FUZZ_PACKS random packs x 12 random records each, and on FUZZ_PACKS/4 more packs every cell of
 # their partition (what `policy check` compares), with a fresh random seed every time.
 FUZZ_PACKS ?= 1000
+# Then issue 10's hostile input: the Hypothesis fuzzers over the shipped scenario and pack
+# (HOSTILE_EXAMPLES each) and the whole hostile corpus (benchmarks/hostile.py), all `slow`.
+HOSTILE_EXAMPLES ?= 300
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=dev POLICYSIM_FUZZ_PACKS=$(FUZZ_PACKS) $(BIN)/python -m pytest -q -s -p no:cacheprovider \
 	  tests/policy/test_differential.py -k "agree"
-	HYPOTHESIS_PROFILE=dev $(BIN)/python -m pytest -q -p no:cacheprovider -m slow tests/hostile
+	HYPOTHESIS_PROFILE=dev POLICYSIM_HOSTILE_EXAMPLES=$(HOSTILE_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  -m slow tests/hostile
 
 # ruff (style, import order, likely bugs) and mypy (strict over policy/) as configured in pyproject.toml
 lint: $(STAMP)
