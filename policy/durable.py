@@ -116,7 +116,13 @@ REGISTRY = _Registry()
 class DurableEngine(Engine):
     """Decides with durable_rules; each cell of the input partition is posted once."""
 
-    def __init__(self, pack: Pack, cache: bool = True) -> None:
+    def __init__(self, pack: Pack, cache: bool = True, admit: bool = True) -> None:
+        """*admit*: first prove, in a child process, that durable_rules decides every cell of
+        *pack* without error (``analysis/admission.py``; remembered per pack content), and
+        raise a located :class:`PackError` if not, so that a crash never reaches this process."""
+        if admit:
+            from .analysis.admission import admit as prove
+            prove(pack)
         super().__init__(pack)
         self.cache = cache
         self.posts = 0
