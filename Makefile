@@ -59,6 +59,7 @@ FUZZ_PACKS ?= 1000
 fuzz: $(STAMP)
 	HYPOTHESIS_PROFILE=dev POLICYSIM_FUZZ_PACKS=$(FUZZ_PACKS) $(BIN)/python -m pytest -q -s -p no:cacheprovider \
 	  tests/policy/test_differential.py -k "agree"
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m slow tests/hostile
 
 # ruff (style, import order, likely bugs) and mypy (strict over policy/) as configured in pyproject.toml
 lint: $(STAMP)

@@ -71,7 +71,6 @@ def _engine(name: str, pack_path: str) -> Engine:
 def run_check(args: argparse.Namespace) -> int:
     try:
         pack = load_pack(args.pack)
-        DurableEngine(pack, admit=False).compile_all()  # check_pack runs the admission proof
         properties = load_properties(pack)
     except PolicysimError as exc:
         if args.format == "json":

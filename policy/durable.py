@@ -23,6 +23,7 @@ from typing import Any
 
 from durable import engine as durable_engine
 
+from . import compile as compile_
 from .compile import GUARD_FIELD, CompiledRuleset, compile_rules, definition, literal, shards
 from .engine import Decision, Engine, resolve
 from .errors import Diagnostic, Location, PackError
@@ -47,12 +48,13 @@ class _Registry:
         self._pid = -1
         self._host: _QuietHost | None = None
         self._fired: dict[str, list[str]] = {}
-        self._shards: dict[str, tuple[CompiledRuleset, ...]] = {}
+        self._shards: dict[tuple[str, int, int], tuple[CompiledRuleset, ...]] = {}
 
     def _shards_of(self, ruleset: CompiledRuleset) -> tuple[CompiledRuleset, ...]:
-        found = self._shards.get(ruleset.digest)
+        key = (ruleset.digest, compile_.SHARD_RULES, compile_.SHARD_WIDTH)  # bounds: tests vary them
+        found = self._shards.get(key)
         if found is None:
-            found = self._shards[ruleset.digest] = shards(ruleset)
+            found = self._shards[key] = shards(ruleset)
         return found
 
     def _ensure_host(self) -> _QuietHost:

@@ -17,7 +17,7 @@ import os
 from importlib import metadata
 from pathlib import Path
 
-from ..compile import SHARD_RULES, SHARD_WIDTH, compile_rules
+from .. import compile as compile_
 from ..errors import Diagnostic, PackError
 from ..ir import Pack
 from ..partition import periods
@@ -31,10 +31,12 @@ _ADMITTED: set[str] = set()
 
 def pack_digest(pack: Pack) -> str:
     """What durable_rules is given for *pack*, as a digest: the compiled rules of every period."""
-    h = hashlib.sha256(f"durable_rules {_engine_version()} shards {SHARD_RULES}/{SHARD_WIDTH}".encode())
+    bounds = f"{compile_.SHARD_RULES}/{compile_.SHARD_WIDTH}"
+    h = hashlib.sha256(f"durable_rules {_engine_version()} shards {bounds}".encode())
     for name, spec in pack.decisions.items():
         for period in periods(pack, name):
-            h.update(f"|{name}:{period.index}:{period.start}:{compile_rules(spec, period.rules).digest}".encode())
+            digest = compile_.compile_rules(spec, period.rules).digest
+            h.update(f"|{name}:{period.index}:{period.start}:{digest}".encode())
     return h.hexdigest()[:32]
 
 

@@ -13,6 +13,7 @@ inside a pool worker, which multiprocessing forbids to have children of its own.
 from __future__ import annotations
 
 import datetime as dt
+import faulthandler
 import os
 import signal
 from collections.abc import Iterator
@@ -114,6 +115,7 @@ class Isolated:
         if self._pid == 0:  # the child: decide, report, leave without the parent's exit hooks
             code = 0
             try:
+                faulthandler.disable()  # the parent reports a crash, located; no dump of this stack
                 self._receive.close()
                 _decide_all(pack, make_engine(pack), send)
             except BaseException:  # reported as the breakdown of the next cell
