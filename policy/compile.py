@@ -25,7 +25,21 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .ir import All, Any_, Between, Compare, Condition, DecisionSpec, Eq, Exists, In, Not, Rule
+from .ir import (
+    All,
+    Any_,
+    Between,
+    BoolField,
+    Compare,
+    Condition,
+    DecisionSpec,
+    EnumField,
+    Eq,
+    Exists,
+    In,
+    Not,
+    Rule,
+)
 
 GUARD_FIELD = "_case"
 GUARD = {GUARD_FIELD: 1}
@@ -44,9 +58,13 @@ SHARD_WIDTH = 48  # alternative condition paths per ruleset: below the 64-deep m
 
 @dataclass(frozen=True)
 class CompiledRule:
+    """One rule as durable_rules gets it; *needs* is an enum or bool field and the values of it
+    without which the rule cannot match (from a top-level ``eq``/``in``), if it has one."""
+
     rule_id: str
     pri: int
     condition: Json
+    needs: tuple[str, frozenset[Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -115,6 +133,29 @@ def lower(cond: Condition, negate: bool = False) -> Json:
     return _negated_leaf(cond) if negate else _leaf(cond)
 
 
+def _needs(spec: DecisionSpec, cond: Condition) -> tuple[str, frozenset[Any]] | None:
+    """An enum or bool field and the values of it *cond* requires: *cond* is an ``eq``/``in``
+    on it, or an ``all`` holding one at its top level (so a record without them fails it)."""
+    items = cond.items if isinstance(cond, All) else (cond,)
+    for item in items:
+        if isinstance(item, Eq | In) and isinstance(spec.inputs.get(item.field), EnumField | BoolField):
+            values = (item.value,) if isinstance(item, Eq) else item.values
+            return item.field, frozenset(literal(v) for v in values)
+    return None
+
+
+def may_match(ruleset: CompiledRuleset, fact: dict[str, Any]) -> bool:
+    """Whether some rule of *ruleset* may match *fact*: False only when every rule needs an enum
+    or bool value the fact lacks — then durable_rules would fire nothing, and is not asked."""
+    for rule in ruleset.rules:
+        if rule.needs is None:
+            return True
+        name, values = rule.needs
+        if fact.get(name) in values:
+            return True
+    return False
+
+
 def compile_rules(spec: DecisionSpec, rules: tuple[Rule, ...]) -> CompiledRuleset:
     """The rules of one decision (those in force in one period) as a durable ruleset."""
     if spec.hit_policy == "first":
@@ -122,7 +163,7 @@ def compile_rules(spec: DecisionSpec, rules: tuple[Rule, ...]) -> CompiledRulese
     else:
         ranked = sorted(rules, key=lambda r: (-r.priority, r.order))
     compiled = tuple(
-        CompiledRule(rule.id, rank, {"$and": [GUARD, lower(rule.when)]})
+        CompiledRule(rule.id, rank, {"$and": [GUARD, lower(rule.when)]}, _needs(spec, rule.when))
         for rank, rule in enumerate(ranked))
     return CompiledRuleset(spec.name, compiled, _digest(spec.name, compiled))
 

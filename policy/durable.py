@@ -24,7 +24,7 @@ from typing import Any
 from durable import engine as durable_engine
 
 from . import compile as compile_
-from .compile import GUARD_FIELD, CompiledRuleset, compile_rules, definition, literal, shards
+from .compile import GUARD_FIELD, CompiledRuleset, compile_rules, definition, literal, may_match, shards
 from .engine import Decision, Engine, resolve
 from .errors import Diagnostic, Location, PackError
 from .ir import Pack, Rule
@@ -91,13 +91,17 @@ class _Registry:
 
     def match(self, ruleset: CompiledRuleset, fact: dict[str, Any]) -> list[str]:
         """Ids of the rules of *ruleset* that fire for *fact*, in firing order: the fact is
-        asserted in each shard (``compile.shards``), whose ranks follow one another. Registers
+        asserted in each shard (``compile.shards``) where a rule may match it (``may_match``:
+        not when every rule needs an enum value the fact lacks), and the shards' ranks follow
+        one another. Registers
         the shards first if this process has not (a forked worker starts with a fresh host)."""
         out: list[str] = []
         with self._lock:
             host = self._ensure_host()
             fact = {"sid": _SESSION, GUARD_FIELD: 1, **fact}
             for shard in self._shards_of(ruleset):
+                if not may_match(shard, fact):
+                    continue
                 name = self._register(shard)
                 fired = self._fired[name]
                 fired.clear()
