@@ -72,7 +72,6 @@ def _engine(name: str, pack_path: str) -> Engine:
 def run_check(args: argparse.Namespace) -> int:
     try:
         pack = load_pack(args.pack)
-        DurableEngine(pack).compile_all()
         properties = load_properties(pack)
     except PolicysimError as exc:
         if args.format == "json":
@@ -96,6 +95,8 @@ def run_check(args: argparse.Namespace) -> int:
         verdict = "ok" if not findings else f"{len(findings)} finding{'s' * (len(findings) != 1)}"
         print(f"{pack.label}: {verdict} ({counts}; {len(properties)} properties "
               f"{'proved' if not errors else 'checked'})")
+    if any(f.engine_cannot_run for f in findings):
+        return ExitCode.BAD_INPUT  # durable_rules fails or crashes on this pack: it cannot be run
     return ExitCode.FAILED if errors else ExitCode.OK
 
 

@@ -23,7 +23,8 @@ from typing import Any
 
 from durable import engine as durable_engine
 
-from .compile import GUARD_FIELD, CompiledRuleset, compile_rules, definition, literal
+from . import compile as compile_
+from .compile import GUARD_FIELD, CompiledRuleset, compile_rules, definition, literal, may_match, shards
 from .engine import Decision, Engine, resolve
 from .errors import Diagnostic, Location, PackError
 from .ir import Pack, Rule
@@ -47,6 +48,14 @@ class _Registry:
         self._pid = -1
         self._host: _QuietHost | None = None
         self._fired: dict[str, list[str]] = {}
+        self._shards: dict[tuple[str, int, int], tuple[CompiledRuleset, ...]] = {}
+
+    def _shards_of(self, ruleset: CompiledRuleset) -> tuple[CompiledRuleset, ...]:
+        key = (ruleset.digest, compile_.SHARD_RULES, compile_.SHARD_WIDTH)  # bounds: tests vary them
+        found = self._shards.get(key)
+        if found is None:
+            found = self._shards[key] = shards(ruleset)
+        return found
 
     def _ensure_host(self) -> _QuietHost:
         if self._host is None or self._pid != os.getpid():
@@ -74,28 +83,37 @@ class _Registry:
         self._fired[name] = fired
         return name
 
-    def register(self, ruleset: CompiledRuleset) -> str:
-        """Register *ruleset* now (to surface engine errors early); return its name."""
+    def register(self, ruleset: CompiledRuleset) -> None:
+        """Register every shard of *ruleset* now (to surface engine errors early)."""
         with self._lock:
-            return self._register(ruleset)
+            for shard in self._shards_of(ruleset):
+                self._register(shard)
 
     def match(self, ruleset: CompiledRuleset, fact: dict[str, Any]) -> list[str]:
-        """Ids of the rules of *ruleset* that fire for *fact*, in firing order. Registers the
-        ruleset first if this process has not (a forked worker starts with a fresh host)."""
+        """Ids of the rules of *ruleset* that fire for *fact*, in firing order: the fact is
+        asserted in each shard (``compile.shards``) where a rule may match it (``may_match``:
+        not when every rule needs an enum value the fact lacks), and the shards' ranks follow
+        one another. Registers
+        the shards first if this process has not (a forked worker starts with a fresh host)."""
+        out: list[str] = []
         with self._lock:
-            name = self._register(ruleset)
             host = self._ensure_host()
-            fired = self._fired[name]
-            fired.clear()
             fact = {"sid": _SESSION, GUARD_FIELD: 1, **fact}
-            try:
-                host.assert_fact(name, fact)
-            except durable_engine.MessageNotHandledException:
-                return []
-            host.retract_fact(name, fact)
-            # durable expands `$or` into alternatives, and a fact satisfying two of them
-            # fires the rule's action once per alternative
-            return list(dict.fromkeys(fired))
+            for shard in self._shards_of(ruleset):
+                if not may_match(shard, fact):
+                    continue
+                name = self._register(shard)
+                fired = self._fired[name]
+                fired.clear()
+                try:
+                    host.assert_fact(name, fact)
+                except durable_engine.MessageNotHandledException:
+                    continue
+                host.retract_fact(name, fact)
+                out.extend(fired)
+        # durable expands `$or` into alternatives, and a fact satisfying two of them
+        # fires the rule's action once per alternative
+        return list(dict.fromkeys(out))
 
 
 REGISTRY = _Registry()
@@ -104,7 +122,13 @@ REGISTRY = _Registry()
 class DurableEngine(Engine):
     """Decides with durable_rules; each cell of the input partition is posted once."""
 
-    def __init__(self, pack: Pack, cache: bool = True) -> None:
+    def __init__(self, pack: Pack, cache: bool = True, admit: bool = True) -> None:
+        """*admit*: first prove, in a child process, that durable_rules decides every cell of
+        *pack* without error (``analysis/admission.py``; remembered per pack content), and
+        raise a located :class:`PackError` if not, so that a crash never reaches this process."""
+        if admit:
+            from .analysis.admission import admit as prove
+            prove(pack)
         super().__init__(pack)
         self.cache = cache
         self.posts = 0

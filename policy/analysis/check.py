@@ -8,8 +8,10 @@ who matched and who won, four kinds of finding follow, each with one concrete ex
 - shadowed: a rule that matches some input but never decides one (it lists who does);
 - dead: a rule whose condition no valid input satisfies on any day it is in force.
 
-Every cell is also decided by the engine of record (durable_rules); a cell where its answer
-differs from the reference's is an engine-disagreement (``agreement.py``).
+Every cell is also decided by the engine of record (durable_rules), in a child process
+(``engine_run.py``); a cell where its answer differs from the reference's, or where it fails,
+is an engine-disagreement, and a cell on which it ends its process an engine-crash
+(``agreement.py``).
 """
 
 from __future__ import annotations
@@ -19,12 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..durable import DurableEngine
-from ..engine import Decision, Engine
-from ..ir import DecisionSpec, Pack, Rule
-from ..reference import ReferenceEngine
-from .agreement import Agreement
+from ..engine import Decision, Engine, resolve
+from ..ir import All, BoolField, Condition, DecisionSpec, EnumField, Eq, In, Pack, Rule
+from ..reference import holds
+from .admission import remember
+from .agreement import Agreement, crash_finding
+from .engine_run import Isolated, schedule
 from .findings import Finding
-from .space import cells, decision_periods, example, period_day
+from .space import example
 
 
 @dataclass
@@ -43,27 +47,90 @@ class _Tally:
 
 def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
     """Every finding in *pack*, sorted by location. *engine* is the one compared with the
-    reference on every cell (durable_rules, posting every cell, by default)."""
-    engine = engine or DurableEngine(pack, cache=False)
+    reference on every cell, in this process; by default durable_rules, posting every cell,
+    in a child process (so that a crash of its C code is a finding, not the end of ``check``)
+    working while this process decides the same cells with the reference."""
+    child = None if engine is not None else Isolated(pack, lambda p: DurableEngine(p, cache=False, admit=False))
+    stream = iter(child) if child is not None else None
     findings: list[Finding] = []
-    for spec in pack.decisions.values():
-        findings.extend(check_decision(pack, spec, engine))
+    agreements = {name: Agreement(pack, spec, engine) for name, spec in pack.decisions.items()}
+    tallies = {name: _Tally() for name in pack.decisions}
+    rules = {r.id: r for r in pack.rules}
+    matchers: dict[tuple[str, int], _Matcher] = {}
+    crashed: Decision | None = None
+    total = 0
+    for key, spec, day, cell in schedule(pack):
+        total += 1
+        tally = tallies[spec.name]
+        tally.cells += 1
+        matcher = matchers.get(key[:2])
+        if matcher is None:
+            matcher = matchers[key[:2]] = _Matcher(spec, tuple(r for r in pack.rules_for(spec.name)
+                                                                if r.effective.covers(day)))
+        decided = resolve(spec, matcher.matching(cell.facts), pack.label, day)
+        if stream is None:
+            agreements[spec.name].observe(cell.facts, day, decided)
+        else:
+            given = next(stream, None)
+            if given is not None:
+                agreements[spec.name].compare(cell.facts, day, decided, given[1])
+            elif crashed is None:
+                crashed = decided
+        _observe(tally, spec, decided, [rules[m.rule] for m in decided.matched], cell.facts, day)
+    if child is not None:
+        for _ in stream or ():
+            pass  # the child has no more cells: this ends it and records how
+        if child.breakdown is not None:
+            assert crashed is not None, "the cell that broke the engine is one of the schedule's"
+            findings.append(crash_finding(pack, child.breakdown, crashed, total))
+        elif not any(a.failed for a in agreements.values()):
+            remember(pack)  # this pass is the admission proof too
+    for name, spec in pack.decisions.items():
+        findings.extend(_findings(tallies[name], pack, spec) + agreements[name].findings())
     return sorted(findings, key=lambda f: (f.location, f.kind))
 
 
+class _Matcher:
+    """The rules of one period that match a cell, as the reference evaluator says (``holds``),
+    asking it only about rules whose top-level equalities on enum and bool fields the cell
+    meets: a rule that requires ``role: tourist`` cannot match a resident, and with hundreds
+    of rules most are ruled out by one dictionary look-up."""
+
+    def __init__(self, spec: DecisionSpec, rules: tuple[Rule, ...]) -> None:
+        self.always: list[Rule] = []
+        self.by_value: dict[str, dict[Any, list[Rule]]] = {}
+        for rule in rules:
+            need = _required(spec, rule.when)
+            if need is None:
+                self.always.append(rule)
+                continue
+            name, allowed = need
+            for value in allowed:
+                self.by_value.setdefault(name, {}).setdefault(value, []).append(rule)
+
+    def matching(self, facts: dict[str, Any]) -> list[Rule]:
+        candidates = list(self.always)
+        for name, table in self.by_value.items():
+            if name in facts:
+                candidates.extend(table.get(facts[name], ()))
+        return [r for r in candidates if holds(r.when, facts)]
+
+
+def _required(spec: DecisionSpec, cond: Condition) -> tuple[str, tuple[Any, ...]] | None:
+    """A field of enum or bool type and the values of it that *cond* needs, if *cond* is an
+    equality or ``in`` on one, or an ``all`` holding one at its top level."""
+    items = cond.items if isinstance(cond, All) else (cond,)
+    for item in items:
+        if isinstance(item, Eq | In) and isinstance(spec.inputs.get(item.field), EnumField | BoolField):
+            values = (item.value,) if isinstance(item, Eq) else item.values
+            return item.field, tuple(dict.fromkeys(values))
+    return None
+
+
 def check_decision(pack: Pack, spec: DecisionSpec, engine: Engine) -> list[Finding]:
-    tally = _Tally()
-    reference = ReferenceEngine(pack)
-    agreement = Agreement(pack, spec, engine)
-    rules = {r.id: r for r in pack.rules_for(spec.name)}
-    for period in decision_periods(pack, spec.name):
-        day = period_day(period)
-        for cell in cells(spec, period.rules):
-            tally.cells += 1
-            decided = reference.decide_facts(spec.name, cell.facts, day)
-            agreement.observe(cell.facts, day, decided)
-            _observe(tally, spec, decided, [rules[m.rule] for m in decided.matched], cell.facts, day)
-    return _findings(tally, pack, spec) + agreement.findings()
+    """The findings of one decision of *pack*, with *engine* compared in this process."""
+    only = Pack(pack.name, pack.version, {spec.name: spec}, pack.rules_for(spec.name), pack.root, pack.title)
+    return check_pack(only, engine)
 
 
 def _observe(tally: _Tally, spec: DecisionSpec, decided: Decision, matching: list[Rule],

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import Location
 
-KINDS = ("gap", "conflict", "shadowed", "dead", "property", "engine-disagreement")
+KINDS = ("gap", "conflict", "shadowed", "dead", "property", "engine-disagreement", "engine-crash")
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,13 @@ class Finding:
     at: dt.date | None = None
     severity: str = "error"
     answers: dict[str, Any] | None = None
+
+    @property
+    def engine_cannot_run(self) -> bool:
+        """Whether durable_rules failed or crashed on some input: the pack cannot be run at all."""
+        return self.kind == "engine-crash" or (
+            self.kind == "engine-disagreement" and self.answers is not None
+            and isinstance(self.answers.get("durable_rules"), str))
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.severity}: {self.kind}: {self.message}"
