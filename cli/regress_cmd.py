@@ -7,6 +7,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from policy import FileFormatError, Location
+from policy.errors import error
+
+from . import arguments
 from .main import ExitCode
 
 
@@ -21,8 +25,9 @@ def add_command(commands: Any) -> None:
     regress.add_argument("--scenarios", default="scenarios", help="folder of scenarios (default scenarios)")
     regress.add_argument("--goldens", default="scenarios/goldens", help="folder of golden summaries")
     regress.add_argument("--update", action="store_true", help="re-run every scenario and rewrite its golden")
-    regress.add_argument("--replications", type=int, default=8, help="replications per golden (with --update)")
-    regress.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU count)")
+    regress.add_argument("--replications", type=arguments.positive, default=8,
+                         help="replications per golden (with --update)")
+    regress.add_argument("--jobs", type=arguments.jobs, default=None, help="worker processes (default: CPU count)")
     regress.set_defaults(func=run_regress)
 
 
@@ -31,6 +36,8 @@ def _packs(folder: Path) -> int:
     from policy.analysis import check_pack, check_properties, load_properties
     from policy.tester import load_cases, run_cases
 
+    if not folder.is_dir():
+        raise error(FileFormatError, "file.missing", "no such folder of packs", Location(f"--packs {folder}"))
     failures = 0
     for root in sorted(p.parent for p in folder.glob("*/pack.yaml")):
         pack = load_pack(root)

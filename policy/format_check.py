@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -135,4 +136,7 @@ def _children(schema: dict[str, Any], node: dict[str, Any], part: str | int) -> 
             out.append(branch["properties"][part])
         elif isinstance(part, str) and isinstance(branch.get("additionalProperties"), dict):
             out.append(branch["additionalProperties"])
+        elif isinstance(part, str):  # a mapping keyed by names: {pattern: value schema}
+            out += [sub for pattern, sub in branch.get("patternProperties", {}).items()
+                    if re.search(pattern, part)]
     return out
