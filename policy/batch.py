@@ -1,7 +1,7 @@
 """Deciding a register: JSON Lines in, one JSON object per record out, in bounded chunks.
 
 Every line is parsed (``jsonl.py``). Records equal but for ``id`` and ``meta`` (never inputs,
-``fields.PASS_THROUGH``) get one validation, one decision and one serialised answer: the memo
+``formats.PASS_THROUGH``) get one validation, one decision and one serialised answer: the memo
 is keyed on the record's other fields as parsed and written back out by orjson (so ``true``
 and ``1`` stay apart while ``36.5`` and ``36.50`` meet), and its output line is the record's
 own id followed by the cached answer. The engine below decides each partition cell once

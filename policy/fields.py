@@ -13,10 +13,10 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import Diagnostic, Location, RecordError
+from .formats import PASS_THROUGH
 from .ir import BoolField, DateField, DecisionSpec, EnumField, Field, NumberField
 from .language import describe
 
-PASS_THROUGH = frozenset(("id", "meta"))
 Check = Callable[[Any], "tuple[Any, str | None]"]
 
 

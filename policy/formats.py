@@ -41,6 +41,8 @@ HIT_POLICIES = ("priority", "first", "collect")
 ORDERING = ("lt", "lte", "gt", "gte")
 FIELD_OPS = ("in", "ne", *ORDERING, "between", "exists")
 MAX_PRIORITY = 2**31 - 1
+# Record keys that decide echoes back and never reads as inputs: no decision may declare them.
+PASS_THROUGH = frozenset(("id", "meta"))
 
 
 class Strict(BaseModel):
@@ -100,7 +102,11 @@ def _unique(values: list[str]) -> list[str]:
     return values
 
 
-UniqueNames = Annotated[list[StrictStr], Field(min_length=1, json_schema_extra={"uniqueItems": True}),
+# An enum is a category a person is put in at a gate; the input partition multiplies enum sizes,
+# so a longer list is a mistake (or a free-text field, which the language does not have).
+MAX_ENUM_VALUES = 1000
+UniqueNames = Annotated[list[StrictStr], Field(min_length=1, max_length=MAX_ENUM_VALUES,
+                                                json_schema_extra={"uniqueItems": True}),
                         AfterValidator(_unique)]
 
 

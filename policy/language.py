@@ -19,7 +19,7 @@ from pydantic import TypeAdapter
 from . import formats
 from .errors import Diagnostic, Location, PackError, PolicysimError
 from .format_check import check, describe
-from .formats import FIELD_OPS, HIT_POLICIES, ORDERING, as_date, is_date, is_number
+from .formats import FIELD_OPS, HIT_POLICIES, ORDERING, PASS_THROUGH, as_date, is_date, is_number
 from .ir import (
     All,
     Any_,
@@ -119,6 +119,11 @@ def parse_decision(doc: Doc, path: Path_, name: str, decl: formats.DecisionDoc,
     if decl.default is not None and decl.default not in decl.outcomes:
         problems.add(doc, (*path, "default"), "rule.unknown-outcome",
                      f"default {describe(decl.default)} is not one of the outcomes")
+    for fname in decl.inputs:
+        if fname in PASS_THROUGH:
+            problems.add(doc, (*path, "inputs", fname), "schema.reserved",
+                         f"{describe(fname)} is reserved: decide echoes it back and never reads it as an input",
+                         key=True)
     inputs = {fname: _field(fname, fdecl) for fname, fdecl in decl.inputs.items()}
     return DecisionSpec(name, inputs, tuple(decl.outcomes), decl.hit_policy, decl.default,
                         decl.default_is_gap, doc.loc(path), decl.description or "")
