@@ -13,7 +13,17 @@ Each carries one or more :class:`Diagnostic`, every one with a :class:`Location`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# Characters that would act on the terminal rather than be read there: C0/C1 controls, DEL, and
+# the bidirectional overrides that reorder what follows. A message shows them as escapes.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """*text* with every terminal-acting character written as an escape (``\\x1c``)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 @dataclass(frozen=True, order=True)
@@ -45,7 +55,7 @@ class Diagnostic:
 
     def __str__(self) -> str:
         path = f" {self.location.path}:" if self.location.path else ""
-        return f"{self.location}:{path} {self.message} [{self.code}]"
+        return printable(f"{self.location}:{path} {self.message} [{self.code}]")
 
     def to_json(self) -> dict[str, object]:
         loc = self.location

@@ -328,7 +328,7 @@ def file_kind_cases(argv: tuple[str, ...], rel: str, what: str,
         yield Case(f"{what} file is {kind}", argv, others, prepare=_special(rel, kind), expect=Expect.REJECT,
                    timeout=15, findings_exit=records, line_per_record=records)
     yield Case(f"{what} file is huge", argv, others, prepare=_huge(rel, b"# padding " * 10 + b"\n"),
-               expect=Expect.REJECT, timeout=20, issue="a 300 MB YAML")
+               expect=Expect.REJECT, timeout=20, issue="a 300 MB YAML", line_per_record=records)
     yield Case(f"{what} file missing", argv, others, expect=Expect.REJECT)
 
 

@@ -66,3 +66,12 @@ def test_an_enum_has_a_bounded_number_of_values(tmp_path):
     assert done.returncode == 2 and "Traceback" not in done.stderr
     [line] = done.stderr.strip().splitlines()
     assert "decisions.gate_admission.inputs.gate_level.enum: expected at most 1000 items, got 20002" in line
+
+
+def test_terminal_control_characters_from_a_file_are_shown_escaped(tmp_path):
+    pack = _pack(tmp_path, "pack.yaml", "      has_pass: {type: bool}\n",
+                 '      has_pass: {type: bool}\n      "x\\x1b[31m\\u202e": {type: bool}\n')
+    done = _run("policy", "check", str(pack))
+    assert done.returncode == 2
+    line = next(x for x in done.stderr.splitlines() if "inputs.x" in x)
+    assert "inputs.x\\x1b[31m\\u202e:" in line and "\x1b" not in done.stderr and "\u202e" not in done.stderr
