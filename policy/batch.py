@@ -57,8 +57,10 @@ def decided_chunks(engine: Engine, decision: str, lines: Iterable[bytes | str], 
     one per :data:`CHUNK` input lines, each yielded before more input is read; tallies into
     *summary*."""
     engine.spec(decision)
-    memo: dict[bytes, bytes] = {}
-    first_line: dict[bytes, int] = {}
+    # Keys are str: each bytes object orjson returns keeps a buffer of about 4 KB, so 65,536 of
+    # them held as keys would take 270 MB; decoding gives an object of its own size.
+    memo: dict[str, bytes] = {}
+    first_line: dict[str, int] = {}
     parts: list[bytes] = []
     append, dumps = parts.append, orjson.dumps
     flush_at, decided = CHUNK, 0
@@ -68,19 +70,20 @@ def decided_chunks(engine: Engine, decision: str, lines: Iterable[bytes | str], 
             rid = record.pop("id", None)
             record.pop("meta", None)
             try:
-                text = dumps(record)
+                text = dumps(record).decode()
                 answer = memo.get(text)
                 head = dumps(rid)
-                key: bytes | None = text
+                key: str | None = text
             except TypeError:  # an integer beyond 64 bits (read exactly by jsonl.py): not remembered
                 key, answer, head = None, None, json.dumps(rid).encode()
             if rid is not None:
-                first = first_line.get(head)
+                seen = head.decode()
+                first = first_line.get(seen)
                 if first is not None:
                     answer = Diagnostic("jsonl.duplicate-id", f"the same id as line {first} (answers are matched "
                                         "by id)", Location(name, number, 0, "id"))
                 elif len(first_line) < IDS_CHECKED:
-                    first_line[head] = number
+                    first_line[seen] = number
                 elif summary.ids_unchecked_from is None:
                     summary.ids_unchecked_from = number
             if answer is None:

@@ -148,7 +148,7 @@ class _Comparison:
         self.old, self.new, self.name, self.default_at = old, new, name, default_at
         self.cases: list[_Case] = []
         self.moved: list[bool] = []  # per case: did its outcome change
-        self.memo: dict[bytes, _Inputs] = {}
+        self.memo: dict[str, _Inputs] = {}
         self.tally: dict[tuple[int, str, str], int] = {}
         self.changed: list[tuple[int, int, Any, str, str, str | None]] = []  # case, line, id, village, role, day
         self.errors: list[Diagnostic] = []
@@ -168,7 +168,7 @@ class _Comparison:
                 self._refuse(number, "at", "record.value", f"expected a date YYYY-MM-DD, got {json.dumps(day)}")
                 continue
             try:
-                key: bytes | None = dumps(record)  # the decision and the inputs
+                key: str | None = dumps(record).decode()  # the decision and inputs (str: see batch.py)
             except TypeError:  # an integer beyond 64 bits: not remembered
                 key = None
             entry = None if key is None else memo.get(key)
@@ -187,7 +187,7 @@ class _Comparison:
             if moved[index]:
                 changed.append((index, number, rid, village, role, day))
 
-    def _validate(self, record: dict[str, Any], number: int, key: bytes | None) -> _Inputs | None:
+    def _validate(self, record: dict[str, Any], number: int, key: str | None) -> _Inputs | None:
         """Check *record*'s inputs against both packs' declarations; memoise under *key*."""
         decision = record.get("decision")
         if not isinstance(decision, str):
