@@ -60,7 +60,7 @@ def decided_chunks(engine: Engine, decision: str, lines: Iterable[bytes | str], 
     # Keys are str: each bytes object orjson returns keeps a buffer of about 4 KB, so 65,536 of
     # them held as keys would take 270 MB; decoding gives an object of its own size.
     memo: dict[str, bytes] = {}
-    first_line: dict[str, int] = {}
+    first_line: dict[int | str, int] = {}
     parts: list[bytes] = []
     append, dumps = parts.append, orjson.dumps
     flush_at, decided = CHUNK, 0
@@ -77,7 +77,8 @@ def decided_chunks(engine: Engine, decision: str, lines: Iterable[bytes | str], 
             except TypeError:  # an integer beyond 64 bits (read exactly by jsonl.py): not remembered
                 key, answer, head = None, None, json.dumps(rid).encode()
             if rid is not None:
-                seen = head.decode()
+                cls = rid.__class__  # ints and strings key as themselves; other ids by their JSON text
+                seen = rid if cls is int or cls is str else "\0" + head.decode()
                 first = first_line.get(seen)
                 if first is not None:
                     answer = Diagnostic("jsonl.duplicate-id", f"the same id as line {first} (answers are matched "
