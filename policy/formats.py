@@ -110,7 +110,7 @@ UniqueNames = Annotated[list[StrictStr], Field(min_length=1, max_length=MAX_ENUM
                         AfterValidator(_unique)]
 
 
-def _tagged(choose: Callable[[Any], str | None], *members: tuple[str, Any], **kw: Any) -> Any:
+def tagged(choose: Callable[[Any], str | None], *members: tuple[str, Any], **kw: Any) -> Any:
     """A union whose member is chosen by looking at the value (tags are ``<...>``, dropped from
     error paths), so an error names the one member meant, not every member."""
     return Annotated[Union[tuple(Annotated[t, Tag(tag)] for tag, t in members)],  # noqa: UP007
@@ -150,7 +150,7 @@ class FieldTest(Strict):
         return self
 
 
-Test = _tagged(lambda v: "<tests>" if isinstance(v, dict) else "<value>",
+Test = tagged(lambda v: "<tests>" if isinstance(v, dict) else "<value>",
                ("<tests>", FieldTest), ("<value>", Scalar))
 
 
@@ -199,7 +199,7 @@ class TypedInput(InputBase):
     integer: StrictBool = False
 
 
-Input = _tagged(lambda v: "<enum>" if isinstance(v, dict) and "enum" in v else "<typed>",
+Input = tagged(lambda v: "<enum>" if isinstance(v, dict) and "enum" in v else "<typed>",
                 ("<enum>", EnumInput), ("<typed>", TypedInput))
 
 
@@ -252,7 +252,7 @@ class OutcomeNotIn(Strict):
     not_in: list[StrictStr] = Field(min_length=1)
 
 
-OutcomeSpec = _tagged(lambda v: "<not_in>" if isinstance(v, dict) and "not_in" in v
+OutcomeSpec = tagged(lambda v: "<not_in>" if isinstance(v, dict) and "not_in" in v
                       else "<in>" if isinstance(v, dict) else "<name>",
                       ("<name>", StrictStr), ("<in>", OutcomeIn), ("<not_in>", OutcomeNotIn))
 
@@ -263,7 +263,7 @@ class AllowedOutcomes(Strict):
 
 class Monotone(Strict):
     field: Name
-    order: _tagged(lambda v: "<list>" if isinstance(v, list) else "<direction>",
+    order: tagged(lambda v: "<list>" if isinstance(v, list) else "<direction>",
                    ("<direction>", Literal["ascending", "descending"]), ("<list>", list[StrictStr]))
     outcomes: list[StrictStr] = Field(min_length=1)
 
@@ -295,7 +295,7 @@ def _property_form(value: Any) -> str | None:
         ("expect" in value, "monotone" in value))
 
 
-PropertyDoc = _tagged(_property_form, ("<expect>", ExpectProperty), ("<monotone>", MonotoneProperty),
+PropertyDoc = tagged(_property_form, ("<expect>", ExpectProperty), ("<monotone>", MonotoneProperty),
                       custom_error_type="property.form",
                       custom_error_message="a property has either expect: or monotone:")
 

@@ -17,7 +17,7 @@ from .executors import make_executor
 from .journeys import Engine
 from .model import run_replication
 from .results import ExperimentResult, ReplicationResult
-from .scenario import Scenario
+from .scenario import Scenario, pack_at
 from .summary import experiment_of
 
 EngineFactory = Callable[[str, str], Engine]
@@ -34,9 +34,9 @@ def pack_engine(pack: str, kind: str = "durable") -> Engine:
 
 @functools.lru_cache(maxsize=8)
 def _engine(pack: str, kind: str, pid: int) -> Engine:
-    from policy import DurableEngine, ReferenceEngine, load_pack  # built in the worker, after any fork
+    from policy import DurableEngine, ReferenceEngine  # built in the worker, after any fork
 
-    loaded = load_pack(pack)
+    loaded = pack_at(pack)
     return DurableEngine(loaded) if kind == "durable" else ReferenceEngine(loaded)
 
 

@@ -382,8 +382,9 @@ def _demand_bounds(r: Reader, streams: list[Stream], horizon: Horizon) -> None:
                f"more than the bound of {MAX_CANDIDATES:,} (shorten the horizon or lower the volumes)")
 
 
-def _pack(root: str) -> Pack:
-    """The pack at *root*, loaded once per content (a sweep loads one scenario per variant)."""
+def pack_at(root: str) -> Pack:
+    """The pack at *root*, loaded once per content: a sweep loads one scenario per variant, and
+    the replications' engines are built from the same pack (a forked worker inherits it)."""
     if not (Path(root) / "pack.yaml").is_file():
         return load_pack(root)      # refuses it before any folder is walked (``pack: /usr``)
     files = sorted(Path(root).rglob("*.yaml"))
@@ -406,7 +407,7 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
     if pack and not Path(pack).is_dir():
         r.fail(("pack",), "scenario.pack", f"no policy pack folder at {pack}")
     elif pack:
-        loaded = _pack(pack)        # a broken pack is reported here, before any worker starts
+        loaded = pack_at(pack)        # a broken pack is reported here, before any worker starts
     policy = read_gate_policy(r, doc.gate_policy, loaded)
     outcomes = tuple(policy.outcomes) if policy is not None else None
     policy = policy or GatePolicy("", {}, {}, {})

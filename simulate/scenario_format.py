@@ -19,8 +19,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, Union
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Discriminator,
     Field,
     PlainValidator,
@@ -31,6 +29,8 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic_core import PydanticCustomError
+
+from policy.formats import Strict, tagged
 
 from .demand import ROUTES
 from .gate_policy import MEANINGS
@@ -197,16 +197,9 @@ def _kind_of(value: Any) -> str | None:
 
 
 def either(code: str, expected: str, *members: tuple[str, Any]) -> Any:
-    """A union whose member is chosen by the value's kind, so an error names the one meant.
-    Tags are ``<...>`` (dropped from error paths); a value of no member's kind is *code*."""
-    return Annotated[Union[tuple(Annotated[t, Tag(tag)] for tag, t in members)],  # noqa: UP007
-                     Discriminator(_kind_of, custom_error_type=code, custom_error_message=expected)]
-
-
-class Strict(BaseModel):
-    """A mapping with exactly the declared keys, values of exactly the declared types."""
-
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    """A union whose member is chosen by the value's kind (number, mapping, list, name), so an
+    error names the one meant; a value of no member's kind is *code*."""
+    return tagged(_kind_of, *members, custom_error_type=code, custom_error_message=expected)
 
 
 # --- distributions ------------------------------------------------------------------------
