@@ -9,9 +9,17 @@ parties unless a name says persons.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
-LEAK_PATHS = ("closed_entrance", "open_entrance", "hotspot", "observation_exit")
+# Unscreened entries by the way they happened: round a closed village entrance, through an
+# open one, over a hill path round a township gate, into the hills at a hotspot, out of
+# observation, and returners slipping in unregistered (the night gap).
+LEAK_PATHS = ("closed_entrance", "open_entrance", "hill_path", "hotspot", "observation_exit",
+              "returner_unregistered")
+# Paths by which an outsider enters a village unscreened (the ``entries`` measure).
+ENTRY_PATHS = ("closed_entrance", "open_entrance", "hill_path")
+# Who found an evader.
+FINDERS = ("patrol", "camera", "neighbours")
 # Lower edges of the wait histogram's bins, in minutes; the last bin is open-ended.
 WAIT_BINS_MIN = (0.0, 0.5, 1.0, 2.0, 5.0, 10.0, 15.0, 20.0, 30.0, 60.0)
 
@@ -77,6 +85,12 @@ class Containment:
     leaks: Mapping[str, int]       # unscreened entries by path (LEAK_PATHS)
     outsider_person_min: float     # outsiders' person-minutes past the township gate, in a village or at a hotspot
     undecided: int                 # parties the policy left undecided (treated as turned back)
+    # Last, with defaults, so replications stored before they existed still read:
+    found_by: Mapping[str, int] = field(default_factory=dict)   # evaders found, by FINDERS
+    resident_crossings: int = 0    # residents' unregistered crossings round closed entrances (fields, orchards)
+    outsider_village_min: float = 0.0   # outsiders' person-minutes inside villages
+    outsider_hills_min: float = 0.0     # outsiders' person-minutes on the hills and at hotspots
+    leaks_by_site: Mapping[str, int] = field(default_factory=dict)  # unscreened entries by the site they passed
 
     @property
     def leaks_total(self) -> int:
@@ -113,6 +127,8 @@ class ReplicationResult:
                 out[f"containment.{f.name}"] = float(value)
         for path in LEAK_PATHS:
             out[f"containment.leaks.{path}"] = float(c.leaks.get(path, 0))
+        for finder in FINDERS:
+            out[f"containment.found_by.{finder}"] = float(c.found_by.get(finder, 0))
         out["containment.leaks_total"] = float(c.leaks_total)
         out["containment.leaks_per_day"] = c.leaks_total / self.days
         out.update(self.overall())
@@ -120,7 +136,7 @@ class ReplicationResult:
 
     def overall(self) -> dict[str, float]:
         """Worst-gate figures the targets are stated in."""
-        gates = self.gates
+        gates, c = self.gates, self.containment
         return {
             "all.wait_p95_min": max((g.wait_p95_min for g in gates), default=0.0),
             "all.wait_max_min": max((g.wait_max_min for g in gates), default=0.0),
@@ -128,6 +144,11 @@ class ReplicationResult:
             "all.unfinished": float(sum(g.unfinished for g in gates)),
             "all.blocked_min": sum(g.blocked_min for g in gates),
             "all.leaks_per_day": self.containment.leaks_total / self.days,
+            "all.entries_per_day": sum(c.leaks.get(p, 0) for p in ENTRY_PATHS) / self.days,
+            "all.resident_crossings_per_day": c.resident_crossings / self.days,
+            "all.observation_exits_per_day": c.leaks.get("observation_exit", 0) / self.days,
+            "all.village_person_min_per_day": c.outsider_village_min / self.days,
+            "all.hill_person_min_per_day": c.outsider_hills_min / self.days,
             "all.patrol_person_min": self.patrol_person_min,
             "all.staff_min": sum(g.staff_min for g in gates),
         }

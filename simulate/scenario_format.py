@@ -53,7 +53,12 @@ MAX_REPLICATIONS = 10_000    # 95 % intervals stop narrowing usefully long befor
 SEXAGESIMAL = r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$"
 TARGETS = {"p95_wait_min": "all.wait_p95_min", "max_wait_min": "all.wait_max_min",
            "max_queue": "all.queue_max", "blocked_min": "all.blocked_min",
-           "leaks_per_day": "all.leaks_per_day", "unfinished": "all.unfinished"}
+           "leaks_per_day": "all.leaks_per_day", "unfinished": "all.unfinished",
+           "entries_per_day": "all.entries_per_day",
+           "resident_crossings_per_day": "all.resident_crossings_per_day",
+           "observation_exits_per_day": "all.observation_exits_per_day",
+           "village_person_min_per_day": "all.village_person_min_per_day",
+           "hill_person_min_per_day": "all.hill_person_min_per_day"}
 
 
 def show(value: Any) -> str:

@@ -39,7 +39,9 @@ CASES = [
     ('shifts:\n  township-gate:\n    - {from: "25:00", to: "22:00", staff: 2}', 4, 14,
      "shifts.township-gate[0].from", "expected a time of day \"HH:MM\", got '25:00'", "scenario.clock"),
     ("targets:\n  p95_wait_min: 10\n  coffee: 3", 4, 11, "targets.coffee",
-     "'coffee' is not one of: p95_wait_min, max_wait_min, max_queue, blocked_min, leaks_per_day, unfinished",
+     "'coffee' is not one of: p95_wait_min, max_wait_min, max_queue, blocked_min, leaks_per_day, unfinished, "
+     "entries_per_day, resident_crossings_per_day, observation_exits_per_day, "
+     "village_person_min_per_day, hill_person_min_per_day",
      "scenario.choice"),
     ("service:\n  by_outcome:\n    admit: {dist: gamma, mean: 25}", 4, 19, "service.by_outcome.admit.dist",
      "'gamma' is not one of: constant, exponential, uniform, triangular, lognormal", "scenario.choice"),
