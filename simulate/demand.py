@@ -24,6 +24,11 @@ from .seeds import Purpose, key_of, stream
 ROUTES = ("township", "village", "hills", "outbound")
 Shares = tuple[tuple[str, float], ...]
 MAX_FEVER_C = 39.5
+# A party's behaviour uniforms, by column. New columns go at the end (drawn after the others),
+# so a party keeps the values of the older columns (common random numbers).
+BEHAVIOUR_COLUMNS = ("behaviour", "dwell", "patrol", "camera",
+                     "neighbours", "try", "avoid", "fields", "away", "out_service",
+                     "patrol_back", "camera_back", "neighbours_back")
 
 
 @dataclass(frozen=True)
@@ -43,12 +48,31 @@ class Temperature:
 
 
 @dataclass(frozen=True)
+class Avoid:
+    """A *share* of a stream's parties arriving between minute-of-day *start_min* and *end_min*
+    (``end ≤ start`` wraps past midnight) avoid the gates from the start (returners at night)."""
+
+    share: float
+    start_min: int
+    end_min: int
+
+    def covers(self, minute_of_day: float) -> bool:
+        if self.start_min < self.end_min:
+            return self.start_min <= minute_of_day < self.end_min
+        return minute_of_day >= self.start_min or minute_of_day < self.end_min
+
+
+@dataclass(frozen=True)
 class Behaviour:
-    """What a turned-back party does: shares that *comply*, try a *closed_entrance*, go to a *hotspot*."""
+    """What a turned-back party does: shares that *comply*, try a way in (*closed_entrance*), go
+    to a *hotspot*. A party choosing a way in tries it with probability exp(−extra/*tolerance_min*),
+    extra being the minutes the way takes beyond the lawful way from where it was refused."""
 
     comply: float = 1.0
     closed_entrance: float = 0.0
     hotspot: float = 0.0
+    tolerance_min: float = 30.0
+    avoid: Avoid | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +97,9 @@ class Stream:
     dwell_min: Distribution = NONE
     bound_per_h: float | None = None
     outsider: bool = False
+    away_min: Distribution | None = None        # a round trip: out of the village this long before arriving
+    save_min: float = 5.0                        # fields walkers walk round a barrier saving at least this
+    meet_min: Distribution = NONE                # minutes met at the gate when the errand is handled there
 
     def _hours(self, horizon: Horizon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Clock-hour intervals: ``(edges, profile weight, volume of the day)`` per interval."""
@@ -133,7 +160,7 @@ class Arrivals:
     retest_temps: np.ndarray  # (n, occupancy_max) reading at a re-test
     choice: np.ndarray        # (n, 3) uniforms: entrance, closed entrance, hotspot
     service: np.ndarray       # (n, 4) uniforms: township gate, village entrance, re-test, extra persons
-    behaviour: np.ndarray     # (n, 4) uniforms: behaviour, dwell, detection, camera
+    behaviour: np.ndarray     # (n, len(BEHAVIOUR_COLUMNS)) uniforms
 
 
 def candidate_times(edges: np.ndarray, bounds: np.ndarray,
@@ -189,7 +216,9 @@ def draw_arrivals(stream_: Stream, horizon: Horizon, seed: int, replication: int
     retest = np.where((temps >= temp.fever_c) & ~persists, fresh, temps)
     choice = attrs.uniform(size=(n, 3))
     service = stream(seed, replication, Purpose.SERVICE, key).uniform(size=(n, 4))
-    behaviour = stream(seed, replication, Purpose.BEHAVIOUR, key).uniform(size=(n, 4))
+    rng = stream(seed, replication, Purpose.BEHAVIOUR, key)
+    first = rng.uniform(size=(n, 4))                 # drawn first, as before the later columns
+    behaviour = np.hstack((first, rng.uniform(size=(n, len(BEHAVIOUR_COLUMNS) - 4))))
     return Arrivals(stream_, times[keep], persons[keep], has_pass[keep], quarantine[keep],
                     origin[keep], gate[keep], village[keep], temps[keep], retest[keep],
                     choice[keep], service[keep], behaviour[keep])

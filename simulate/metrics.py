@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .gates import Checkpoint
-from .results import LEAK_PATHS, WAIT_BINS_MIN, Containment, GateResult, QueueSeries, StaffSeries
+from .results import FINDERS, LEAK_PATHS, WAIT_BINS_MIN, Containment, GateResult, QueueSeries, StaffSeries
 from .shifts import staff_minutes
 
 
@@ -30,14 +30,24 @@ class Tally:
     evasions: int = 0
     detected: int = 0
     undecided: int = 0
-    outsider_person_min: float = 0.0
+    outsider_person_min: float = 0.0           # everywhere past the township boundary
     leaks: Counter[str] = field(default_factory=Counter)
+    found_by: Counter[str] = field(default_factory=Counter)
+    resident_crossings: int = 0
+    outsider_village_min: float = 0.0          # the part inside villages
+    outsider_hills_min: float = 0.0            # the part on the hills and at hotspots
+    leaks_by_site: Counter[str] = field(default_factory=Counter)
 
     def containment(self) -> Containment:
         return Containment(self.arrivals, self.persons, self.turned_back, self.held,
                            self.handled_at_gate, self.evasions, self.detected,
                            {p: self.leaks.get(p, 0) for p in LEAK_PATHS},
-                           self.outsider_person_min, self.undecided)
+                           self.outsider_person_min, self.undecided,
+                           found_by={f: self.found_by.get(f, 0) for f in FINDERS},
+                           resident_crossings=self.resident_crossings,
+                           outsider_village_min=self.outsider_village_min,
+                           outsider_hills_min=self.outsider_hills_min,
+                           leaks_by_site=dict(sorted(self.leaks_by_site.items())))
 
 
 @dataclass(frozen=True)

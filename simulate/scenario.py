@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from policy import Pack, load_pack
 
 from . import scenario_format as fmt
-from .demand import Behaviour, Stream, Temperature
+from .demand import Avoid, Behaviour, Stream, Temperature
 from .distributions import KINDS, Distribution
 from .gate_policy import GatePolicy, input_of, read_gate_policy, undeclared
 from .gates import ServiceTimes
@@ -335,7 +335,7 @@ def _streams(r: Reader, doc: fmt.ScenarioDoc, town: Township, policy: GatePolicy
             occ_mean, occ_max = s.occupancy, max(1, round(s.occupancy * 2))
         t = s.temperature
         b = s.behaviour
-        behaviour = Behaviour() if b is None else Behaviour(b.comply, b.closed_entrance, b.hotspot)
+        behaviour = Behaviour() if b is None else _behaviour(r, p, b)
         if b is not None and abs(b.comply + b.closed_entrance + b.hotspot - 1) > 1e-6:
             r.fail((*p, "behaviour"), "scenario.range", "behaviour shares must add up to 1")
         gates = _shares(r, (*p, "gates"), s.gates, gate_ids)
@@ -358,10 +358,35 @@ def _streams(r: Reader, doc: fmt.ScenarioDoc, town: Township, policy: GatePolicy
             hotspots=_shares(r, (*p, "hotspots"), s.hotspots, hotspot_ids), behaviour=behaviour,
             dwell_min=_distribution(r, (*p, "dwell_min"), s.dwell_min, MAX_MINUTES, "min"),
             bound_per_h=s.bound_per_h,
-            outsider=s.role in policy.outsiders if s.outsider is None else s.outsider))
+            outsider=s.role in policy.outsiders if s.outsider is None else s.outsider,
+            **_journey_fields(r, p, s, s.role in policy.outsiders if s.outsider is None else s.outsider)))
     if horizon is not None:
         _demand_bounds(r, out, horizon)
     return tuple(out)
+
+
+def _behaviour(r: Reader, p: PathT, b: fmt.Behaviour) -> Behaviour:
+    """A stream's behaviour; an ``avoid`` window must not be empty."""
+    avoid = None
+    if b.avoid is not None:
+        if b.avoid.from_ == b.avoid.to:
+            r.fail((*p, "behaviour", "avoid", "to"), "scenario.range",
+                   "an avoid window must not end when it starts (all day: from \"00:00\" to \"24:00\")")
+        avoid = Avoid(b.avoid.share, b.avoid.from_, b.avoid.to)
+    return Behaviour(b.comply, b.closed_entrance, b.hotspot, b.tolerance_min, avoid)
+
+
+def _journey_fields(r: Reader, p: PathT, s: fmt.Stream, outsider: bool) -> dict[str, Any]:
+    """A stream's round trip (``away_min``), fields walk (``save_min``) and gate meeting
+    (``meet_min``). Only residents coming home by road or from the fields make a round trip."""
+    away = None
+    if s.away_min is not None:
+        if s.route not in ("township", "village") or outsider:
+            r.fail((*p, "away_min"), "scenario.range",
+                   "only residents coming home (route township or village, not outsiders) make a round trip")
+        away = _distribution(r, (*p, "away_min"), s.away_min, MAX_MINUTES, "min")
+    return {"away_min": away, "save_min": s.save_min,
+            "meet_min": _distribution(r, (*p, "meet_min"), s.meet_min, MAX_MINUTES, "min")}
 
 
 def _demand_bounds(r: Reader, streams: list[Stream], horizon: Horizon) -> None:

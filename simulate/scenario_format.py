@@ -397,10 +397,20 @@ class Temperature(Strict):
     persists: Share = 0.3
 
 
+class Avoid(Strict):
+    """A share of the stream's parties arriving in [from, to) avoid the gates from the start."""
+
+    share: Share
+    from_: Clock = Field(alias="from")
+    to: Clock
+
+
 class Behaviour(Strict):
     comply: Share = 1.0
     closed_entrance: Share = 0.0
     hotspot: Share = 0.0
+    tolerance_min: number(above=0.0, high=MAX_MINUTES) = 30.0
+    avoid: Avoid = Field(None)
 
 
 class Stream(Strict):
@@ -421,6 +431,9 @@ class Stream(Strict):
     dwell_min: Dist = 0.0
     bound_per_h: number(0.001, MAX_RATE_PER_H) = Field(None)
     outsider: StrictBool = Field(None, description="default: true for gate_policy.outsiders")
+    away_min: Dist = Field(None, description="residents' round trip: minutes out before arriving")
+    save_min: Minutes = 5.0
+    meet_min: Dist = 0.0
 
 
 class ScenarioDoc(Strict):
