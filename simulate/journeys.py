@@ -1,17 +1,20 @@
-"""One party's way through the township, and what a refusal leads to.
+"""One party's way over the township's network, and what a refusal leads to.
 
-A party on the main road meets a township gate (staffed, open, or closed with a detour),
-drives to its village and meets one of the village's passable entrances. At a staffed gate
-every occupant is decided by the policy; the party's outcome is the most severe of theirs.
-Admitted parties go on; deliveries and visits are handled at the gate; fevers step aside,
-are re-tested and, if still febrile, referred; turned-back parties comply, walk round a
-closed entrance or go to a hotspot, by their stream's behaviour shares. Evasions are settled
-by a lookup in the replication's :class:`~simulate.patrols.Watch`.
+A party on the main road starts where its road enters the township, meets a township gate
+(staffed, open, or closed with a detour), drives to one of its village's passable entrances
+(the nearer the likelier) and is screened there. Residents going out are screened at the
+village entrance too (a round trip), and residents walk to and from their fields, some round
+a closed entrance when that is quicker. At a staffed gate every occupant is decided by the
+policy; the party's outcome is the most severe of theirs. A refused party complies, tries a
+way in from where it was refused (the further round, the fewer try) or goes to a hotspot;
+what watches each place on its way (:meth:`~simulate.patrols.Watch.find_on`) decides whether
+it is found, and when. Ways come precomputed from :class:`~simulate.network.Network`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
@@ -24,7 +27,8 @@ from .gate_policy import HANDLED, HELD, GatePolicy
 from .gates import Checkpoint, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
 from .metrics import Tally
-from .patrols import Watch
+from .network import Network, Way
+from .patrols import Exposure, Found, Watch
 from .township import Entrance, Gate, Hotspot, Village
 
 DEFAULT_RULE = "(default)"
@@ -55,7 +59,7 @@ class Party(NamedTuple):
     retest: tuple[float, ...]
     choice: Sequence[float]        # entrance, closed entrance, hotspot
     service: Sequence[float]       # township gate, village entrance, re-test, extra persons
-    behaviour: Sequence[float]     # behaviour, dwell, patrol detection, camera detection
+    behaviour: Sequence[float]     # demand.BEHAVIOUR_COLUMNS
 
 
 class Decider:
@@ -116,21 +120,28 @@ class Evasion:
     crossing_min: float = 10.0
 
 
+# Columns of a party's behaviour uniforms (demand.BEHAVIOUR_COLUMNS).
+CHOOSE, DWELL, PATROL, CAMERA, NEIGHBOURS, TRY, AVOID, FIELDS, AWAY, OUT_SERVICE = range(10)
+BACK = 10                      # patrol, camera, neighbours uniforms of a second crossing
+VILLAGE, HILLS = "village", "hills"
+
+
 class Run:
     """The live state of one replication that journeys act on (not a domain value)."""
 
     def __init__(self, env: simpy.Environment, horizon: Horizon, engine: Engine,
                  policy: GatePolicy, service: ServiceTimes, gates: Mapping[str, Gate],
                  villages: Mapping[str, Village], hotspots: tuple[Hotspot, ...],
-                 checkpoints: Mapping[str, Checkpoint], watch: Watch, evasion: Evasion):
-        self.env, self.horizon, self.service, self.watch, self.evasion = env, horizon, service, watch, evasion
+                 checkpoints: Mapping[str, Checkpoint], watch: Watch, network: Network):
+        self.env, self.horizon, self.service, self.watch, self.net = env, horizon, service, watch, network
         self.gates, self.villages, self.hotspots, self.checkpoints = gates, villages, hotspots, checkpoints
         self.policy = policy
         self.decider = Decider(engine, policy)
         self.tally = Tally()
-        self.passable = {v.id: v.passable() for v in villages.values()}
-        self.closed = {v.id: v.closed() for v in villages.values()}
-        self.all_closed = tuple(e for v in villages.values() for e in v.closed())
+        self.entrances = {e.id: e for v in villages.values() for e in v.entrances}
+        self.spots = {h.id: h for h in hotspots}
+        self._picks: dict[tuple[str, str], tuple[tuple[Entrance, ...], tuple[float, ...], tuple[float, ...]]] = {}
+        self._exit_min: dict[str, float] = {}
         start = horizon.start.hour * 60 + horizon.start.minute
         self._offset = float(start)
         self._days = [horizon.start.date() + dt.timedelta(days=k)
@@ -143,6 +154,9 @@ class Run:
     def on_arrival(self, event: simpy.Event) -> None:
         self.arrive(cast(Party, event.value))      # each arrival is a timeout carrying its party
 
+    def on_leaving(self, event: simpy.Event) -> None:
+        self.env.process(self.leave_home(cast(Party, event.value)))
+
     def arrive(self, party: Party) -> None:
         """Start *party*'s journey (hikers need no process: their fate is a lookup)."""
         tally = self.tally
@@ -150,11 +164,12 @@ class Run:
         tally.persons += party.persons
         route = party.stream.route
         if route == "hills":
-            self.to_hotspot(party)
+            self.to_hotspot(party, None)
         elif route == "township":
-            self.env.process(self.by_road(party))
+            if not self.avoid_gates(party):
+                self.env.process(self.by_road(party))
         elif route == "village":
-            self.env.process(self.at_village(party, self.home(party)))
+            self.env.process(self.from_fields(party))
         else:
             self.env.process(self.going_out(party))
 
@@ -169,56 +184,141 @@ class Run:
         if gate.status == "closed":
             if gate.detour_to is None or self.gates[gate.detour_to].status == "closed":
                 self.tally.turned_back += 1
-                self.refuse(party)
+                self.refuse(party, gate.id)
                 return
-            yield self.env.timeout(gate.detour_min)
+            road = self.net.road_min(gate.id, gate.detour_to)
+            yield self.env.timeout(road if math.isfinite(road) else gate.detour_min)
             gate = self.gates[gate.detour_to]
         if gate.status == "staffed":
             outcome = yield from self.screen(party, gate.id, "township", 0)
             if not self.policy.admits(outcome):
                 return
         village = self.villages.get(party.village) if party.village else None
-        if village is None:
-            self.inside(party, self.env.now)
-            return
         entered = self.env.now
-        yield self.env.timeout(village.travel_min)
-        yield from self.at_village(party, village, entered)
+        if village is None:            # through traffic: on the township's roads only
+            self._count_outsider(party, entered, entered + party.stream.dwell_min.quantile(party.behaviour[DWELL]))
+            return
+        picked = self.pick_entrance(gate.id, village.id, party.choice[0])
+        if picked is None:             # every entrance closed: home is reached round a barrier
+            self.try_way_in(party, gate.id, always=True)
+            return
+        entrance, minutes = picked
+        yield self.env.timeout(minutes)
+        yield from self.at_entrance(party, entrance, entered)
 
-    def at_village(self, party: Party, village: Village,
-                   entered: float | None = None) -> Generator[simpy.Event, Any, None]:
-        """Reach *village* (having passed the township boundary at *entered*, if by road)."""
+    def pick_entrance(self, start: str, village: str, u: float) -> tuple[Entrance, float] | None:
+        """A passable entrance of *village* reached lawfully from *start*, chosen by *u* with
+        weight ∝ 1 / minutes (the nearer the likelier; equal minutes: equally likely)."""
+        key = (start, village)
+        known = self._picks.get(key)
+        if known is None:
+            options = self.net.lawful_entrances(start, village)
+            weights = [1.0 / max(m, 1.0) for _, m in options]
+            total = sum(weights)
+            cum, acc = [], 0.0
+            for w in weights:
+                acc += w / total
+                cum.append(acc)
+            known = self._picks[key] = (tuple(self.entrances[e] for e, _ in options), tuple(cum),
+                                        tuple(m for _, m in options))
+        entrances, cum, minutes = known
+        if not entrances:
+            return None
+        if minutes[0] == minutes[-1]:  # all equally near (the implicit graph): as int(u·n)
+            k = int(u * len(entrances))
+        else:
+            k = next((i for i, c in enumerate(cum) if u < c), len(cum) - 1)
+        return entrances[k], minutes[k]
+
+    def at_entrance(self, party: Party, entrance: Entrance,
+                    entered: float | None = None) -> Generator[simpy.Event, Any, None]:
+        """Reach *entrance* (having passed the township boundary at *entered*, if by road)."""
         if entered is not None:        # an outsider on the township's roads counts as inside
             self._count_outsider(party, entered, self.env.now)
-        passable = self.passable[village.id]
-        if not passable:
-            self.round_closed(party, village, "closed_entrance")
-            return
-        entrance = passable[int(party.choice[0] * len(passable))]
         if entrance.status == "open":
             if not self.policy.admits(self.decider.party("village", party, party.temps, self.today())):
                 self.tally.leaks["open_entrance"] += 1
+                self.tally.leaks_by_site[entrance.id] += 1
             self.inside(party, self.env.now)
             return
         arrived = self.env.now
         outcome = yield from self.screen(party, entrance.id, "village", 1)
-        if entered is not None:        # queued at the entrance; if refused, drives back out
-            back = 0.0 if self.policy.admits(outcome) else village.travel_min
-            self._count_outsider(party, arrived, self.env.now + back)
+        if entered is not None:
+            self._count_outsider(party, arrived, self.env.now)
         if self.policy.admits(outcome):
             self.inside(party, self.env.now)
+
+    # --- residents going out: round trips, fields -------------------------------------------
+    def leave_home(self, party: Party) -> Generator[simpy.Event, Any, None]:
+        """A resident's way out before coming back: screened going out (进出逐一测温登记)."""
+        village = self.home(party)
+        if party.stream.route == "village":
+            yield from self.fields_crossing(party, village, going_out=True)
+            return
+        picked = self.pick_entrance(village.id, village.id, party.choice[0])
+        if picked is None or picked[0].status != "staffed":
+            return
+        out = party._replace(service=(party.service[0], party.behaviour[OUT_SERVICE], *party.service[2:]))
+        yield from self.screen(out, picked[0].id, "village", 1, going_out=True)
+
+    def from_fields(self, party: Party) -> Generator[simpy.Event, Any, None]:
+        """A resident coming home on foot from the fields (or, with no fields, to an entrance)."""
+        village = self.home(party)
+        if self.net.fields_of(village.id):
+            yield from self.fields_crossing(party, village, going_out=False)
+            return
+        picked = self.pick_entrance(village.id, village.id, party.choice[0])
+        if picked is None:
+            self.try_way_in(party, village.id, always=True)
+            return
+        yield from self.at_entrance(party, picked[0])
+
+    def fields_crossing(self, party: Party, village: Village,
+                        going_out: bool) -> Generator[simpy.Event, Any, None]:
+        """Between the village and its fields: the quickest passable entrance (screened), or
+        round a closed entrance when that saves ``save_min`` and the party does not comply."""
+        fields = self.net.fields_of(village.id)
+        spot = fields[int(party.behaviour[FIELDS] * len(fields))]
+        (entrance_id, minutes), round_way = self.net.field_ways(spot)
+        stream = party.stream
+        lawful = entrance_id in self.entrances and math.isfinite(minutes)
+        if round_way is not None and (not lawful or (
+                minutes - round_way.minutes >= stream.save_min
+                and party.behaviour[CHOOSE] >= stream.behaviour.comply)):
+            u = party.behaviour[BACK:BACK + 3] if going_out else party.behaviour[PATROL:PATROL + 3]
+            self.tally.evasions += 1
+            found = self._find(round_way, u, reverse=going_out)
+            if found is None:
+                self.tally.resident_crossings += 1
+                return
+            self.tally.detected += 1
+            self.tally.found_by[found.by] += 1
+            if not lawful:
+                return
+            yield self.env.timeout(max(0.0, found.time - self.env.now))
+        elif not lawful:
+            return
+        entrance = self.entrances[entrance_id]
+        if not going_out:              # walk from the fields to the entrance, then screened
+            yield self.env.timeout(minutes)
+        if entrance.status == "staffed":
+            if going_out:
+                party = party._replace(service=(party.service[0], party.behaviour[OUT_SERVICE],
+                                                *party.service[2:]))
+            yield from self.screen(party, entrance.id, "village", 1, going_out=going_out)
 
     def going_out(self, party: Party) -> Generator[simpy.Event, Any, None]:
         """A resident under observation trying to leave the village."""
         village = self.home(party)
-        passable = self.passable[village.id]
-        if not passable:
-            self.round_closed(party, village, "observation_exit")
+        picked = self.pick_entrance(village.id, village.id, party.choice[0])
+        if picked is None:
+            self.way_out(party, village.id)
             return
-        entrance = passable[int(party.choice[0] * len(passable))]
+        entrance = picked[0]
         if entrance.status == "open":
             if not self.policy.lets_out(self.decider.party("village", party, party.temps, self.today())):
                 self.tally.leaks["observation_exit"] += 1
+                self.tally.leaks_by_site[entrance.id] += 1
             return
         outcome = yield from self.screen(party, entrance.id, "village", 1, going_out=True)
         if self.policy.lets_out(outcome) and party.quarantine in self.policy.observed:
@@ -244,76 +344,169 @@ class Run:
         meaning = policy.meaning(outcome)
         if meaning == HANDLED:
             tally.handled_at_gate += 1
+            self.meet(party)
         elif meaning == HELD:
             tally.held += 1
         else:
             tally.turned_back += 1
             tally.undecided += outcome is None
             if going_out:
-                self.refuse_going_out(party)
+                self.refuse_going_out(party, gate_id)
             else:
-                self.refuse(party)
+                self.refuse(party, gate_id)
         return outcome
 
+    def meet(self, party: Party) -> None:
+        """A visit handled at the gate: the party is met there for ``meet_min``, then leaves."""
+        now = self.env.now
+        self._count_outsider(party, now, now + party.stream.meet_min.quantile(party.behaviour[DWELL]))
+
     # --- refusals and evasions --------------------------------------------------------------
-    def refuse(self, party: Party) -> None:
-        """A turned-back party complies, walks round a closed entrance or goes to a hotspot."""
-        b, u = party.stream.behaviour, party.behaviour[0]
+    def refuse(self, party: Party, at: str) -> None:
+        """A party refused at node *at* complies, tries a way in from there or goes to a hotspot."""
+        b, u = party.stream.behaviour, party.behaviour[CHOOSE]
         if u < b.comply:
-            return
-        if u < b.comply + b.closed_entrance:
-            village = self.villages.get(party.village) if party.village else None
-            self.round_closed(party, village, "closed_entrance")
+            self.leave(party, at)
+        elif u < b.comply + b.closed_entrance:
+            self.try_way_in(party, at)
         else:
-            self.to_hotspot(party)
+            self.to_hotspot(party, at)
 
-    def refuse_going_out(self, party: Party) -> None:
-        if party.behaviour[0] >= party.stream.behaviour.comply:
-            self.round_closed(party, self.home(party), "observation_exit")
+    def leave(self, party: Party, at: str) -> None:
+        """A complying outsider drives back out of the township from *at*."""
+        if party.stream.outsider:
+            minutes = self._exit_min.get(at)
+            if minutes is None:
+                ways = [self.net.road_min(at, g) for g, gate in self.gates.items() if gate.status != "closed"]
+                minutes = self._exit_min[at] = min((m for m in ways if math.isfinite(m)), default=0.0)
+            self._count_outsider(party, self.env.now, self.env.now + minutes)
 
-    def round_closed(self, party: Party, village: Village | None, path: str) -> None:
-        closed = (self.closed[village.id] if village is not None else ()) or self.all_closed
-        if not closed:
+    def try_way_in(self, party: Party, at: str, always: bool = False) -> None:
+        """Try the quickest way into the party's village from *at* avoiding staffed posts: with
+        probability exp(−extra / tolerance), extra being its minutes beyond the lawful way."""
+        way = self.net.way_in(at, party.village)
+        if way is None:
+            self.leave(party, at)
             return
-        entrance: Entrance = closed[int(party.choice[1] * len(closed))]
-        self.tally.evasions += 1
-        t0 = self.env.now + self.evasion.walk_min
-        t1 = t0 + self.evasion.crossing_min
-        if self.watch.find(entrance.id, t0, t1, party.behaviour[2], party.behaviour[3]) is not None:
-            self.tally.detected += 1
-            return
-        self.tally.leaks[path] += 1
+        if not always:
+            lawful = self.net.lawful_entrances(at, party.village)[:1] if party.village else ()
+            extra = way.minutes - (lawful[0][1] if lawful else way.minutes)
+            if party.behaviour[TRY] >= math.exp(-max(extra, 0.0) / party.stream.behaviour.tolerance_min):
+                self.leave(party, at)
+                return
+        self.evade(party, way, way.path)
+
+    def avoid_gates(self, party: Party) -> bool:
+        """Whether a township party avoids the gates from the start (returners at night); if so,
+        its way in is settled here: found, it is registered at the gate; not, it slipped in."""
+        avoid = party.stream.behaviour.avoid
+        if avoid is None or party.behaviour[AVOID] >= avoid.share or party.gate is None:
+            return False
+        if not avoid.covers((self._offset + party.time) % MIN_PER_DAY):
+            return False
+        way = self.net.way_in(self.net.entry_node(party.gate), party.village)
+        if way is None:
+            return False
+        found = self.evade(party, way, "returner_unregistered")
+        if found is not None:
+            self.env.process(self._registered_later(party, found.time))
+        return True
+
+    def _registered_later(self, party: Party, when: float) -> Generator[simpy.Event, Any, None]:
+        yield self.env.timeout(max(0.0, when - self.env.now))
+        yield from self.by_road(party)
+
+    def evade(self, party: Party, way: Way, path: str) -> Found | None:
+        """*party* sets off now on *way*: found (turned back) or counted as a leak under *path*."""
+        tally, now = self.tally, self.env.now
+        tally.evasions += 1
+        found = self._find(way, party.behaviour[PATROL:PATROL + 3])
+        where = HILLS if way.path == "hill_path" else None
+        if found is not None:
+            tally.detected += 1
+            tally.found_by[found.by] += 1
+            self._count_outsider(party, now, found.time, where)
+            return found
+        tally.leaks[path] += 1
+        tally.leaks_by_site[way.entry_site] += 1
+        self._count_outsider(party, now, now + way.minutes, where)
         if path != "observation_exit":
-            self.inside(party, t1)
+            self.inside(party, now + way.minutes)
+        return None
 
-    def to_hotspot(self, party: Party) -> None:
+    def refuse_going_out(self, party: Party, at: str) -> None:
+        if party.behaviour[CHOOSE] >= party.stream.behaviour.comply:
+            self.way_out(party, at)
+
+    def way_out(self, party: Party, at: str) -> None:
+        """An observed resident refused at *at* (or with no passable entrance) leaves round a
+        closed entrance: the way in from there, walked the other way."""
+        way = self.net.way_in(at, self.home(party).id)
+        if way is None:
+            return
+        tally = self.tally
+        tally.evasions += 1
+        found = self._find(way, party.behaviour[PATROL:PATROL + 3], reverse=True)
+        if found is not None:
+            tally.detected += 1
+            tally.found_by[found.by] += 1
+            return
+        tally.leaks["observation_exit"] += 1
+        tally.leaks_by_site[way.entry_site] += 1
+
+    def to_hotspot(self, party: Party, at: str | None) -> None:
+        """Go from *at* (hikers: over the hills, straight there) to a hotspot and stay the dwell."""
         if not self.hotspots:
             return
         shares = party.stream.hotspots
         if shares:
-            wanted = _pick(shares, party.choice[2])
-            spot = next(h for h in self.hotspots if h.id == wanted)
+            spot = self.spots[_pick(shares, party.choice[2])]
         else:
             spot = self.hotspots[int(party.choice[2] * len(self.hotspots))]
-        self.tally.evasions += 1
-        t0 = self.env.now
-        t1 = t0 + party.stream.dwell_min.quantile(party.behaviour[1])
-        found = self.watch.find(spot.id, t0, t1, party.behaviour[2], party.behaviour[3])
+        way = self.net.way_to_hotspot(at, spot.id) if at is not None else None
+        tally, t0 = self.tally, self.env.now
+        tally.evasions += 1
+        reach = way.minutes if way is not None else 0.0
+        t1 = t0 + reach + party.stream.dwell_min.quantile(party.behaviour[DWELL])
+        exposures = [] if way is None else [Exposure(leg.site, t0 + leg.start, t0 + leg.end) for leg in way.legs]
+        exposures.append(Exposure(spot.id, t0 + reach, t1))
+        found = self.watch.find_on(exposures, party.behaviour[PATROL:PATROL + 3])
         if found is not None:
-            self.tally.detected += 1
+            tally.detected += 1
+            tally.found_by[found.by] += 1
         else:
-            self.tally.leaks["hotspot"] += 1
-        self._count_outsider(party, t0, t1 if found is None else found)
+            tally.leaks["hotspot"] += 1
+            tally.leaks_by_site[spot.id] += 1
+        self._count_outsider(party, t0, t1 if found is None else found.time, HILLS)
 
     def inside(self, party: Party, t0: float) -> None:
         """An outsider inside a village stays for the stream's dwell time."""
         if party.stream.outsider:
-            self._count_outsider(party, t0, t0 + party.stream.dwell_min.quantile(party.behaviour[1]))
+            self._count_outsider(party, t0, t0 + party.stream.dwell_min.quantile(party.behaviour[DWELL]), VILLAGE)
 
-    def _count_outsider(self, party: Party, t0: float, t1: float) -> None:
+    def _find(self, way: Way, u: Sequence[float], reverse: bool = False) -> Found | None:
+        """Whether (and when) an evader setting off now on *way* is found; *reverse*: walked
+        from its end back to its start (a way out)."""
+        now, legs = self.env.now, way.legs
+        if reverse:
+            total = way.minutes
+            exposures = [Exposure(leg.site, now + total - leg.end, now + total - leg.start) for leg in reversed(legs)]
+        else:
+            exposures = [Exposure(leg.site, now + leg.start, now + leg.end) for leg in legs]
+        return self.watch.find_on(exposures, u)
+
+    def _count_outsider(self, party: Party, t0: float, t1: float, where: str | None = None) -> None:
+        """Add an outsider party's person-minutes over [t0, t1] (within the horizon): to the
+        total, and to the village or hills part when *where* says so."""
         if party.stream.outsider:
             end = self.horizon.length_min
-            self.tally.outsider_person_min += party.persons * max(0.0, min(t1, end) - min(t0, end))
+            minutes = party.persons * max(0.0, min(t1, end) - min(t0, end))
+            tally = self.tally
+            tally.outsider_person_min += minutes
+            if where == VILLAGE:
+                tally.outsider_village_min += minutes
+            elif where == HILLS:
+                tally.outsider_hills_min += minutes
 
 
 def _pick(shares: tuple[tuple[str, float], ...], u: float) -> str:

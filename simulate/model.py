@@ -13,7 +13,7 @@ import simpy
 
 from .demand import Arrivals, draw_arrivals
 from .gates import Checkpoint
-from .journeys import Engine, Party, Run
+from .journeys import AWAY, Engine, Party, Run
 from .metrics import gate_result, queue_series, staff_series
 from .patrols import build_watch, team_minutes
 from .results import ReplicationResult
@@ -39,6 +39,16 @@ def parties(arrivals: Arrivals) -> Iterator[Party]:
                     choice, service, behaviour)
 
 
+def leaving_time(party: Party) -> tuple[float, ...]:
+    """When a resident on a round trip left home before arriving back: ``away_min`` earlier.
+    A departure before the horizon starts is not modelled (the model starts empty)."""
+    away = party.stream.away_min
+    if away is None:
+        return ()
+    t = party.time - away.quantile(party.behaviour[AWAY])
+    return (t,) if t >= 0.0 else ()
+
+
 def run_replication(scenario: Scenario, engine: Engine, replication: int,
                     seed: int | None = None) -> ReplicationResult:
     """Simulate *replication* of *scenario*, deciding every person with *engine*."""
@@ -58,11 +68,13 @@ def run_replication(scenario: Scenario, engine: Engine, replication: int,
         levels[gate_id] = (level, village)
     watch = build_watch(scenario.patrols, scenario.cameras, horizon, seed, replication)
     run = Run(env, horizon, engine, scenario.gate_policy, scenario.service, {g.id: g for g in town.gates},
-              {v.id: v for v in town.villages}, town.hotspots, checkpoints, watch, scenario.evasion)
+              {v.id: v for v in town.villages}, town.hotspots, checkpoints, watch, scenario.network)
     queue = [p for s in scenario.streams for p in parties(draw_arrivals(s, horizon, seed, replication))]
-    queue.sort(key=lambda p: p.time)
-    for party in queue:                       # each arrival is a timeout carrying its party
-        env.timeout(party.time, party).callbacks.append(run.on_arrival)
+    events = [(p.time, p, run.on_arrival) for p in queue]
+    events += [(t, p, run.on_leaving) for p in queue for t in leaving_time(p)]
+    events.sort(key=lambda e: e[0])
+    for time, party, act in events:           # each arrival (or setting out) is a timeout carrying its party
+        env.timeout(time, party).callbacks.append(act)
     env.run(until=horizon.length_min)
     start, end = horizon.warmup_min, horizon.length_min
     gates = tuple(gate_result(cp, *levels[cp.id], steps[cp.id], scenario.road_block_queue, start, end)
