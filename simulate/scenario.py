@@ -24,6 +24,7 @@ from .gate_policy import GatePolicy, input_of, read_gate_policy, undeclared
 from .gates import ServiceTimes
 from .horizon import DAY_TYPES, Horizon
 from .journeys import Evasion
+from .network import Network, implicit_network
 from .patrols import Cameras, Patrol
 from .scenario_check import check_structure
 from .scenario_format import MAX_MINUTES, MAX_SERVICE_S, SEXAGESIMAL, TARGETS
@@ -74,6 +75,7 @@ class Scenario:
     road_block_queue: int
     sample_min: float
     targets: tuple[Target, ...]
+    network: Network                # the township as a graph (implicit without ``network:``)
 
 
 def load_scenario(path: str | Path, overrides: Sequence[Override] = ()) -> Scenario:
@@ -447,4 +449,11 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
         streams=_streams(r, doc, town, policy, loaded, horizon),
         evasion=Evasion(doc.evasion.walk_min, doc.evasion.crossing_min) if doc.evasion is not None else None,
         road_block_queue=doc.road_block_queue, sample_min=doc.sample_min,
-        targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()))
+        targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()),
+        network=_network(r, doc, town))
+
+
+def _network(r: Reader, doc: fmt.ScenarioDoc, town: Township) -> Network:
+    """The township's graph: the implicit one today's fields mean."""
+    evasion = doc.evasion if doc.evasion is not None else fmt.Evasion()
+    return implicit_network(town, evasion.walk_min, evasion.crossing_min)
