@@ -28,7 +28,7 @@ from .gates import Checkpoint, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
 from .metrics import Tally
 from .network import Network, Way
-from .patrols import Exposure, Found, Watch
+from .patrols import Watch
 from .township import Entrance, Gate, Hotspot, Village
 
 DEFAULT_RULE = "(default)"
@@ -280,6 +280,9 @@ class Run:
         fields = self.net.fields_of(village.id)
         spot = fields[int(party.behaviour[FIELDS] * len(fields))]
         (entrance_id, minutes), round_way = self.net.field_ways(spot)
+        if self.net.implicit:          # every entrance equally near: chosen as before the graph
+            picked = self.pick_entrance(village.id, village.id, party.choice[0])
+            entrance_id, minutes = (picked[0].id, picked[1]) if picked else ("", math.inf)
         stream = party.stream
         lawful = entrance_id in self.entrances and math.isfinite(minutes)
         if round_way is not None and (not lawful or (
@@ -382,9 +385,10 @@ class Run:
             self._count_outsider(party, self.env.now, self.env.now + minutes)
 
     def try_way_in(self, party: Party, at: str, always: bool = False) -> None:
-        """Try the quickest way into the party's village from *at* avoiding staffed posts: with
-        probability exp(−extra / tolerance), extra being its minutes beyond the lawful way."""
-        way = self.net.way_in(at, party.village)
+        """Try the quickest way into the party's village from *at* avoiding staffed posts (among
+        equally quick ones, by the party's closed-entrance uniform): with probability
+        exp(−extra / tolerance), extra being its minutes beyond the lawful way from *at*."""
+        way = self.way_in(at, party.village, party.choice[1])
         if way is None:
             self.leave(party, at)
             return
@@ -404,13 +408,23 @@ class Run:
             return False
         if not avoid.covers((self._offset + party.time) % MIN_PER_DAY):
             return False
-        way = self.net.way_in(self.net.entry_node(party.gate), party.village)
+        way = self.way_in(self.net.entry_node(party.gate), party.village, party.choice[1])
         if way is None:
             return False
         found = self.evade(party, way, "returner_unregistered")
         if found is not None:
             self.env.process(self._registered_later(party, found.time))
         return True
+
+    def way_in(self, start: str, village: str | None, u: float) -> Way | None:
+        """The quickest way in from *start*; equally quick ones chosen by *u*."""
+        if village is None:
+            return self.net.way_in(start, None)
+        ways = self.net.ways_in(start, village)
+        if not ways:
+            return None
+        ties = sum(1 for w in ways if w.minutes == ways[0].minutes)
+        return ways[int(u * ties)]
 
     def _registered_later(self, party: Party, when: float) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(max(0.0, when - self.env.now))
@@ -439,14 +453,16 @@ class Run:
             self.way_out(party, at)
 
     def way_out(self, party: Party, at: str) -> None:
-        """An observed resident refused at *at* (or with no passable entrance) leaves round a
-        closed entrance: the way in from there, walked the other way."""
-        way = self.net.way_in(at, self.home(party).id)
-        if way is None:
+        """An observed resident refused at *at* (or with no passable entrance) leaves past no
+        staffed entrance (equally quick ways chosen by the closed-entrance uniform)."""
+        ways = self.net.ways_out(self.home(party).id)
+        if not ways:
             return
+        ties = sum(1 for w in ways if w.minutes == ways[0].minutes)
+        way = ways[int(party.choice[1] * ties)]
         tally = self.tally
         tally.evasions += 1
-        found = self._find(way, party.behaviour[PATROL:PATROL + 3], reverse=True)
+        found = self._find(way, party.behaviour[PATROL:PATROL + 3])
         if found is not None:
             tally.detected += 1
             tally.found_by[found.by] += 1
@@ -470,7 +486,7 @@ class Run:
         t1 = t0 + reach + party.stream.dwell_min.quantile(party.behaviour[DWELL])
         exposures = [] if way is None else [Exposure(leg.site, t0 + leg.start, t0 + leg.end) for leg in way.legs]
         exposures.append(Exposure(spot.id, t0 + reach, t1))
-        found = self.watch.find_on(exposures, party.behaviour[PATROL:PATROL + 3])
+        found = _find_on(self.watch, exposures, party.behaviour[PATROL:PATROL + 3])
         if found is not None:
             tally.detected += 1
             tally.found_by[found.by] += 1
@@ -493,7 +509,7 @@ class Run:
             exposures = [Exposure(leg.site, now + total - leg.end, now + total - leg.start) for leg in reversed(legs)]
         else:
             exposures = [Exposure(leg.site, now + leg.start, now + leg.end) for leg in legs]
-        return self.watch.find_on(exposures, u)
+        return _find_on(self.watch, exposures, u)
 
     def _count_outsider(self, party: Party, t0: float, t1: float, where: str | None = None) -> None:
         """Add an outsider party's person-minutes over [t0, t1] (within the horizon): to the
@@ -507,6 +523,27 @@ class Run:
                 tally.outsider_village_min += minutes
             elif where == HILLS:
                 tally.outsider_hills_min += minutes
+
+
+class Exposure(NamedTuple):          # TEMPORARY until wip/detect lands (patrols.Exposure)
+    site: str
+    start: float
+    end: float
+
+
+class Found(NamedTuple):             # TEMPORARY until wip/detect lands (patrols.Found)
+    time: float
+    site: str
+    by: str
+
+
+def _find_on(watch: Watch, exposures: Sequence[Exposure], u: Sequence[float]) -> Found | None:
+    """TEMPORARY: Watch.find per exposure, until Watch.find_on lands (wip/detect)."""
+    for e in exposures:
+        t = watch.find(e.site, e.start, e.end, u[0], u[1])
+        if t is not None:
+            return Found(t, e.site, "patrol")
+    return None
 
 
 def _pick(shares: tuple[tuple[str, float], ...], u: float) -> str:
