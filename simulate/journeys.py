@@ -12,6 +12,7 @@ by a lookup in the replication's :class:`~simulate.patrols.Watch`.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
@@ -54,7 +55,8 @@ class Party(NamedTuple):
     temps: tuple[float, ...]
     retest: tuple[float, ...]
     choice: Sequence[float]        # entrance, closed entrance, hotspot
-    service: Sequence[float]       # township gate, village entrance, re-test, extra persons
+    service: Sequence[float]       # township gate, village entrance, re-test, extra persons,
+                                   # balking, patience, carry-in
     behaviour: Sequence[float]     # behaviour, dwell, patrol detection, camera detection
 
 
@@ -169,7 +171,7 @@ class Run:
         if gate.status == "closed":
             if gate.detour_to is None or self.gates[gate.detour_to].status == "closed":
                 self.tally.turned_back += 1
-                self.refuse(party)
+                self.refuse(party, at=gate.id)
                 return
             yield self.env.timeout(gate.detour_min)
             gate = self.gates[gate.detour_to]
@@ -229,11 +231,23 @@ class Run:
                going_out: bool = False) -> Generator[simpy.Event, Any, str | None]:
         """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it."""
         tally, decider, checkpoint, policy = self.tally, self.decider, self.checkpoints[gate_id], self.policy
+        times, queue, u = self.service, party.stream.queue, party.service
+        if queue is not None and not queue.joins(len(checkpoint.waiting), u[4]):
+            checkpoint.balk()                  # sees the queue and turns round: a refusal here
+            self.refused(party, gate_id, going_out)
+            return None
         day = self.today()
         outcome = decider.party(level, party, party.temps, day)
         checkpoint.persons += party.persons
-        yield checkpoint.serve(self.service.minutes(policy.standing(outcome), party.persons,
-                                                    party.service[stage], party.service[3]))
+        carry_in = times.carry_in
+        away = (carry_in.away_min(u[6]) if carry_in is not None and level == "village"
+                and policy.meaning(outcome) == HANDLED else 0.0)
+        patience = math.inf if queue is None else queue.patience(u[5])
+        wait = yield checkpoint.serve(times.minutes(policy.standing(outcome), party.persons, u[stage], u[3]),
+                                      away, patience)
+        if wait is None:                       # left the queue before being served: a refusal here
+            self.refused(party, gate_id, going_out)
+            return None
         if policy.meaning(outcome) == HELD:
             yield self.env.timeout(self.service.retest_after_min)
             outcome = decider.party(level, party, party.retest, day)
@@ -249,15 +263,20 @@ class Run:
         else:
             tally.turned_back += 1
             tally.undecided += outcome is None
-            if going_out:
-                self.refuse_going_out(party)
-            else:
-                self.refuse(party)
+            self.refused(party, gate_id, going_out)
         return outcome
 
     # --- refusals and evasions --------------------------------------------------------------
-    def refuse(self, party: Party) -> None:
-        """A turned-back party complies, walks round a closed entrance or goes to a hotspot."""
+    def refused(self, party: Party, at: str, going_out: bool) -> None:
+        """A party refused at gate *at* (turned back, or balked at or left its queue)."""
+        if going_out:
+            self.refuse_going_out(party)
+        else:
+            self.refuse(party, at=at)
+
+    def refuse(self, party: Party, at: str) -> None:
+        """A party refused at gate *at* (turned back, or left its queue) complies, walks round a
+        closed entrance or goes to a hotspot."""
         b, u = party.stream.behaviour, party.behaviour[0]
         if u < b.comply:
             return
