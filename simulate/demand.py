@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .distributions import NONE, Distribution
+from .gates import QueueBehaviour
 from .horizon import Horizon
 from .seeds import Purpose, key_of, stream
 
@@ -100,6 +101,7 @@ class Stream:
     away_min: Distribution | None = None        # a round trip: out of the village this long before arriving
     save_min: float = 5.0                        # fields walkers walk round a barrier saving at least this
     meet_min: Distribution = NONE                # minutes met at the gate when the errand is handled there
+    queue: QueueBehaviour | None = None          # balking and patience at a staffed gate; None: waits
 
     def _hours(self, horizon: Horizon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Clock-hour intervals: ``(edges, profile weight, volume of the day)`` per interval."""
@@ -159,7 +161,8 @@ class Arrivals:
     temps: np.ndarray         # (n, occupancy_max) first reading, °C
     retest_temps: np.ndarray  # (n, occupancy_max) reading at a re-test
     choice: np.ndarray        # (n, 3) uniforms: entrance, closed entrance, hotspot
-    service: np.ndarray       # (n, 4) uniforms: township gate, village entrance, re-test, extra persons
+    service: np.ndarray       # (n, 7) uniforms: township gate, village entrance, re-test, extra persons,
+                              # balking, patience, carry-in
     behaviour: np.ndarray     # (n, len(BEHAVIOUR_COLUMNS)) uniforms
 
 
@@ -215,7 +218,9 @@ def draw_arrivals(stream_: Stream, horizon: Horizon, seed: int, replication: int
     persists = attrs.uniform(size=(n, width)) < temp.persists
     retest = np.where((temps >= temp.fever_c) & ~persists, fresh, temps)
     choice = attrs.uniform(size=(n, 3))
-    service = stream(seed, replication, Purpose.SERVICE, key).uniform(size=(n, 4))
+    draws = stream(seed, replication, Purpose.SERVICE, key)
+    service = draws.uniform(size=(n, 4))
+    service = np.hstack((service, draws.uniform(size=(n, 3))))   # drawn after: the first four stay put
     rng = stream(seed, replication, Purpose.BEHAVIOUR, key)
     first = rng.uniform(size=(n, 4))                 # drawn first, as before the later columns
     behaviour = np.hstack((first, rng.uniform(size=(n, len(BEHAVIOUR_COLUMNS) - 4))))

@@ -5,10 +5,16 @@ follows the shift steps (staff plus volunteers); a shift change never interrupts
 being served. A party asks for service with ``yield checkpoint.serve(duration_min)``; the
 event fires when the service ends, with the party's wait as its value. The checkpoint logs
 each change of its queue length, so queue statistics are exact, not sampled.
+
+Queues people leave: a party may balk (not join, :class:`QueueBehaviour`), renege (leave the
+queue when its patience runs out: the event then fires with ``None``), and a staff member may
+stay away after a service (carrying goods into the village, 代送). With none of these the
+checkpoint behaves exactly as a plain FIFO multi-server queue.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +26,46 @@ from simpy.events import NORMAL, Event
 from .distributions import NONE, Distribution
 
 RETEST = Distribution.constant(90.0)
+
+
+@dataclass(frozen=True)
+class QueueBehaviour:
+    """How a stream's parties treat a queue (docs/sources.md A-queue-behaviour).
+
+    A party that sees *n* parties waiting joins with probability 1 for n < *balk_from*, 0 for
+    n ≥ *balk_to*, linearly between; a party that joined leaves the queue if service has not
+    begun after its patience (*patience_min*; ``None``: it waits as long as it takes).
+    """
+
+    balk_from: int | None = None
+    balk_to: int | None = None
+    patience_min: Distribution | None = None
+
+    def joins(self, waiting: int, u: float) -> bool:
+        """Whether a party seeing *waiting* parties queued joins, from its uniform *u*."""
+        low, high = self.balk_from, self.balk_to
+        if low is None or high is None or waiting < low:
+            return True
+        if waiting >= high:
+            return False
+        return u < (high - waiting) / (high - low)
+
+    def patience(self, u: float) -> float:
+        """Minutes the party will wait for service to begin, from its uniform *u*."""
+        return math.inf if self.patience_min is None else self.patience_min.quantile(u)
+
+
+@dataclass(frozen=True)
+class CarryIn:
+    """代送: after goods are handled at a village entrance, with probability *share* one staff
+    member carries them in and is away from the post for *minutes* (docs/sources.md A-queue-behaviour)."""
+
+    share: float
+    minutes: Distribution
+
+    def away_min(self, u: float) -> float:
+        """Minutes away for a party with uniform *u*: *u* < share decides, u / share draws the time."""
+        return self.minutes.quantile(u / self.share) if u < self.share else 0.0
 
 
 @dataclass(frozen=True)
@@ -35,6 +81,7 @@ class ServiceTimes:
     per_extra_person: Distribution = NONE
     retest: Distribution = RETEST
     retest_after_min: float = 10.0
+    carry_in: CarryIn | None = None
 
     def minutes(self, outcome: str, persons: int, u: float, u_extra: float) -> float:
         """Service minutes for a party of *persons* decided *outcome*, from uniforms *u*, *u_extra*."""
@@ -45,12 +92,14 @@ class ServiceTimes:
 
 
 class Service(Event):
-    """One party's service at a checkpoint: fires when it ends, its value the minutes waited."""
+    """One party's service at a checkpoint: fires when it ends, its value the minutes waited
+    (``None`` if the party left the queue first); *away* keeps its server *away* minutes longer."""
 
-    def __init__(self, checkpoint: Checkpoint, duration: float):
+    def __init__(self, checkpoint: Checkpoint, duration: float, away: float = 0.0):
         super().__init__(checkpoint.env)
         self.arrived = checkpoint.env.now
         self.duration = duration
+        self.away = away
         self.callbacks.append(checkpoint._finish)
 
     def begin(self, now: float) -> None:
@@ -69,7 +118,10 @@ class Checkpoint:
     length, *arrivals*, *unstaffed_arrivals* (parties that arrived while nobody was on duty),
     and the *persons* and party *outcomes* the model records on it. Parties still queued when
     the run stops are read with :meth:`unfinished_waits`: leaving them out would let a gate
-    nobody serves report no wait at all.
+    nobody serves report no wait at all. Queues people leave: *balked* (turned round on
+    seeing the queue, :meth:`balk`), *reneged* (left it; their wait up to leaving is in
+    *waits*), *away_min* (staff-minutes away carrying goods in, within the horizon) and
+    *seen*: how many arriving parties (joining or balking) saw each queue length.
     """
 
     def __init__(self, env: simpy.Environment, gate_id: str,
@@ -91,13 +143,19 @@ class Checkpoint:
         self.unstaffed_arrivals = 0
         self.persons = 0
         self.outcomes: Counter[str] = Counter()
+        self.balked = 0
+        self.reneged = 0
+        self.away_min = 0.0
+        self.seen: Counter[int] = Counter()
         for t, staff in steps[1:]:
             simpy.events.Timeout(env, t, staff).callbacks.append(self._reshift)
 
-    def serve(self, duration_min: float) -> Service:
-        """Queue a party needing *duration_min* of one staff member's time."""
-        service = Service(self, duration_min)
+    def serve(self, duration_min: float, away_min: float = 0.0, patience_min: float = math.inf) -> Service:
+        """Queue a party needing *duration_min* of one staff member's time, after which that
+        staff member is away *away_min* more; the party leaves unserved after *patience_min*."""
+        service = Service(self, duration_min, away_min)
         self.arrivals += 1
+        self.seen[len(self.waiting)] += 1
         if self.capacity == 0:
             self.unstaffed_arrivals += 1
         if self.busy < self.capacity:
@@ -106,7 +164,14 @@ class Checkpoint:
             self.waiting.append(service)
             self.log_t.append(self.env.now)
             self.log_n.append(len(self.waiting))
+            if patience_min < math.inf:
+                simpy.events.Timeout(self.env, patience_min, service).callbacks.append(self._renege)
         return service
+
+    def balk(self) -> None:
+        """Record a party that saw the queue and turned round without joining it."""
+        self.balked += 1
+        self.seen[len(self.waiting)] += 1
 
     def unfinished_waits(self, end: float) -> list[float]:
         """The wait so far at *end* of each party still queued (those arrived after the warm-up)."""
@@ -122,9 +187,34 @@ class Checkpoint:
         self.service_min.append(service.duration)
         service.begin(now)
 
-    def _finish(self, _: Event) -> None:
+    def _finish(self, event: Event) -> None:
+        away = cast(Service, event).away
+        if away > 0:
+            now = self.env.now
+            self.away_min += min(away, self.length_min - now) if now < self.length_min else 0.0
+            simpy.events.Timeout(self.env, away).callbacks.append(self._back)
+            return
         self.busy -= 1
         self._start_waiting()
+
+    def _back(self, _: Event) -> None:
+        self.busy -= 1
+        self._start_waiting()
+
+    def _renege(self, event: Event) -> None:
+        """The patience of a queued party ran out: if still waiting, it leaves (value ``None``)."""
+        service = cast(Service, event.value)
+        if service.triggered:                  # service has begun
+            return
+        self.waiting.remove(service)
+        now = self.env.now
+        self.reneged += 1
+        if service.arrived >= self.warmup_min:
+            self.waits.append(now - service.arrived)
+        self.log_t.append(now)
+        self.log_n.append(len(self.waiting))
+        service.callbacks.remove(self._finish)
+        service.succeed(None)
 
     def _reshift(self, event: Event) -> None:
         self.capacity = cast(int, event.value)

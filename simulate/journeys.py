@@ -58,7 +58,8 @@ class Party(NamedTuple):
     temps: tuple[float, ...]
     retest: tuple[float, ...]
     choice: Sequence[float]        # entrance, closed entrance, hotspot
-    service: Sequence[float]       # township gate, village entrance, re-test, extra persons
+    service: Sequence[float]       # township gate, village entrance, re-test, extra persons,
+                                   # balking, patience, carry-in
     behaviour: Sequence[float]     # demand.BEHAVIOUR_COLUMNS
 
 
@@ -184,7 +185,7 @@ class Run:
         if gate.status == "closed":
             if gate.detour_to is None or self.gates[gate.detour_to].status == "closed":
                 self.tally.turned_back += 1
-                self.refuse(party, gate.id)
+                self.refuse(party, at=gate.id)
                 return
             road = self.net.road_min(gate.id, gate.detour_to)
             yield self.env.timeout(road if math.isfinite(road) else gate.detour_min)
@@ -332,11 +333,23 @@ class Run:
                going_out: bool = False) -> Generator[simpy.Event, Any, str | None]:
         """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it."""
         tally, decider, checkpoint, policy = self.tally, self.decider, self.checkpoints[gate_id], self.policy
+        times, queue, u = self.service, party.stream.queue, party.service
+        if queue is not None and not queue.joins(len(checkpoint.waiting), u[4]):
+            checkpoint.balk()                  # sees the queue and turns round: a refusal here
+            self.refused(party, gate_id, going_out)
+            return None
         day = self.today()
         outcome = decider.party(level, party, party.temps, day)
         checkpoint.persons += party.persons
-        yield checkpoint.serve(self.service.minutes(policy.standing(outcome), party.persons,
-                                                    party.service[stage], party.service[3]))
+        carry_in = times.carry_in
+        away = (carry_in.away_min(u[6]) if carry_in is not None and level == "village"
+                and policy.meaning(outcome) == HANDLED else 0.0)
+        patience = math.inf if queue is None else queue.patience(u[5])
+        wait = yield checkpoint.serve(times.minutes(policy.standing(outcome), party.persons, u[stage], u[3]),
+                                      away, patience)
+        if wait is None:                       # left the queue before being served: a refusal here
+            self.refused(party, gate_id, going_out)
+            return None
         if policy.meaning(outcome) == HELD:
             yield self.env.timeout(self.service.retest_after_min)
             outcome = decider.party(level, party, party.retest, day)
@@ -353,10 +366,7 @@ class Run:
         else:
             tally.turned_back += 1
             tally.undecided += outcome is None
-            if going_out:
-                self.refuse_going_out(party, gate_id)
-            else:
-                self.refuse(party, gate_id)
+            self.refused(party, gate_id, going_out)
         return outcome
 
     def meet(self, party: Party) -> None:
@@ -365,8 +375,16 @@ class Run:
         self._count_outsider(party, now, now + party.stream.meet_min.quantile(party.behaviour[DWELL]))
 
     # --- refusals and evasions --------------------------------------------------------------
+    def refused(self, party: Party, at: str, going_out: bool) -> None:
+        """A party refused at gate *at* (turned back, or balked at or left its queue)."""
+        if going_out:
+            self.refuse_going_out(party, at)
+        else:
+            self.refuse(party, at=at)
+
     def refuse(self, party: Party, at: str) -> None:
-        """A party refused at node *at* complies, tries a way in from there or goes to a hotspot."""
+        """A party refused at node *at* (turned back, or balked at or left its queue there)
+        complies, tries a way in from there or goes to a hotspot."""
         b, u = party.stream.behaviour, party.behaviour[CHOOSE]
         if u < b.comply:
             self.leave(party, at)

@@ -87,7 +87,8 @@ def gate_result(cp: Checkpoint, level: str, village: str, steps: tuple[tuple[flo
 
     The waits of parties still queued at *end* count, as their wait so far: a party never
     served has waited at least that long, and leaving it out would let a gate with nobody
-    on duty read a wait of zero.
+    on duty read a wait of zero. A party that left the queue (reneged) counts its wait up to
+    when it left; a party that balked never joined and has no wait.
     """
     waits = np.asarray(cp.waits + cp.unfinished_waits(end))
     stats = queue_stats(cp.log_t, cp.log_n, start, end, block_at)
@@ -103,7 +104,9 @@ def gate_result(cp: Checkpoint, level: str, village: str, steps: tuple[tuple[flo
         staff_min=available,
         outcomes=dict(sorted(cp.outcomes.items())),
         wait_histogram=wait_histogram(waits), unfinished=len(cp.waiting),
-        unstaffed_arrivals=cp.unstaffed_arrivals)
+        unstaffed_arrivals=cp.unstaffed_arrivals, balked=cp.balked, reneged=cp.reneged,
+        blocked_arrivals=sum(n for seen, n in cp.seen.items() if seen >= block_at),
+        away_min=cp.away_min)
 
 
 def wait_histogram(waits: np.ndarray) -> tuple[int, ...]:

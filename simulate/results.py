@@ -46,6 +46,10 @@ class GateResult:
     # Last, with defaults, so replications stored before they existed still read:
     unfinished: int = 0            # parties still queued, never served, when the horizon ends
     unstaffed_arrivals: int = 0    # parties that joined the queue while nobody was on duty
+    balked: int = 0                # parties that saw the queue and turned round without joining
+    reneged: int = 0               # parties that left the queue before service began (their wait counts to then)
+    blocked_arrivals: int = 0      # parties arriving (joining or balking) with the queue at or past road_block_queue
+    away_min: float = 0.0          # staff-minutes away from the post carrying goods in (代送)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from . import scenario_format as fmt
 from .demand import Avoid, Behaviour, Stream, Temperature
 from .distributions import KINDS, Distribution
 from .gate_policy import GatePolicy, input_of, read_gate_policy, undeclared
-from .gates import ServiceTimes
+from .gates import CarryIn, QueueBehaviour, ServiceTimes
 from .horizon import DAY_TYPES, Horizon
 from .journeys import Evasion
 from .network import Network, implicit_network
@@ -198,7 +198,30 @@ def _service(r: Reader, doc: fmt.Service | None, outcomes: tuple[str, ...] | Non
                 r.fail((*path, outcome), "scenario.missing", "required field is missing")
     by = {o: _distribution(r, (*path, o), doc.by_outcome[o]) for o in (outcomes or ()) if o in doc.by_outcome}
     return ServiceTimes(by, _distribution(r, ("service", "per_extra_person"), doc.per_extra_person),
-                        _distribution(r, ("service", "retest"), doc.retest), doc.retest_after_min)
+                        _distribution(r, ("service", "retest"), doc.retest), doc.retest_after_min,
+                        _carry_in(r, doc.carry_in))
+
+
+def _carry_in(r: Reader, doc: fmt.CarryIn | None) -> CarryIn | None:
+    """Staff away carrying goods in (代送); none when absent or never (share 0)."""
+    if doc is None or doc.share == 0:
+        return None
+    return CarryIn(doc.share, _distribution(r, ("service", "carry_in", "minutes"), doc.minutes, MAX_MINUTES, "min"))
+
+
+def _queue(r: Reader, path: PathT, doc: fmt.Queue | None) -> QueueBehaviour | None:
+    """A stream's queue behaviour: balk_from and balk_to together, balk_from ≤ balk_to."""
+    if doc is None:
+        return None
+    if (doc.balk_from is None) != (doc.balk_to is None):
+        given, missing = ("balk_from", "balk_to") if doc.balk_to is None else ("balk_to", "balk_from")
+        r.fail((*path, given), "scenario.missing", f"give {missing} with {given} (equal for a hard limit)")
+    elif doc.balk_from is not None and doc.balk_to is not None and doc.balk_from > doc.balk_to:
+        r.fail((*path, "balk_to"), "scenario.range",
+               f"balk_to ({doc.balk_to}) must not be below balk_from ({doc.balk_from})")
+    patience = (None if doc.patience_min is None else
+                _distribution(r, (*path, "patience_min"), doc.patience_min, MAX_MINUTES, "min"))
+    return QueueBehaviour(doc.balk_from, doc.balk_to, patience)
 
 
 def _staffing(r: Reader, path: PathT, status: str, shift: str | None, shifts: Mapping[str, Any] | None) -> str | None:
@@ -361,6 +384,7 @@ def _streams(r: Reader, doc: fmt.ScenarioDoc, town: Township, policy: GatePolicy
             dwell_min=_distribution(r, (*p, "dwell_min"), s.dwell_min, MAX_MINUTES, "min"),
             bound_per_h=s.bound_per_h,
             outsider=s.role in policy.outsiders if s.outsider is None else s.outsider,
+            queue=_queue(r, (*p, "queue"), s.queue),
             **_journey_fields(r, p, s, s.role in policy.outsiders if s.outsider is None else s.outsider)))
     if horizon is not None:
         _demand_bounds(r, out, horizon)

@@ -313,11 +313,19 @@ class Volunteers(Window):
     day_types: list[choice(DAY_TYPES)] = list(DAY_TYPES)
 
 
+class CarryIn(Strict):
+    """代送: after goods are handled at a village entrance, a staff member carries them in."""
+
+    share: Share
+    minutes: Dist
+
+
 class Service(Strict):
     by_outcome: dict[StrictStr, Dist]
     per_extra_person: Dist = 0.0
     retest: Dist = 90.0
     retest_after_min: Minutes = 10.0
+    carry_in: CarryIn = Field(None, description="default: staff never leave the post")
 
 
 class Gate(Strict):
@@ -413,6 +421,17 @@ class Behaviour(Strict):
     avoid: Avoid = Field(None)
 
 
+MAX_QUEUE = 10_000           # parties waiting: far past any road's length
+
+
+class Queue(Strict):
+    """How a stream's parties treat a queue at a staffed gate: balking and patience."""
+
+    balk_from: number(0, MAX_QUEUE, integer=True) = Field(None, description="give with balk_to")
+    balk_to: number(0, MAX_QUEUE, integer=True) = Field(None, description="give with balk_from")
+    patience_min: Dist = Field(None, description="default: waits as long as it takes")
+
+
 class Stream(Strict):
     role: StrictStr
     route: choice(ROUTES)
@@ -434,6 +453,7 @@ class Stream(Strict):
     away_min: Dist = Field(None, description="residents' round trip: minutes out before arriving")
     save_min: Minutes = 5.0
     meet_min: Dist = 0.0
+    queue: Queue = Field(None, description="default: joins every queue and waits")
 
 
 class ScenarioDoc(Strict):
