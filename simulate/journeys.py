@@ -32,6 +32,7 @@ from .patrols import Watch
 from .township import Entrance, Gate, Hotspot, Village
 
 DEFAULT_RULE = "(default)"
+LEFT = "(left the queue)"      # screen()'s answer for a party that balked or reneged: not an outcome
 
 
 class Engine(Protocol):
@@ -192,7 +193,7 @@ class Run:
             gate = self.gates[gate.detour_to]
         if gate.status == "staffed":
             outcome = yield from self.screen(party, gate.id, "township", 0)
-            if not self.policy.admits(outcome):
+            if not self.admits(outcome):
                 return
         village = self.villages.get(party.village) if party.village else None
         entered = self.env.now
@@ -246,7 +247,7 @@ class Run:
         outcome = yield from self.screen(party, entrance.id, "village", 1)
         if entered is not None:
             self._count_outsider(party, arrived, self.env.now)
-        if self.policy.admits(outcome):
+        if self.admits(outcome):
             self.inside(party, self.env.now)
 
     # --- residents going out: round trips, fields -------------------------------------------
@@ -325,19 +326,24 @@ class Run:
                 self.tally.leaks_by_site[entrance.id] += 1
             return
         outcome = yield from self.screen(party, entrance.id, "village", 1, going_out=True)
-        if self.policy.lets_out(outcome) and party.quarantine in self.policy.observed:
+        if outcome is not LEFT and self.policy.lets_out(outcome) and party.quarantine in self.policy.observed:
             self.tally.leaks["observation_exit"] += 1
 
     # --- the gate -------------------------------------------------------------------------
+    def admits(self, outcome: str | None) -> bool:
+        """Whether *outcome* (as :meth:`screen` returns it) lets the party in."""
+        return outcome is not LEFT and self.policy.admits(outcome)
+
     def screen(self, party: Party, gate_id: str, level: str, stage: int,
                going_out: bool = False) -> Generator[simpy.Event, Any, str | None]:
-        """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it."""
+        """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it
+        (:data:`LEFT` if it balked or left the queue: refused there)."""
         tally, decider, checkpoint, policy = self.tally, self.decider, self.checkpoints[gate_id], self.policy
         times, queue, u = self.service, party.stream.queue, party.service
         if queue is not None and not queue.joins(len(checkpoint.waiting), u[4]):
             checkpoint.balk()                  # sees the queue and turns round: a refusal here
             self.refused(party, gate_id, going_out)
-            return None
+            return LEFT
         day = self.today()
         outcome = decider.party(level, party, party.temps, day)
         checkpoint.persons += party.persons
@@ -349,7 +355,7 @@ class Run:
                                       away, patience)
         if wait is None:                       # left the queue before being served: a refusal here
             self.refused(party, gate_id, going_out)
-            return None
+            return LEFT
         if policy.meaning(outcome) == HELD:
             yield self.env.timeout(self.service.retest_after_min)
             outcome = decider.party(level, party, party.retest, day)
