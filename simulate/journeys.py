@@ -217,11 +217,11 @@ class Run:
             options = self.net.lawful_entrances(start, village)
             weights = [1.0 / max(m, 1.0) for _, m in options]
             total = sum(weights)
-            cum, acc = [], 0.0
+            bounds, acc = [], 0.0
             for w in weights:
                 acc += w / total
-                cum.append(acc)
-            known = self._picks[key] = (tuple(self.entrances[e] for e, _ in options), tuple(cum),
+                bounds.append(acc)
+            known = self._picks[key] = (tuple(self.entrances[e] for e, _ in options), tuple(bounds),
                                         tuple(m for _, m in options))
         entrances, cum, minutes = known
         if not entrances:
