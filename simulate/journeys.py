@@ -144,6 +144,8 @@ class Run:
         self.spots = {h.id: h for h in hotspots}
         self._picks: dict[tuple[str, str], tuple[tuple[Entrance, ...], tuple[float, ...], tuple[float, ...]]] = {}
         self._exit_min: dict[str, float] = {}
+        self._field_ways: dict[str, tuple[tuple[str, float], Way | None]] = {}
+        self._lawful_min: dict[tuple[str, str], float] = {}
         start = horizon.start.hour * 60 + horizon.start.minute
         self._offset = float(start)
         self._days = [horizon.start.date() + dt.timedelta(days=k)
@@ -281,7 +283,10 @@ class Run:
         round a closed entrance when that saves ``save_min`` and the party does not comply."""
         fields = self.net.fields_of(village.id)
         spot = fields[int(party.behaviour[FIELDS] * len(fields))]
-        (entrance_id, minutes), round_way = self.net.field_ways(spot)
+        known = self._field_ways.get(spot)
+        if known is None:
+            known = self._field_ways[spot] = self.net.field_ways(spot)
+        (entrance_id, minutes), round_way = known
         if self.net.implicit:          # every entrance equally near: chosen as before the graph
             picked = self.pick_entrance(village.id, village.id, party.choice[0])
             entrance_id, minutes = (picked[0].id, picked[1]) if picked else ("", math.inf)
@@ -417,8 +422,7 @@ class Run:
             self.leave(party, at)
             return
         if not always:
-            lawful = self.net.lawful_entrances(at, party.village)[:1] if party.village else ()
-            extra = way.minutes - (lawful[0][1] if lawful else way.minutes)
+            extra = way.minutes - self.lawful_min(at, party.village, way.minutes)
             if party.behaviour[TRY] >= math.exp(-max(extra, 0.0) / party.stream.behaviour.tolerance_min):
                 self.leave(party, at)
                 return
@@ -439,6 +443,18 @@ class Run:
         if found is not None:
             self.env.process(self._registered_later(party, found.time))
         return True
+
+    def lawful_min(self, start: str, village: str | None, otherwise: float) -> float:
+        """Minutes of the lawful way from *start* to *village*'s nearest passable entrance
+        (*otherwise* when there is none, or no village)."""
+        if village is None:
+            return otherwise
+        key = (start, village)
+        minutes = self._lawful_min.get(key)
+        if minutes is None:
+            lawful = self.net.lawful_entrances(start, village)
+            minutes = self._lawful_min[key] = lawful[0][1] if lawful else math.inf
+        return minutes if math.isfinite(minutes) else otherwise
 
     def way_in(self, start: str, village: str | None, u: float) -> Way | None:
         """The quickest way in from *start*; equally quick ones chosen by *u*."""
