@@ -36,6 +36,7 @@ from .results import (
 from .scenario import Scenario, Target, load_scenario
 from .student_t import t_quantile
 from .summary import statistics, summary_json, verdicts, write_outputs
+from .township_map import TownshipMap, township_map
 
 __all__ = [
     "Containment",
@@ -50,6 +51,7 @@ __all__ = [
     "StaffSeries",
     "Statistic",
     "Target",
+    "TownshipMap",
     "Verdict",
     "WAIT_BINS_MIN",
     "load_scenario",
@@ -65,6 +67,7 @@ __all__ = [
     "statistics",
     "summary_json",
     "t_quantile",
+    "township_map",
     "verdict_status",
     "verdicts",
     "write_outputs",

@@ -24,10 +24,11 @@ from .gate_policy import GatePolicy, input_of, read_gate_policy, undeclared
 from .gates import CarryIn, QueueBehaviour, ServiceTimes
 from .horizon import DAY_TYPES, Horizon
 from .journeys import Evasion
-from .network import Network, implicit_network
+from .network import Network
 from .patrols import Cameras, Patrol
 from .scenario_check import check_structure
 from .scenario_format import MAX_MINUTES, MAX_SERVICE_S, SEXAGESIMAL, TARGETS
+from .scenario_network import drive_times, read_network
 from .scenario_reader import Override, PathT, Reader, Source, override, resolve
 from .shifts import Shift, ShiftPattern, Volunteers
 from .township import Entrance, Gate, Hotspot, Township, Village
@@ -248,7 +249,8 @@ def _township(r: Reader, doc: fmt.ScenarioDoc) -> Township:
         entrances = tuple(Entrance(eid, vid, e.status, _staffing(r, ("villages", vid, "entrances", eid),
                                                                  e.status, e.shift, shifts), e.camera)
                           for eid, e in _present(v.entrances).items())
-        villages.append(Village(vid, vid if v.name is None else v.name, v.weight, v.travel_min, entrances))
+        villages.append(Village(vid, vid if v.name is None else v.name, v.weight,
+                                0.0 if v.travel_min is None else v.travel_min, entrances))
     hotspots = [Hotspot(hid, hid if h.name is None else h.name, h.kind, h.weight, h.camera)
                 for hid, h in _present(doc.hotspots).items()]
     return Township(tuple(gates), tuple(villages), tuple(hotspots))
@@ -279,11 +281,14 @@ def _volunteers(r: Reader, doc: fmt.ScenarioDoc, town: Township) -> tuple[Volunt
 
 def _patrols(r: Reader, doc: fmt.ScenarioDoc, town: Township) -> tuple[tuple[Patrol, ...], Cameras | None]:
     complete = _complete(doc) and _ids(doc.hotspots) is not None
-    sites = {e.id for e in town.entrances()} | {h.id for h in town.hotspots} if complete else None
+    links = _present(doc.network.links if doc.network is not None else None)
+    hill_paths = {lid for lid, link in links.items() if link.kind == "hill-path"}
+    sites = ({e.id for e in town.entrances()} | {h.id for h in town.hotspots} | {g.id for g in town.gates}
+             | hill_paths if complete else None)
     patrols = []
     for pid, p in _present(doc.patrols).items():
         for i, site in enumerate(p.route):
-            _reference(r, ("patrols", pid, "route", i), site, sites, "entrance or hotspot")
+            _reference(r, ("patrols", pid, "route", i), site, sites, "entrance, hotspot, gate or hill path")
         legs = p.leg_min if isinstance(p.leg_min, list) else [p.leg_min]
         if isinstance(p.leg_min, list) and len(p.leg_min) != len(p.route):
             r.fail(("patrols", pid, "leg_min"), "scenario.range",
@@ -294,7 +299,8 @@ def _patrols(r: Reader, doc: fmt.ScenarioDoc, town: Township) -> tuple[tuple[Pat
     c = doc.cameras
     if c is None:
         return tuple(patrols), None
-    watched = frozenset({e.id for e in town.entrances() if e.camera} | {h.id for h in town.hotspots if h.camera})
+    watched = frozenset({e.id for e in town.entrances() if e.camera} | {h.id for h in town.hotspots if h.camera}
+                        | {lid for lid, link in links.items() if link.camera})
     return tuple(patrols), Cameras(watched, c.from_, c.to, c.detect, c.response_min)
 
 
@@ -451,6 +457,8 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
     """The scenario, after the checks that need more than one field or the pack. After a
     structural error *doc* is salvaged (failed parts are ``None``) and the result is discarded."""
     town = _township(r, doc)
+    network = read_network(r, doc, town)
+    town = town if r.diagnostics else drive_times(town, network)
     horizon = _horizon(r, doc.horizon, doc.holidays)
     patrols, cameras = _patrols(r, doc, town)
     pack = doc.pack or ""
@@ -474,10 +482,5 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
         evasion=Evasion(doc.evasion.walk_min, doc.evasion.crossing_min) if doc.evasion is not None else None,
         road_block_queue=doc.road_block_queue, sample_min=doc.sample_min,
         targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()),
-        network=_network(r, doc, town))
+        network=network)
 
-
-def _network(r: Reader, doc: fmt.ScenarioDoc, town: Township) -> Network:
-    """The township's graph: the implicit one today's fields mean."""
-    evasion = doc.evasion if doc.evasion is not None else fmt.Evasion()
-    return implicit_network(town, evasion.walk_min, evasion.crossing_min)

@@ -35,6 +35,7 @@ from policy.formats import Strict, tagged
 from .demand import ROUTES
 from .gate_policy import MEANINGS
 from .horizon import DAY_TYPES
+from .network import LINK_KINDS, PLACE_KINDS
 from .township import STATUSES
 
 ID_PATTERN = r"^[A-Za-z0-9_.-]+$"
@@ -49,6 +50,7 @@ MAX_VOLUME = 1e5             # parties a day per stream: ~70 a minute, far past 
 MAX_RATE_PER_H = MAX_VOLUME  # a thinning bound above a whole day's largest volume in one hour is never needed
 MAX_CV = 10.0                # lognormal spread: beyond this the quantiles overflow and say nothing about a queue
 MAX_WEIGHT = 1e9            # a relative weight or share: sums of a few stay finite and exact enough
+MAX_KM = 1000.0              # a schematic coordinate (km from the drawing's origin): a township is far smaller
 MAX_REPLICATIONS = 10_000    # 95 % intervals stop narrowing usefully long before; each costs a full run
 SEXAGESIMAL = r"^[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?$"
 TARGETS = {"p95_wait_min": "all.wait_p95_min", "max_wait_min": "all.wait_max_min",
@@ -191,6 +193,11 @@ else:
     Minutes = number(0.0, MAX_MINUTES)
     Share = number(0.0, 1.0)
 Shares = dict[StrictStr, Weight]            # {name: weight}, normalised by the loader
+if TYPE_CHECKING:
+    At: TypeAlias = list[float]
+else:
+    At = Annotated[list[number(-MAX_KM, MAX_KM)], Field(min_length=2, max_length=2,
+                                                         description="[x_km east, y_km north], schematic")]
 
 
 def _kind_of(value: Any) -> str | None:
@@ -334,6 +341,9 @@ class Gate(Strict):
     detour_to: StrictStr = Field(None)
     detour_min: Minutes = 0.0
     name: StrictStr = ""
+    round_min: Minutes = Field(None, description="network: minutes on foot round a closed gate's barrier "
+                                                 "(default: it cannot be got round)")
+    at: At = Field(None)
 
 
 class Township(Strict):
@@ -344,13 +354,17 @@ class Entrance(Strict):
     status: choice(STATUSES)
     shift: StrictStr = Field(None)
     camera: StrictBool = False
+    opens_to: StrictStr = Field(None, description="network: the place (junction, fields) it opens onto")
+    round_min: Minutes = Field(None, description="network: minutes on foot round its barrier when closed")
+    at: At = Field(None)
 
 
 class Village(Strict):
     name: StrictStr = Field(None, description="default: the village id")
     weight: Weight = 1.0
-    travel_min: Minutes = 0.0
+    travel_min: Minutes = Field(None, description="default 0; with network: the links decide it")
     entrances: dict[Id, Entrance] = {}
+    at: At = Field(None)
 
 
 class Hotspot(Strict):
@@ -358,6 +372,33 @@ class Hotspot(Strict):
     kind: StrictStr = "hotspot"
     weight: Weight = 1.0
     camera: StrictBool = False
+    at: At = Field(None)
+
+
+class Place(Strict):
+    """A node of the network that is not a gate, village, entrance or hotspot."""
+
+    kind: choice(PLACE_KINDS)
+    name: StrictStr = ""
+    village: StrictStr = Field(None, description="the village a fields place lies outside (fields only)")
+    at: At = Field(None)
+
+
+class Link(Strict):
+    """An undirected link: minutes by car on a road, on foot on a path."""
+
+    from_: StrictStr = Field(alias="from")
+    to: StrictStr
+    minutes: Minutes
+    kind: choice(LINK_KINDS)
+    camera: StrictBool = False
+
+
+class Network(Strict):
+    """The township as a graph (docs/scenarios.md, Network)."""
+
+    places: dict[Id, Place] = {}
+    links: dict[Id, Link] = {}
 
 
 class Patrol(Strict):
@@ -482,6 +523,7 @@ class ScenarioDoc(Strict):
     patrols: dict[Id, Patrol] = {}
     cameras: Cameras = Cameras()
     evasion: Evasion = Evasion()
+    network: Network = Field(None, description="default: the graph implied by travel_min and evasion")
     profiles: dict[Id, Weights] = {}
     streams: dict[Id, Stream] = {}
 

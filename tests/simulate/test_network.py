@@ -4,9 +4,12 @@ the shipped layout and the ``network:`` section's located errors."""
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
+from policy.errors import FileFormatError
+from simulate import Scenario, load_scenario, township_map
 from simulate.network import Leg, Link, Network, Node, Way, implicit_network
 from simulate.township import Entrance, Gate, Hotspot, Township, Village
 
@@ -150,3 +153,191 @@ def test_answers_are_cached_and_stable(start: str) -> None:
     net = implicit_network(_town(), walk_min=15.0, crossing_min=10.0)
     first = net.ways_in(start, "a")
     assert net.ways_in(start, "a") is first
+
+
+# --- the shipped layout ---------------------------------------------------------------------------
+
+SHIPPED = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Scenario:
+    return load_scenario(SHIPPED / "blossom-weekend.yaml")
+
+
+def test_the_shipped_layout_has_the_report_s_entrances(shipped: Scenario) -> None:
+    net = shipped.network
+    assert not net.implicit
+    entrances = [n for n in net.nodes.values() if n.kind == "entrance"]
+    assert len(entrances) == 58
+    assert sum(n.status == "closed" for n in entrances) == 46
+    assert sum(n.status == "staffed" for n in entrances) == 12
+    assert all(n.round_min is not None and n.round_min > 0 for n in entrances if n.status == "closed")
+    villages = [n.id for n in net.nodes.values() if n.kind == "village"]
+    assert len(villages) == 7 and all(net.fields_of(v) for v in villages)
+    assert all(n.at is not None for n in net.nodes.values())
+    assert all(link.a in net.nodes and link.b in net.nodes for link in net.links)
+    assert {net.entry_node(g) for g in ("pingcheng-south", "pingcheng-north", "xiongnan")} == {
+        "pc-south-entry", "pc-north-entry", "xiongnan-entry"}
+
+
+def test_the_shipped_drive_times_are_the_old_travel_min(shipped: Scenario) -> None:
+    old = {"xiongerzhai": 6, "beitumen": 10, "nancha": 12, "weijiawan": 8, "donggou": 14, "huayu": 16,
+           "laoquankou": 18}
+    assert {v.id: v.travel_min for v in shipped.township.villages} == old
+    net = shipped.network
+    assert net.road_min(net.entry_node("xiongnan"), net.entry_node("pingcheng-south")) == 25.0  # the detour
+
+
+def test_in_the_shipped_layout_a_township_refusal_faces_a_hill_path(shipped: Scenario) -> None:
+    net = shipped.network
+    way = net.way_in("pingcheng-south", "xiongerzhai")
+    # pc-south-entry -hill-south-xez 35-> xez-orchards-s, round xez-c3 6 -> inside: 41
+    assert way == Way(41.0, (Leg("hill-south-xez", 0.0, 35.0), Leg("xez-c3", 35.0, 41.0)),
+                      "hill_path", "hill-south-xez")
+    near = net.way_in("xez-s1", "xiongerzhai")       # from the lane: round xez-c1, 5 min
+    assert near == Way(5.0, (Leg("xez-c1", 0.0, 5.0),), "closed_entrance", "xez-c1")
+
+
+def test_reopening_an_entrance_by_the_orchards_gives_residents_a_registered_way() -> None:
+    before = load_scenario(SHIPPED / "blossom-weekend.yaml").network
+    after = load_scenario(SHIPPED / "blossom-reopen-entrances.yaml").network
+    # xez-orchards-s: 12 min to the lane against 6 round xez-c3; reopened, xez-c3 is 0 min away.
+    assert before.field_ways("xez-orchards-s") == (
+        ("xez-s1", 12.0), Way(6.0, (Leg("xez-c3", 0.0, 6.0),), "closed_entrance", "xez-c3"))
+    assert after.field_ways("xez-orchards-s") == (("xez-c3", 0.0), None)
+
+
+def test_the_township_map_of_the_shipped_layout(shipped: Scenario) -> None:
+    drawing = township_map(shipped)
+    by_id = {n.id: n for n in drawing.nodes}
+    assert by_id["xez-c1"].status == "closed" and by_id["xez-c1"].camera
+    assert by_id["xez-s1"].status == "staffed" and by_id["xez-s1"].village == "xiongerzhai"
+    assert (by_id["pingcheng-north"].x, by_id["pingcheng-north"].y) == (0.6, 10.5)
+    assert any(link.id == "hill-south-xez" and link.kind == "hill-path" for link in drawing.links)
+    night = next(r for r in drawing.routes if r.patrol == "night-xiongerzhai")
+    assert night.team == 2 and night.windows == ("20:00–06:00",) and night.sites[0] == "xez-c1"
+
+
+def test_the_township_map_of_an_implicit_graph_is_laid_out() -> None:
+    drawing = township_map(load_scenario(Path(__file__).parent / "scenarios" / "post-lite.yaml"))
+    places = {(n.x, n.y) for n in drawing.nodes}
+    assert len(places) == len(drawing.nodes)              # no two places drawn on top of each other
+    assert all(link.minutes > 0 or link.kind != "path" for link in drawing.links)
+
+
+# --- the network: section's located errors -------------------------------------------------------
+
+BASE = """\
+pack: {pack}
+gate_policy:
+  decision: checkpoint
+  inputs: {{level: post, role: who, has_pass: permit, temperature: temp, quarantine: status}}
+  levels: {{township: outer, village: inner}}
+  outcomes: {{wave_through: pass, escort_in: pass, leave_goods: handled_at_gate, refuse: turned_back,
+             recheck: held_for_retest}}
+  unobserved: free
+horizon: {{start: 2020-03-14T00:00, days: 1}}
+shifts:
+  all-day: [{{from: "00:00", to: "24:00", staff: 1}}]
+service:
+  by_outcome: {{wave_through: 20, escort_in: 90, leave_goods: 120, refuse: 60, recheck: 60}}
+township:
+  gates:
+    road: {{status: staffed, shift: all-day}}
+villages:
+  hamlet:
+    entrances:
+      main: {{status: staffed, shift: all-day, opens_to: lane}}
+      back: {{status: closed, opens_to: plot, round_min: 7}}
+network:
+  places:
+    outside: {{kind: road-entry}}
+    lane: {{kind: junction}}
+    plot: {{kind: fields, village: hamlet}}
+  links:
+    in: {{from: outside, to: road, minutes: 0, kind: road}}
+    drive: {{from: road, to: lane, minutes: 4, kind: road}}
+    walk: {{from: lane, to: plot, minutes: 9, kind: path}}
+    hill: {{from: outside, to: plot, minutes: 45, kind: hill-path}}
+"""
+PACK = Path(__file__).parent / "packs" / "post-lite"
+# Lines of BASE: 18 hamlet, 20 main, 21 back, 26 plot, 31 hill; appended text starts at line 32.
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "net.yaml"
+    path.write_text(BASE.format(pack=PACK) + text, encoding="utf-8")
+    return path
+
+
+def _problems(path: Path) -> list[tuple[str, str, int]]:
+    with pytest.raises(FileFormatError) as caught:
+        load_scenario(path)
+    return [(d.code, d.location.path, d.location.line) for d in caught.value.diagnostics]
+
+
+def test_a_small_network_loads_with_hand_computed_ways(tmp_path: Path) -> None:
+    net = load_scenario(_write(tmp_path, "")).network
+    assert net.lawful_entrances("road", "hamlet") == (("main", 4.0),)
+    assert net.way_in("road", "hamlet") == Way(52.0, (Leg("hill", 0.0, 45.0), Leg("back", 45.0, 52.0)),
+                                               "hill_path", "hill")
+    assert net.field_ways("plot") == (("main", 9.0), Way(7.0, (Leg("back", 0.0, 7.0),), "closed_entrance",
+                                                          "back"))
+
+
+def test_unknown_places_in_links_are_located(tmp_path: Path) -> None:
+    path = _write(tmp_path, "    stray: {from: lane, to: nowhere, minutes: 3, kind: path}\n")
+    assert _problems(path) == [("scenario.reference", "network.links.stray.to", 32)]
+
+
+def test_a_link_into_a_village_or_an_entrance_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, "    short: {from: lane, to: hamlet, minutes: 1, kind: path}\n"
+                            "    shorter: {from: plot, to: back, minutes: 1, kind: path}\n")
+    assert _problems(path) == [("scenario.reference", "network.links.short.to", 32),
+                               ("scenario.reference", "network.links.shorter.to", 33)]
+
+
+def test_a_fields_place_needs_a_known_village(tmp_path: Path) -> None:
+    text = BASE.format(pack=PACK).replace("plot: {kind: fields, village: hamlet}",
+                                          "plot: {kind: fields, village: hamelt}")
+    path = tmp_path / "net.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert _problems(path) == [("scenario.reference", "network.places.plot.village", 26)]
+    path.write_text(text.replace(", village: hamelt", ""), encoding="utf-8")
+    assert _problems(path) == [("scenario.missing", "network.places.plot", 26)]
+
+
+def test_entrances_need_opens_to_and_closed_ones_round_min(tmp_path: Path) -> None:
+    text = BASE.format(pack=PACK).replace(", opens_to: plot, round_min: 7", "")
+    path = tmp_path / "net.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert _problems(path) == [("scenario.missing", "villages.hamlet.entrances.back", 21),
+                               ("scenario.missing", "villages.hamlet.entrances.back", 21)]
+
+
+def test_the_network_decides_drive_and_walking_times(tmp_path: Path) -> None:
+    text = BASE.format(pack=PACK).replace("  hamlet:\n", "  hamlet:\n    travel_min: 5\n")
+    path = tmp_path / "net.yaml"
+    path.write_text(text + "evasion: {walk_min: 15}\n", encoding="utf-8")
+    assert _problems(path) == [("scenario.conflict", "villages.hamlet.travel_min", 19),
+                               ("scenario.conflict", "evasion.walk_min", 33)]
+
+
+def test_network_fields_without_a_network_are_refused(tmp_path: Path) -> None:
+    text = BASE.format(pack=PACK).split("network:")[0]
+    path = tmp_path / "net.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert [p[:2] for p in _problems(path)] == [
+        ("scenario.conflict", "villages.hamlet.entrances.main.opens_to"),
+        ("scenario.conflict", "villages.hamlet.entrances.back.opens_to"),
+        ("scenario.conflict", "villages.hamlet.entrances.back.round_min")]
+
+
+def test_a_gate_needs_its_road_entry_and_ids_are_unique(tmp_path: Path) -> None:
+    text = BASE.format(pack=PACK).replace("    in: {from: outside, to: road, minutes: 0, kind: road}\n", "")
+    text = text.replace("    lane: {kind: junction}\n", "    lane: {kind: junction}\n    main: {kind: junction}\n")
+    path = tmp_path / "net.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert sorted(p[:2] for p in _problems(path)) == [("scenario.conflict", "villages.hamlet.entrances.main"),
+                                                      ("scenario.missing", "township.gates.road")]
