@@ -15,6 +15,7 @@ import pytest
 from simulate import load_scenario, pack_engine, run_replication
 from simulate.demand import BEHAVIOUR_COLUMNS, draw_arrivals, thin
 from simulate.network import Link, Network, Node
+from simulate.patrols import Patrol
 from simulate.results import ReplicationResult
 from simulate.scenario import Scenario
 from simulate.seeds import Purpose, key_of, stream
@@ -234,3 +235,16 @@ def test_behaviour_uniforms_keep_their_first_columns(tmp_path: Path) -> None:
     first = stream(7, 3, Purpose.BEHAVIOUR, key_of(guests.id)).uniform(size=(len(keep), 4))
     assert arrivals.behaviour.shape[1] == len(BEHAVIOUR_COLUMNS)
     np.testing.assert_array_equal(arrivals.behaviour[:, :4], first[keep])
+
+
+def test_a_patrol_on_the_hill_path_finds_those_who_take_it(tmp_path: Path) -> None:
+    s = _scenario(tmp_path, GUESTS.format(volume=12000))
+    unwatched = _run(s).containment
+    # A pair walking the hill path H all day, a visit every 10 minutes, certain to notice:
+    # an evader on H for 118 minutes meets ~11 visits, so every one is found there.
+    patrol = Patrol("hill", 2, ("H",), (10.0,), ((0, 0),), 1.0)
+    watched = _run(dataclasses.replace(s, patrols=(patrol,))).containment
+    assert watched.evasions == unwatched.evasions > 0          # the same parties try (CRN)
+    assert watched.found_by["patrol"] == watched.detected == watched.evasions
+    assert watched.leaks_total == 0 and watched.leaks_by_site == {}
+    assert watched.outsider_hills_min < unwatched.outsider_hills_min
