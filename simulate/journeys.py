@@ -28,7 +28,7 @@ from .gates import Checkpoint, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
 from .metrics import Tally
 from .network import Network, Way
-from .patrols import Watch
+from .patrols import Exposure, Found, Watch
 from .township import Entrance, Gate, Hotspot, Village
 
 DEFAULT_RULE = "(default)"
@@ -526,7 +526,7 @@ class Run:
         t1 = t0 + reach + party.stream.dwell_min.quantile(party.behaviour[DWELL])
         exposures = [] if way is None else [Exposure(leg.site, t0 + leg.start, t0 + leg.end) for leg in way.legs]
         exposures.append(Exposure(spot.id, t0 + reach, t1))
-        found = _find_on(self.watch, exposures, party.behaviour[PATROL:PATROL + 3])
+        found = self.watch.find_on(exposures, party.behaviour[PATROL:PATROL + 3])
         if found is not None:
             tally.detected += 1
             tally.found_by[found.by] += 1
@@ -549,7 +549,7 @@ class Run:
             exposures = [Exposure(leg.site, now + total - leg.end, now + total - leg.start) for leg in reversed(legs)]
         else:
             exposures = [Exposure(leg.site, now + leg.start, now + leg.end) for leg in legs]
-        return _find_on(self.watch, exposures, u)
+        return self.watch.find_on(exposures, u)
 
     def _count_outsider(self, party: Party, t0: float, t1: float, where: str | None = None) -> None:
         """Add an outsider party's person-minutes over [t0, t1] (within the horizon): to the
@@ -563,27 +563,6 @@ class Run:
                 tally.outsider_village_min += minutes
             elif where == HILLS:
                 tally.outsider_hills_min += minutes
-
-
-class Exposure(NamedTuple):          # TEMPORARY until wip/detect lands (patrols.Exposure)
-    site: str
-    start: float
-    end: float
-
-
-class Found(NamedTuple):             # TEMPORARY until wip/detect lands (patrols.Found)
-    time: float
-    site: str
-    by: str
-
-
-def _find_on(watch: Watch, exposures: Sequence[Exposure], u: Sequence[float]) -> Found | None:
-    """TEMPORARY: Watch.find per exposure, until Watch.find_on lands (wip/detect)."""
-    for e in exposures:
-        t = watch.find(e.site, e.start, e.end, u[0], u[1])
-        if t is not None:
-            return Found(t, e.site, "patrol")
-    return None
 
 
 def _pick(shares: tuple[tuple[str, float], ...], u: float) -> str:

@@ -66,7 +66,7 @@ def run_replication(scenario: Scenario, engine: Engine, replication: int,
         checkpoints[gate_id] = Checkpoint(env, gate_id, steps[gate_id], horizon.length_min,
                                           horizon.warmup_min)
         levels[gate_id] = (level, village)
-    watch = build_watch(scenario.patrols, scenario.cameras, horizon, seed, replication)
+    watch = build_watch(scenario.patrols, scenario.cameras, horizon, seed, replication, scenario.neighbour_watch)
     run = Run(env, horizon, engine, scenario.gate_policy, scenario.service, {g.id: g for g in town.gates},
               {v.id: v for v in town.villages}, town.hotspots, checkpoints, watch, scenario.network)
     queue = [p for s in scenario.streams for p in parties(draw_arrivals(s, horizon, seed, replication))]

@@ -32,6 +32,7 @@ from .scenario_network import drive_times, read_network
 from .scenario_reader import Override, PathT, Reader, Source, override, resolve
 from .shifts import Shift, ShiftPattern, Volunteers
 from .township import Entrance, Gate, Hotspot, Township, Village
+from .watchers import Hours, NeighbourWatch
 
 Item = TypeVar("Item")
 Shares = tuple[tuple[str, float], ...]
@@ -77,6 +78,7 @@ class Scenario:
     sample_min: float
     targets: tuple[Target, ...]
     network: Network                # the township as a graph (implicit without ``network:``)
+    neighbour_watch: tuple[NeighbourWatch, ...] = ()
 
 
 def load_scenario(path: str | Path, overrides: Sequence[Override] = ()) -> Scenario:
@@ -304,6 +306,28 @@ def _patrols(r: Reader, doc: fmt.ScenarioDoc, town: Township) -> tuple[tuple[Pat
     return tuple(patrols), Cameras(watched, c.from_, c.to, c.detect, c.response_min)
 
 
+def _neighbour_watch(r: Reader, doc: fmt.ScenarioDoc, town: Township) -> tuple[NeighbourWatch, ...]:
+    """Each village's watch over its closed entrances; a watch must have hours and something to watch."""
+    villages = {v.id: v for v in town.villages} if _complete(doc) else None
+    out = []
+    for vid, w in _present(doc.neighbour_watch).items():
+        path = ("neighbour_watch", vid)
+        if w.from_ == w.to:
+            r.fail((*path, "to"), "scenario.range",
+                   "a watch with no hours: from and to are the same time (all day: 00:00 to 24:00)")
+        if villages is None:
+            continue
+        if vid not in villages:
+            r.fail(path, "scenario.reference",
+                   f"unknown village {vid!r} (known: {', '.join(villages) or 'none'})")
+            continue
+        closed = frozenset(e.id for e in villages[vid].entrances if e.status == "closed")
+        if not closed:
+            r.fail(path, "scenario.range", f"village {vid!r} has no closed entrance to watch")
+        out.append(NeighbourWatch(vid, closed, Hours(w.from_, w.to), w.detect))
+    return tuple(out)
+
+
 def _profile(r: Reader, path: PathT, value: str | list[float],
              profiles: Mapping[str, tuple[float, ...] | None] | None) -> tuple[float, ...]:
     if isinstance(value, str):
@@ -482,5 +506,5 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
         evasion=Evasion(doc.evasion.walk_min, doc.evasion.crossing_min) if doc.evasion is not None else None,
         road_block_queue=doc.road_block_queue, sample_min=doc.sample_min,
         targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()),
-        network=network)
-
+        network=network,
+        neighbour_watch=_neighbour_watch(r, doc, town))

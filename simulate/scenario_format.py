@@ -417,6 +417,12 @@ class Cameras(Strict):
     response_min: Minutes = 15.0
 
 
+class NeighbourWatch(Window):
+    """邻里守望: residents watching a village's closed entrances in their hours."""
+
+    detect: Share
+
+
 class Evasion(Strict):
     walk_min: Minutes = 15.0
     crossing_min: Minutes = 10.0
@@ -522,6 +528,7 @@ class ScenarioDoc(Strict):
     hotspots: dict[Id, Hotspot] = {}
     patrols: dict[Id, Patrol] = {}
     cameras: Cameras = Cameras()
+    neighbour_watch: dict[Id, NeighbourWatch] = {}
     evasion: Evasion = Evasion()
     network: Network = Field(None, description="default: the graph implied by travel_min and evasion")
     profiles: dict[Id, Weights] = {}

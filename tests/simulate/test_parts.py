@@ -73,8 +73,9 @@ def test_patrols_find_evaders_only_when_and_where_they_walk():
     assert found is not None and 1200 <= found <= 1300
     assert watch.find("zzz", 0, 1440, 0.0, 0.0) is None
     camera = build_watch((), Cameras(frozenset({"c"}), 20 * 60, 6 * 60, 0.5, 15.0), horizon, 1, 0)
-    assert camera.find("c", 23 * 60, 23 * 60 + 10, 0.9, 0.1) == 23 * 60 + 15
-    assert camera.find("c", 23 * 60, 23 * 60 + 10, 0.9, 0.9) is None
+    assert camera.find("c", 23 * 60, 23 * 60 + 20, 0.9, 0.1) == 23 * 60 + 15
+    assert camera.find("c", 23 * 60, 23 * 60 + 10, 0.9, 0.1) is None   # gone before the team arrives
+    assert camera.find("c", 23 * 60, 23 * 60 + 20, 0.9, 0.9) is None
     assert camera.find("c", 12 * 60, 12 * 60 + 10, 0.9, 0.1) is None
 
 
