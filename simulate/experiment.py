@@ -14,8 +14,8 @@ from collections.abc import Callable
 from concurrent.futures import Executor, Future, as_completed
 
 from .executors import make_executor
-from .journeys import Engine
 from .model import run_replication
+from .parties import Engine
 from .results import ExperimentResult, ReplicationResult
 from .scenario import Scenario, pack_at
 from .summary import experiment_of

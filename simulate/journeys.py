@@ -15,103 +15,22 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol, cast
+from typing import Any, cast
 
 import simpy
 
-from .demand import Stream
 from .gate_policy import HANDLED, HELD, GatePolicy
 from .gates import Checkpoint, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
 from .metrics import Tally
 from .network import Network, Way
+from .parties import Decider, Engine, Party
 from .patrols import Exposure, Found, Watch
 from .township import Entrance, Gate, Hotspot, Village
 
-DEFAULT_RULE = "(default)"
 LEFT = "(left the queue)"      # screen()'s answer for a party that balked or reneged: not an outcome
-
-
-class Engine(Protocol):
-    """What the model needs from ``policy``: ``decide(decision, facts, at=date)``."""
-
-    def decide(self, decision: str, facts: Mapping[str, Any], at: dt.date) -> Any: ...
-
-
-class Party(NamedTuple):
-    """A car's occupants or a walker: one arrival of a stream, with its pre-drawn uniforms.
-
-    Immutable; a named tuple rather than a dataclass because thousands are made per
-    replication and construction cost counts here.
-    """
-
-    stream: Stream
-    time: float
-    persons: int
-    has_pass: bool
-    quarantine: str
-    origin: str
-    gate: str | None
-    village: str | None
-    temps: tuple[float, ...]
-    retest: tuple[float, ...]
-    choice: Sequence[float]        # entrance, closed entrance, hotspot
-    service: Sequence[float]       # township gate, village entrance, re-test, extra persons,
-                                   # balking, patience, carry-in
-    behaviour: Sequence[float]     # demand.BEHAVIOUR_COLUMNS
-
-
-class Decider:
-    """Asks the engine once per distinct person (readings are to 0.1 °C) and counts rule hits.
-
-    Two memos: per person (what the engine is asked) and per party (what the model asks,
-    most of the time); hits are tallied per party key and expanded per person at the end.
-    """
-
-    def __init__(self, engine: Engine, policy: GatePolicy):
-        self.engine = engine
-        self.policy = policy
-        self.severity = policy.severity()
-        self.people: dict[tuple[Any, ...], tuple[str | None, str]] = {}
-        self.parties: dict[tuple[Any, ...], tuple[str | None, tuple[str, ...]]] = {}
-        self.seen: Counter[tuple[Any, ...]] = Counter()
-
-    def party(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> str | None:
-        """The party's outcome: the most severe of its occupants' outcomes."""
-        key = (level, party.stream.role, party.has_pass, party.quarantine, temps, day)
-        self.seen[key] += 1
-        known = self.parties.get(key)
-        if known is None:
-            known = self.parties[key] = self._decide(key)
-        return known[0]
-
-    def _decide(self, key: tuple[Any, ...]) -> tuple[str | None, tuple[str, ...]]:
-        level, role, has_pass, quarantine, temps, day = key
-        policy, ranks = self.policy, self.severity
-        worst, outcome, rules = -1, None, []
-        for temp in temps:
-            person = (level, role, has_pass, temp, quarantine, day)
-            hit = self.people.get(person)
-            if hit is None:
-                d = self.engine.decide(policy.decision,
-                                       policy.facts(level, role, has_pass, temp, quarantine), at=day)
-                hit = self.people[person] = (d.outcome, d.rule or DEFAULT_RULE)
-            rules.append(hit[1])
-            severity = ranks[hit[0]]
-            if severity > worst:
-                worst, outcome = severity, hit[0]
-        return outcome, tuple(rules)
-
-    def hits(self) -> dict[str, int]:
-        """Persons decided by each rule (``(default)`` when the default decided), by rule id."""
-        out: Counter[str] = Counter()
-        for key, count in self.seen.items():
-            for rule in self.parties[key][1]:
-                out[rule] += count
-        return dict(sorted(out.items()))
 
 
 @dataclass(frozen=True)

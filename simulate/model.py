@@ -13,8 +13,9 @@ import simpy
 
 from .demand import Arrivals, draw_arrivals
 from .gates import Checkpoint
-from .journeys import AWAY, Engine, Party, Run
+from .journeys import AWAY, Run
 from .metrics import gate_result, queue_series, staff_series
+from .parties import Engine, Party
 from .patrols import build_watch, team_minutes
 from .results import ReplicationResult
 from .scenario import Scenario

@@ -9,7 +9,6 @@ line, column and field path.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +26,10 @@ from .journeys import Evasion
 from .network import Network
 from .patrols import Cameras, Patrol
 from .scenario_check import check_structure
-from .scenario_format import MAX_MINUTES, MAX_SERVICE_S, SEXAGESIMAL, TARGETS
+from .scenario_format import TARGETS
 from .scenario_network import drive_times, read_network
-from .scenario_reader import Override, PathT, Reader, Source, override, resolve
+from .scenario_reader import Override, PathT, Reader, override, resolve
+from .scenario_values import MAX_MINUTES, MAX_SERVICE_S, base60_as_text
 from .shifts import Shift, ShiftPattern, Volunteers
 from .township import Entrance, Gate, Hotspot, Township, Village
 from .watchers import Hours, NeighbourWatch
@@ -84,45 +84,12 @@ class Scenario:
 def load_scenario(path: str | Path, overrides: Sequence[Override] = ()) -> Scenario:
     """Read, merge and validate the scenario at *path*, with *overrides* applied before validation."""
     source = override(resolve(path), overrides) if overrides else resolve(path)
-    source = _base60_as_text(source)
+    source = base60_as_text(source)
     doc, problems = check_structure(source)
     r = Reader(source, problems)
     scenario = _build(r, doc, Path(path))
     r.raise_if_any()
     return scenario
-
-
-def _base60_as_text(source: Source) -> Source:
-    """*source* with each number YAML 1.1 read from unquoted ``H:MM`` put back as that text.
-
-    ``from: 20:00`` then means 20:00 where a time of day is expected, and where a number is
-    expected ``leg_min: 1:30`` (90? 1.5?) is refused with a hint instead of silently read as 90.
-    """
-    lines: dict[str, list[str]] = {}
-
-    def raw(path: PathT) -> str | None:
-        file, line, col = source.marks.get(path, ("", 0, 0))
-        if line <= 0 or file not in source.files:
-            return None                           # a --vary value: typed on the command line
-        if file not in lines:
-            try:
-                lines[file] = Path(file).read_text(encoding="utf-8").splitlines()
-            except (OSError, UnicodeDecodeError):
-                lines[file] = []
-        text = lines[file][line - 1][col - 1:] if line <= len(lines[file]) else ""
-        token = re.match(r"[-+0-9_:.]+", text)
-        return token[0] if token and re.fullmatch(SEXAGESIMAL, token[0]) else None
-
-    def walk(value: Any, path: PathT) -> Any:
-        if isinstance(value, dict):
-            return {k: walk(v, (*path, k)) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v, (*path, i)) for i, v in enumerate(value)]
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            text = raw(path)
-            return value if text is None else text
-        return value
-    return Source(walk(source.data, ()), source.marks, source.files)
 
 
 def _present(items: Mapping[str, Item | None] | None) -> dict[str, Item]:

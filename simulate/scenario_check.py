@@ -17,8 +17,9 @@ from pydantic import BaseModel, Tag, TypeAdapter, ValidationError
 
 from policy.errors import Diagnostic
 
-from .scenario_format import DIST_ERROR, DISTRIBUTIONS, SCENARIO, ScenarioDoc, show
+from .scenario_format import DIST_ERROR, DISTRIBUTIONS, SCENARIO, ScenarioDoc
 from .scenario_reader import PathT, Source
+from .scenario_values import show
 
 EXPECTED = {"model_type": "a mapping", "dict_type": "a mapping", "model_attributes_type": "a mapping",
             "list_type": "a list", "string_type": "a string", "bool_type": "true or false"}
