@@ -50,6 +50,12 @@ class Way:
     path: str                   # a LEAK_PATHS name it counts under
     entry_site: str             # where the boundary was crossed unscreened
 
+    def reversed(self) -> Way:
+        """The same way walked the other way (out to the fields, back to the gate): each
+        exposure mirrored in time."""
+        legs = tuple(Leg(leg.site, self.minutes - leg.end, self.minutes - leg.start) for leg in reversed(self.legs))
+        return Way(self.minutes, legs, self.path, self.entry_site)
+
 
 @dataclass(frozen=True)
 class Node:
@@ -85,26 +91,27 @@ class _Tree:
     via: Mapping[str, tuple[str, Link | None]]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Network:
     """The township's graph with its ways, searched lazily and cached per start node.
 
-    Frozen in everything it says; the caches only remember answers (the graph never changes).
+    Frozen in everything it says; the caches only remember answers (the graph never changes)
+    and take no part in comparisons.
     """
 
     nodes: Mapping[str, Node]
     links: tuple[Link, ...]
     entries: Mapping[str, str]                       # township gate -> road-entry outside it
     implicit: bool = False
-    _adjacent: dict[str, list[tuple[str, Link]]] = field(default_factory=dict, repr=False)
-    _village_entrances: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
-    _fields: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
-    _road: dict[str, _Tree] = field(default_factory=dict, repr=False)
-    _walk: dict[str, _Tree] = field(default_factory=dict, repr=False)
-    _evade: dict[str, _Tree] = field(default_factory=dict, repr=False)
-    _ways: dict[tuple[str, str], tuple[Way, ...]] = field(default_factory=dict, repr=False)
-    _order: dict[str, int] = field(default_factory=dict, repr=False)
-    _hill_paths: set[str] = field(default_factory=set, repr=False)
+    _adjacent: dict[str, list[tuple[str, Link]]] = field(default_factory=dict, repr=False, compare=False)
+    _village_entrances: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _fields: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _road: dict[str, _Tree] = field(default_factory=dict, repr=False, compare=False)
+    _walk: dict[str, _Tree] = field(default_factory=dict, repr=False, compare=False)
+    _evade: dict[str, _Tree] = field(default_factory=dict, repr=False, compare=False)
+    _ways: dict[tuple[str, str], tuple[Way, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _order: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _hill_paths: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for i, n in enumerate(self.nodes.values()):

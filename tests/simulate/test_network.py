@@ -113,6 +113,13 @@ def test_field_ways_compare_the_registered_walk_with_the_way_round() -> None:
     assert reopened.field_ways("F") == (("C2", 2.0), None)
 
 
+def test_a_way_walked_back_mirrors_its_exposures() -> None:
+    way = _valley().way_in("G", "V")
+    assert way is not None
+    # 47 minutes: on H over [0, 40], at C2 over [42, 47]; walked back: C2 over [0, 5], H over [7, 47].
+    assert way.reversed() == Way(47.0, (Leg("C2", 0.0, 5.0), Leg("H", 7.0, 47.0)), "hill_path", "H")
+
+
 def _town(status: str = "staffed") -> Township:
     a = Village("a", "A", 1.0, 6.0, (Entrance("a-s", "a", status, "x"), Entrance("a-c1", "a", "closed"),
                                      Entrance("a-c2", "a", "closed", camera=True)))
