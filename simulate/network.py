@@ -107,7 +107,8 @@ class Network:
     _village_entrances: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
     _fields: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
     _road: dict[str, _Tree] = field(default_factory=dict, repr=False, compare=False)
-    _walk: dict[str, _Tree] = field(default_factory=dict, repr=False, compare=False)
+    _field_ways: dict[str, tuple[tuple[str, float], Way | None]] = field(default_factory=dict, repr=False,
+                                                                          compare=False)
     _evade: dict[str, _Tree] = field(default_factory=dict, repr=False, compare=False)
     _ways: dict[tuple[str, str], tuple[Way, ...]] = field(default_factory=dict, repr=False, compare=False)
     _order: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
@@ -227,17 +228,19 @@ class Network:
         """From *fields* into its village on foot: the quickest passable entrance with its
         minutes (``("", inf)`` if none), and the quickest way round a closed entrance when that
         is quicker (else ``None``)."""
+        known = self._field_ways.get(fields)
+        if known is not None:
+            return known
         village = self.nodes[fields].village
-        tree = self._walk.get(fields)
-        if tree is None:
-            tree = self._walk[fields] = self._search(fields, "walk")
+        tree = self._search(fields, "walk")
         lawful = min(((e, tree.dist[e] + _link_between(self._adjacent[e], village))
                       for e in self._village_entrances.get(village, ())
                       if self.nodes[e].status != "closed" and e in tree.dist),
                      key=lambda em: em[1], default=("", INF))
         round_ways = [w for w in self.ways_in(fields, village) if w.path != "open_entrance"]
         best = round_ways[0] if round_ways and round_ways[0].minutes < lawful[1] else None
-        return lawful, best
+        known = self._field_ways[fields] = (lawful, best)
+        return known
 
     # --- searches -----------------------------------------------------------------------------
     def _outside(self, start: str) -> str:
