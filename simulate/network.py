@@ -139,10 +139,13 @@ class Network:
     # --- lawful journeys --------------------------------------------------------------------
     def road_min(self, a: str, b: str) -> float:
         """Lawful road minutes between two nodes (inf if none): by road and side road, through
-        road entries, junctions and open township gates only."""
+        road entries, junctions and open township gates only. From a closed township gate
+        the drive starts outside it (its road entry): nobody drives through its barrier."""
         tree = self._road.get(a)
         if tree is None:
-            tree = self._road[a] = self._search(a, "road")
+            node = self.nodes[a]
+            closed_gate = node.kind == "township-gate" and node.status == "closed"
+            tree = self._road[a] = self._search(self.entries[a] if closed_gate else a, "road")
         return tree.dist.get(b, INF)
 
     def lawful_entrances(self, start: str, village: str) -> tuple[tuple[str, float], ...]:

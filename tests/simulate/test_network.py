@@ -134,6 +134,7 @@ def test_the_implicit_graph_keeps_travel_walk_and_crossing_minutes() -> None:
     assert net.lawful_entrances("south", "a") == (("a-s", 6.0),)
     assert net.lawful_entrances("south", "b") == (("b-s", 14.0),)
     assert net.road_min(net.entry_node("east"), net.entry_node("south")) == 25.0
+    assert net.road_min("east", "south") == 25.0                # from outside the closed gate
     # Refused at a township gate or a village entrance: walk 15, exposed 10 at the barrier.
     for start in ("south", "east", "a-s"):
         assert net.way_in(start, "a") == Way(25.0, (Leg("a-c1", 15.0, 25.0),), "closed_entrance", "a-c1")
@@ -194,6 +195,7 @@ def test_the_shipped_drive_times_are_the_old_travel_min(shipped: Scenario) -> No
     assert {v.id: v.travel_min for v in shipped.township.villages} == old
     net = shipped.network
     assert net.road_min(net.entry_node("xiongnan"), net.entry_node("pingcheng-south")) == 25.0  # the detour
+    assert net.road_min("xiongnan", "pingcheng-south") == 25.0   # not through the closed barrier (16)
 
 
 def test_in_the_shipped_layout_a_township_refusal_faces_a_hill_path(shipped: Scenario) -> None:
