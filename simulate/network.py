@@ -50,6 +50,12 @@ class Way:
     path: str                   # a LEAK_PATHS name it counts under
     entry_site: str             # where the boundary was crossed unscreened
 
+    def reversed(self) -> Way:
+        """The same way walked the other way (out to the fields, back to the gate): each
+        exposure mirrored in time."""
+        legs = tuple(Leg(leg.site, self.minutes - leg.end, self.minutes - leg.start) for leg in reversed(self.legs))
+        return Way(self.minutes, legs, self.path, self.entry_site)
+
 
 @dataclass(frozen=True)
 class Node:
@@ -85,26 +91,28 @@ class _Tree:
     via: Mapping[str, tuple[str, Link | None]]
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True)
 class Network:
     """The township's graph with its ways, searched lazily and cached per start node.
 
-    Frozen in everything it says; the caches only remember answers (the graph never changes).
+    Frozen in everything it says; the caches only remember answers (the graph never changes)
+    and take no part in comparisons.
     """
 
     nodes: Mapping[str, Node]
     links: tuple[Link, ...]
     entries: Mapping[str, str]                       # township gate -> road-entry outside it
     implicit: bool = False
-    _adjacent: dict[str, list[tuple[str, Link]]] = field(default_factory=dict, repr=False)
-    _village_entrances: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
-    _fields: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
-    _road: dict[str, _Tree] = field(default_factory=dict, repr=False)
-    _walk: dict[str, _Tree] = field(default_factory=dict, repr=False)
-    _evade: dict[str, _Tree] = field(default_factory=dict, repr=False)
-    _ways: dict[tuple[str, str], tuple[Way, ...]] = field(default_factory=dict, repr=False)
-    _order: dict[str, int] = field(default_factory=dict, repr=False)
-    _hill_paths: set[str] = field(default_factory=set, repr=False)
+    _adjacent: dict[str, list[tuple[str, Link]]] = field(default_factory=dict, repr=False, compare=False)
+    _village_entrances: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _fields: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _road: dict[str, _Tree] = field(default_factory=dict, repr=False, compare=False)
+    _field_ways: dict[str, tuple[tuple[str, float], Way | None]] = field(default_factory=dict, repr=False,
+                                                                          compare=False)
+    _evade: dict[str, _Tree] = field(default_factory=dict, repr=False, compare=False)
+    _ways: dict[tuple[str, str], tuple[Way, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _order: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _hill_paths: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for i, n in enumerate(self.nodes.values()):
@@ -131,10 +139,13 @@ class Network:
     # --- lawful journeys --------------------------------------------------------------------
     def road_min(self, a: str, b: str) -> float:
         """Lawful road minutes between two nodes (inf if none): by road and side road, through
-        road entries, junctions and open township gates only."""
+        road entries, junctions and open township gates only. From a closed township gate
+        the drive starts outside it (its road entry): nobody drives through its barrier."""
         tree = self._road.get(a)
         if tree is None:
-            tree = self._road[a] = self._search(a, "road")
+            node = self.nodes[a]
+            closed_gate = node.kind == "township-gate" and node.status == "closed"
+            tree = self._road[a] = self._search(self.entries[a] if closed_gate else a, "road")
         return tree.dist.get(b, INF)
 
     def lawful_entrances(self, start: str, village: str) -> tuple[tuple[str, float], ...]:
@@ -220,17 +231,19 @@ class Network:
         """From *fields* into its village on foot: the quickest passable entrance with its
         minutes (``("", inf)`` if none), and the quickest way round a closed entrance when that
         is quicker (else ``None``)."""
+        known = self._field_ways.get(fields)
+        if known is not None:
+            return known
         village = self.nodes[fields].village
-        tree = self._walk.get(fields)
-        if tree is None:
-            tree = self._walk[fields] = self._search(fields, "walk")
+        tree = self._search(fields, "walk")
         lawful = min(((e, tree.dist[e] + _link_between(self._adjacent[e], village))
                       for e in self._village_entrances.get(village, ())
                       if self.nodes[e].status != "closed" and e in tree.dist),
                      key=lambda em: em[1], default=("", INF))
         round_ways = [w for w in self.ways_in(fields, village) if w.path != "open_entrance"]
         best = round_ways[0] if round_ways and round_ways[0].minutes < lawful[1] else None
-        return lawful, best
+        known = self._field_ways[fields] = (lawful, best)
+        return known
 
     # --- searches -----------------------------------------------------------------------------
     def _outside(self, start: str) -> str:

@@ -140,10 +140,10 @@ def _conflicts(r: Reader, doc: fmt.ScenarioDoc) -> None:
     data = r.source.data
     villages = data.get("villages")
     for vid, v in (villages.items() if isinstance(villages, dict) else ()):
-        if isinstance(v, dict) and "travel_min" in v:
+        if isinstance(v, dict) and "travel_min" in v and (doc.villages or {}).get(vid) is not None:
             r.fail(("villages", vid, "travel_min"), "scenario.conflict",
                    "with a network: section the links decide drive times: remove travel_min")
-    evasion = data.get("evasion")
+    evasion = data.get("evasion") if doc.evasion is not None else None   # else reported as malformed
     for key in ("walk_min", "crossing_min"):
         if isinstance(evasion, dict) and key in evasion:
             r.fail(("evasion", key), "scenario.conflict",

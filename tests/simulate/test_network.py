@@ -113,6 +113,13 @@ def test_field_ways_compare_the_registered_walk_with_the_way_round() -> None:
     assert reopened.field_ways("F") == (("C2", 2.0), None)
 
 
+def test_a_way_walked_back_mirrors_its_exposures() -> None:
+    way = _valley().way_in("G", "V")
+    assert way is not None
+    # 47 minutes: on H over [0, 40], at C2 over [42, 47]; walked back: C2 over [0, 5], H over [7, 47].
+    assert way.reversed() == Way(47.0, (Leg("C2", 0.0, 5.0), Leg("H", 7.0, 47.0)), "hill_path", "H")
+
+
 def _town(status: str = "staffed") -> Township:
     a = Village("a", "A", 1.0, 6.0, (Entrance("a-s", "a", status, "x"), Entrance("a-c1", "a", "closed"),
                                      Entrance("a-c2", "a", "closed", camera=True)))
@@ -127,6 +134,7 @@ def test_the_implicit_graph_keeps_travel_walk_and_crossing_minutes() -> None:
     assert net.lawful_entrances("south", "a") == (("a-s", 6.0),)
     assert net.lawful_entrances("south", "b") == (("b-s", 14.0),)
     assert net.road_min(net.entry_node("east"), net.entry_node("south")) == 25.0
+    assert net.road_min("east", "south") == 25.0                # from outside the closed gate
     # Refused at a township gate or a village entrance: walk 15, exposed 10 at the barrier.
     for start in ("south", "east", "a-s"):
         assert net.way_in(start, "a") == Way(25.0, (Leg("a-c1", 15.0, 25.0),), "closed_entrance", "a-c1")
@@ -187,6 +195,7 @@ def test_the_shipped_drive_times_are_the_old_travel_min(shipped: Scenario) -> No
     assert {v.id: v.travel_min for v in shipped.township.villages} == old
     net = shipped.network
     assert net.road_min(net.entry_node("xiongnan"), net.entry_node("pingcheng-south")) == 25.0  # the detour
+    assert net.road_min("xiongnan", "pingcheng-south") == 25.0   # not through the closed barrier (16)
 
 
 def test_in_the_shipped_layout_a_township_refusal_faces_a_hill_path(shipped: Scenario) -> None:
