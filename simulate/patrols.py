@@ -16,6 +16,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from .horizon import MIN_PER_DAY, Horizon
 from .seeds import Purpose, key_of, stream
@@ -45,7 +46,7 @@ class Cameras:
     detect: float = 0.5
     response_min: float = 15.0
 
-    @property
+    @cached_property
     def hours(self) -> Hours:
         return Hours(self.start_min, self.end_min)
 
@@ -159,7 +160,7 @@ class Watch:
         patrol visits accumulate chances across the way, the camera has one sighting (the first
         in its hours) and the neighbours one chance per watched crossing, accumulated likewise."""
         u_patrol, u_camera, u_neighbours = u[0], u[1], u[2]
-        way = sorted(exposures, key=lambda e: e.start)
+        way = exposures if len(exposures) < 2 else sorted(exposures, key=_start)
         best: Found | None = None
         patrol_miss, neighbour_miss = 1.0, 1.0
         patrol_done = camera_done = neighbours_done = False
@@ -167,7 +168,7 @@ class Watch:
             if best is not None and exposure.start > best.time:
                 break
             site, start = exposure.site, exposure.start
-            watch = self.neighbours.get(site)
+            watch = self.neighbours.get(site) if self.neighbours else None
             if not neighbours_done and watch is not None and \
                     watch.hours.contain((self.start_minute + start) % MIN_PER_DAY):
                 neighbour_miss *= 1.0 - watch.detect
@@ -192,6 +193,10 @@ class Watch:
                         best = _earlier(best, Found(times[k], site, "patrol"))
                         break
         return best
+
+
+def _start(exposure: Exposure) -> float:
+    return exposure.start
 
 
 _RANK = {"patrol": 0, "camera": 1, "neighbours": 2}

@@ -214,3 +214,17 @@ def test_day_patrol_team_size_and_window_move_the_leaks(extra_patrol_leaks):
                                   ("patrols.day-volunteers-centre.windows.0.from", "20:00"),
                                   ("patrols.day-volunteers-centre.windows.0.to", "05:00"))
     assert _paired_ci(base, at_night)[0] > 0                 # walking by night misses the day's evaders
+
+
+def test_camera_hours_and_a_sites_camera_flag_move_the_leaks():
+    """By day the hotspots' cameras catch lingering visitors (found if still there at +15 min)."""
+    def leaks(*overrides: tuple[str, object]) -> np.ndarray:
+        scenario = load_scenario(SCENARIOS / "blossom-weekend.yaml",
+                                 [Override(tuple(k.split(".")), v, "t") for k, v in overrides])
+        result = run_experiment(scenario, replications=10, jobs=1)
+        return np.array([r.metrics()["all.leaks_per_day"] for r in result.replications])
+    night = leaks()
+    by_day = leaks(("cameras.from", "06:00"), ("cameras.to", "20:00"))
+    assert _paired_ci(night, by_day)[1] < 0
+    no_plaza = leaks(("cameras.from", "06:00"), ("cameras.to", "20:00"), ("hotspots.windmill-plaza.camera", False))
+    assert _paired_ci(by_day, no_plaza)[0] > 0
