@@ -21,7 +21,7 @@ from typing import Any, NamedTuple, Protocol, cast
 import simpy
 
 from .demand import Stream
-from .gate_policy import HANDLED, HELD, GatePolicy
+from .gate_policy import HANDLED, HELD, TURNED_BACK, GatePolicy
 from .gates import Checkpoint, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
 from .metrics import Tally
@@ -128,6 +128,8 @@ class Run:
         self.env, self.horizon, self.service, self.watch, self.evasion = env, horizon, service, watch, evasion
         self.gates, self.villages, self.hotspots, self.checkpoints = gates, villages, hotspots, checkpoints
         self.policy = policy
+        # what a party that balks at or leaves a queue acts as (the loader requires one for them)
+        self.turned_round = next((o for o, m in policy.outcomes.items() if m == TURNED_BACK), None)
         self.decider = Decider(engine, policy)
         self.tally = Tally()
         self.passable = {v.id: v.passable() for v in villages.values()}
@@ -229,13 +231,14 @@ class Run:
     # --- the gate -------------------------------------------------------------------------
     def screen(self, party: Party, gate_id: str, level: str, stage: int,
                going_out: bool = False) -> Generator[simpy.Event, Any, str | None]:
-        """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it."""
+        """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it. A party
+        that balks at the queue or leaves it unserved is refused there: it returns the turn-back outcome."""
         tally, decider, checkpoint, policy = self.tally, self.decider, self.checkpoints[gate_id], self.policy
         times, queue, u = self.service, party.stream.queue, party.service
         if queue is not None and not queue.joins(len(checkpoint.waiting), u[4]):
             checkpoint.balk()                  # sees the queue and turns round: a refusal here
             self.refused(party, gate_id, going_out)
-            return None
+            return self.turned_round
         day = self.today()
         outcome = decider.party(level, party, party.temps, day)
         checkpoint.persons += party.persons
@@ -247,7 +250,7 @@ class Run:
                                       away, patience)
         if wait is None:                       # left the queue before being served: a refusal here
             self.refused(party, gate_id, going_out)
-            return None
+            return self.turned_round
         if policy.meaning(outcome) == HELD:
             yield self.env.timeout(self.service.retest_after_min)
             outcome = decider.party(level, party, party.retest, day)
