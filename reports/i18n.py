@@ -253,6 +253,10 @@ _GATE_FIELDS = MappingProxyType({
     "staff_min": ("staff on duty (staff-min)", "在岗（人·分钟）"),
     "unfinished": ("never served by the end", "至结束仍未受检"),
     "unstaffed_arrivals": ("arrived with nobody on duty", "无人值守时到达"),
+    "balked": ("turned round at the queue", "见排队掉头"),
+    "reneged": ("left the queue unserved", "排队中途离开"),
+    "blocked_arrivals": ("arrived behind a blocked road", "堵路时到达"),
+    "away_min": ("staff away carrying goods in (staff-min)", "代送离岗（人·分钟）"),
 })
 
 _LEAK_PATHS = MappingProxyType({

@@ -21,7 +21,7 @@ from typing import Any, cast
 
 import simpy
 
-from .gate_policy import HANDLED, HELD, GatePolicy
+from .gate_policy import HANDLED, HELD, TURNED_BACK, GatePolicy
 from .gates import Checkpoint, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
 from .metrics import Tally
@@ -29,8 +29,6 @@ from .network import Network, Way
 from .parties import Decider, Engine, Party
 from .patrols import Exposure, Found, Watch
 from .township import Entrance, Gate, Hotspot, Village
-
-LEFT = "(left the queue)"      # screen()'s answer for a party that balked or reneged: not an outcome
 
 
 @dataclass(frozen=True)
@@ -57,6 +55,8 @@ class Run:
         self.env, self.horizon, self.service, self.watch, self.net = env, horizon, service, watch, network
         self.gates, self.villages, self.hotspots, self.checkpoints = gates, villages, hotspots, checkpoints
         self.policy = policy
+        # what a party that balks at or leaves a queue acts as (the loader requires one for them)
+        self.turned_round = next((o for o, m in policy.outcomes.items() if m == TURNED_BACK), None)
         self.decider = Decider(engine, policy)
         self.tally = Tally()
         self.entrances = {e.id: e for v in villages.values() for e in v.entrances}
@@ -114,7 +114,7 @@ class Run:
             gate = self.gates[gate.detour_to]
         if gate.status == "staffed":
             outcome = yield from self.screen(party, gate.id, "township", 0)
-            if not self.admits(outcome):
+            if not self.policy.admits(outcome):
                 return
         village = self.villages.get(party.village) if party.village else None
         entered = self.env.now
@@ -168,7 +168,7 @@ class Run:
         outcome = yield from self.screen(party, entrance.id, "village", 1)
         if entered is not None:
             self._count_outsider(party, arrived, self.env.now)
-        if self.admits(outcome):
+        if self.policy.admits(outcome):
             self.inside(party, self.env.now)
 
     # --- residents going out: round trips, fields -------------------------------------------
@@ -250,24 +250,20 @@ class Run:
                 self.tally.leaks_by_site[entrance.id] += 1
             return
         outcome = yield from self.screen(party, entrance.id, "village", 1, going_out=True)
-        if outcome is not LEFT and self.policy.lets_out(outcome) and party.quarantine in self.policy.observed:
+        if self.policy.lets_out(outcome) and party.quarantine in self.policy.observed:
             self.tally.leaks["observation_exit"] += 1
 
     # --- the gate -------------------------------------------------------------------------
-    def admits(self, outcome: str | None) -> bool:
-        """Whether *outcome* (as :meth:`screen` returns it) lets the party in."""
-        return outcome is not LEFT and self.policy.admits(outcome)
-
     def screen(self, party: Party, gate_id: str, level: str, stage: int,
                going_out: bool = False) -> Generator[simpy.Event, Any, str | None]:
-        """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it
-        (:data:`LEFT` if it balked or left the queue: refused there)."""
+        """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it. A party
+        that balks at the queue or leaves it unserved is refused there: it returns the turn-back outcome."""
         tally, decider, checkpoint, policy = self.tally, self.decider, self.checkpoints[gate_id], self.policy
         times, queue, u = self.service, party.stream.queue, party.service
         if queue is not None and not queue.joins(len(checkpoint.waiting), u[4]):
             checkpoint.balk()                  # sees the queue and turns round: a refusal here
             self.refused(party, gate_id, going_out)
-            return LEFT
+            return self.turned_round
         day = self.today()
         outcome = decider.party(level, party, party.temps, day)
         checkpoint.persons += party.persons
@@ -279,7 +275,7 @@ class Run:
                                       away, patience)
         if wait is None:                       # left the queue before being served: a refusal here
             self.refused(party, gate_id, going_out)
-            return LEFT
+            return self.turned_round
         if policy.meaning(outcome) == HELD:
             yield self.env.timeout(self.service.retest_after_min)
             outcome = decider.party(level, party, party.retest, day)

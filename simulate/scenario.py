@@ -19,7 +19,7 @@ from policy import Pack, load_pack
 from . import scenario_format as fmt
 from .demand import Avoid, Behaviour, Stream, Temperature
 from .distributions import KINDS, Distribution
-from .gate_policy import GatePolicy, input_of, read_gate_policy, undeclared
+from .gate_policy import TURNED_BACK, GatePolicy, input_of, read_gate_policy, undeclared
 from .gates import CarryIn, QueueBehaviour, ServiceTimes
 from .horizon import DAY_TYPES, Horizon
 from .journeys import Evasion
@@ -367,6 +367,9 @@ def _streams(r: Reader, doc: fmt.ScenarioDoc, town: Township, policy: GatePolicy
                            tuple((v, w / total) for v, w in by_weight))
         if s.route in ("village", "outbound") and not villages:
             r.fail(p, "scenario.missing", f"a {s.route} stream needs villages")
+        if s.queue is not None and policy.outcomes and TURNED_BACK not in policy.outcomes.values():
+            r.fail((*p, "queue"), "scenario.conflict", "a party that leaves a queue is turned back: "
+                   f"gate_policy.outcomes needs an outcome meaning {TURNED_BACK}")
         quarantine = _shares(r, (*p, "quarantine"), s.quarantine, None)
         for status, _ in quarantine:
             _vocabulary(r, (*p, "quarantine", status), status, policy, pack, "quarantine")
