@@ -8,6 +8,7 @@ line, column and field path.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,6 +26,7 @@ from .gates import ServiceTimes
 from .horizon import DAY_TYPES, Horizon
 from .journeys import Evasion
 from .patrols import Cameras, Patrol
+from .roster import CHIEFS, Chief, Pool, Roster, RosterRules, Shortfall, build_roster
 from .scenario_check import check_structure
 from .scenario_format import MAX_MINUTES, MAX_SERVICE_S, SEXAGESIMAL, TARGETS
 from .scenario_reader import Override, PathT, Reader, Source, override, resolve
@@ -74,6 +76,7 @@ class Scenario:
     road_block_queue: int
     sample_min: float
     targets: tuple[Target, ...]
+    roster: Roster | None = None    # None: staff are the shift patterns' anonymous counts
 
 
 def load_scenario(path: str | Path, overrides: Sequence[Override] = ()) -> Scenario:
@@ -252,6 +255,76 @@ def _volunteers(r: Reader, doc: fmt.ScenarioDoc, town: Township) -> tuple[Volunt
     return tuple(out)
 
 
+def _posts(r: Reader, path: PathT, names: Sequence[str], town: Township) -> tuple[str, ...]:
+    """The staffed posts *names* mean: a gate or entrance id (nothing while it is not staffed,
+    as when a variant closes it), or a village id (its staffed entrances, in file order)."""
+    status = {g.id: g.status for g in town.gates} | {e.id: e.status for e in town.entrances()}
+    by_village = {v.id: [e.id for e in v.entrances if e.status == "staffed"] for v in town.villages}
+    out: list[str] = []
+    for i, name in enumerate(names):
+        if name in status:
+            out += [name] if status[name] == "staffed" else []
+        elif name in by_village:
+            out += by_village[name]
+        else:
+            r.fail((*path, i), "scenario.reference",
+                   f"unknown post {name!r}: expected a gate, an entrance or a village")
+    return tuple(dict.fromkeys(out))
+
+
+def _roster(r: Reader, doc: fmt.ScenarioDoc, town: Township, shifts: Mapping[str, ShiftPattern],
+            volunteers: tuple[Volunteers, ...], horizon: Horizon | None) -> Roster | None:
+    """The roster (:mod:`simulate.roster`) filling every staffed post's shifts with people; a
+    shift it cannot fill is located at the pool (or ``roster.pools``) that should."""
+    spec = doc.roster
+    if spec is None or horizon is None or not _complete(doc) or spec.pools is None \
+            or None in spec.pools.values() or None in (spec.chiefs or {}).values():
+        return None
+    if CHIEFS in spec.pools:
+        r.fail(("roster", "pools", CHIEFS), "scenario.conflict",
+               f"{CHIEFS!r} names the chiefs in the roster's summary: call this pool otherwise")
+    pools = tuple(Pool(name, p.people, _posts(r, ("roster", "pools", name, "posts"), p.posts, town))
+                  for name, p in spec.pools.items())
+    chiefs = []
+    for name, c in (spec.chiefs or {}).items():
+        posts = _posts(r, ("roster", "chiefs", name, "posts"), c.posts, town)
+        if c.from_ == c.to:
+            r.fail(("roster", "chiefs", name, "to"), "scenario.range",
+                   "a chief's hours must not end when they start (all day: from \"00:00\" to \"24:00\")")
+        elif not posts:
+            r.fail(("roster", "chiefs", name, "posts"), "scenario.range", "no staffed post among these")
+        else:
+            chiefs.append(Chief(name, posts, c.from_, c.to))
+    held = [(g.id, g.status, g.shift) for g in town.gates] + [(e.id, e.status, e.shift) for e in town.entrances()]
+    demand = [(post, shifts[shift]) for post, status, shift in held
+              if status == "staffed" and shift is not None and shift in shifts]
+    rules = RosterRules(spec.shift_hours, spec.rest_hours, pools, tuple(chiefs))
+    roster, short = build_roster(rules, demand, volunteers, horizon)
+    reported = set()
+    for gap in short:
+        if gap.post not in reported:
+            reported.add(gap.post)
+            _shortfall(r, gap, rules, horizon)
+    return roster
+
+
+def _shortfall(r: Reader, gap: Shortfall, rules: RosterRules, horizon: Horizon) -> None:
+    """A located error for the first shift of a post the roster leaves short."""
+    when = (f"{(horizon.start + dt.timedelta(minutes=gap.start)):%Y-%m-%d %H:%M}–"
+            f"{(horizon.start + dt.timedelta(minutes=gap.end)):%H:%M}")
+    pools = [p for p in rules.pools if gap.post in p.posts]
+    missing = gap.needed - gap.found
+    if not pools:
+        r.fail(("roster", "pools"), "scenario.roster",
+               f"staffed post {gap.post!r} is in no pool's posts: its shift {when} needs "
+               f"{gap.needed} and finds nobody ({missing} short)")
+        return
+    names = ", ".join(f"{p.name} ({p.people} people)" for p in pools)
+    r.fail(("roster", "pools", pools[0].name, "people"), "scenario.roster",
+           f"post {gap.post!r}, shift {when}: needs {gap.needed}, finds {gap.found} rested "
+           f"{rules.rest_hours:g} h in {names}: {missing} short")
+
+
 def _patrols(r: Reader, doc: fmt.ScenarioDoc, town: Township) -> tuple[tuple[Patrol, ...], Cameras | None]:
     complete = _complete(doc) and _ids(doc.hotspots) is not None
     sites = {e.id for e in town.entrances()} | {h.id for h in town.hotspots} if complete else None
@@ -402,6 +475,7 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
     town = _township(r, doc)
     horizon = _horizon(r, doc.horizon, doc.holidays)
     patrols, cameras = _patrols(r, doc, town)
+    shifts, volunteers = _shifts(r, doc), _volunteers(r, doc, town)
     pack = doc.pack or ""
     loaded = None
     if pack and not Path(pack).is_dir():
@@ -416,10 +490,11 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
         source=str(path), files=tuple(reversed(r.source.files)), pack=pack, gate_policy=policy,
         engine=doc.engine, seed=doc.seed, replications=doc.replications,
         horizon=horizon,  # type: ignore[arg-type]  # None only when discarded
-        shifts=_shifts(r, doc), volunteers=_volunteers(r, doc, town),
+        shifts=shifts, volunteers=volunteers,
         service=_service(r, doc.service, outcomes),  # type: ignore[arg-type]
         township=town, patrols=patrols, cameras=cameras,  # type: ignore[arg-type]
         streams=_streams(r, doc, town, policy, loaded, horizon),
         evasion=Evasion(doc.evasion.walk_min, doc.evasion.crossing_min) if doc.evasion is not None else None,
         road_block_queue=doc.road_block_queue, sample_min=doc.sample_min,
-        targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()))
+        targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()),
+        roster=_roster(r, doc, town, shifts, volunteers, horizon))
