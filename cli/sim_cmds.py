@@ -139,7 +139,8 @@ def roster_line(roster: RosterSummary) -> str:
     """The roster in a line: people, hours a week per person, the most on duty at once."""
     busiest = max(roster.pools, key=lambda p: p.hours_max, default=None)
     worst = f" ({busiest.name})" if busiest is not None else ""
-    return (f"Roster: {roster.people} people in {len(roster.pools)} pools; hours on duty per person "
+    pools = f"{len(roster.pools)} pool" + ("" if len(roster.pools) == 1 else "s")
+    return (f"Roster: {roster.people} people in {pools}; hours on duty per person "
             f"per week: mean {roster.hours_per_person_week_mean:.1f}, max "
             f"{roster.hours_per_person_week_max:.1f}{worst}; at most {roster.max_on_duty} on duty at once")
 

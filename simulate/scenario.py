@@ -475,7 +475,6 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
     town = _township(r, doc)
     horizon = _horizon(r, doc.horizon, doc.holidays)
     patrols, cameras = _patrols(r, doc, town)
-    shifts, volunteers = _shifts(r, doc), _volunteers(r, doc, town)
     pack = doc.pack or ""
     loaded = None
     if pack and not Path(pack).is_dir():
@@ -485,6 +484,7 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
     policy = read_gate_policy(r, doc.gate_policy, loaded)
     outcomes = tuple(policy.outcomes) if policy is not None else None
     policy = policy or GatePolicy("", {}, {}, {})
+    shifts, volunteers = _shifts(r, doc), _volunteers(r, doc, town)
     return Scenario(
         name=path.stem if doc.name is None else doc.name, title=path.stem if doc.title is None else doc.title,
         source=str(path), files=tuple(reversed(r.source.files)), pack=pack, gate_policy=policy,

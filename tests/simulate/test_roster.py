@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 
 import pytest
@@ -122,7 +123,7 @@ def test_shipped_roster_respects_rest_and_one_post_at_a_time():
             by_person.setdefault((d.pool, d.person), []).append((d.start, d.end))
     for spans in by_person.values():
         spans.sort()
-        for (_, end), (start, _) in zip(spans, spans[1:]):
+        for (_, end), (start, _) in itertools.pairwise(spans):
             assert start >= end + rest
 
 
@@ -182,3 +183,12 @@ def test_summary_json_carries_the_roster_block(tmp_path):
     assert block["max_on_duty"] == 2 * 2 + 12 * 2 + 7 + 2 * 2 + 4 * 1   # 08:00–13:00
     assert block["pools"][-1] == {"name": "volunteers:morning-peak-villages", "people": 4,
                                   "hours_mean": 35.0, "hours_max": 35.0}   # 5 h a day, 7 days
+
+
+def test_policysim_simulate_prints_the_roster_in_a_line():
+    from cli.sim_cmds import roster_line
+
+    pattern = ShiftPattern("p", (Shift(8 * 60, 20 * 60, 1),))
+    s = build_roster(rules(3, shift_hours=12), [("g", pattern)], (), Horizon(SAT, 1440.0))[0].summary
+    assert roster_line(s) == ("Roster: 3 people in 1 pool; hours on duty per person per week: mean 28.0, "
+                              "max 84.0 (crew); at most 1 on duty at once")
