@@ -18,7 +18,7 @@ from . import arguments, sweep_cmd
 if TYPE_CHECKING:  # the simulator, numpy and rich load only when a simulate command runs
     from rich.console import Console
 
-    from simulate import ExperimentResult
+    from simulate import ExperimentResult, RosterSummary
 
 
 def add_commands(commands: Any) -> None:
@@ -42,7 +42,7 @@ def add_commands(commands: Any) -> None:
 def run_simulate(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from simulate import load_scenario, run_experiment, write_outputs
+    from simulate import load_scenario, roster_summary, run_experiment, write_outputs
 
     if (args.reps or args.resume) and not args.out:
         raise sweep_cmd.option_error("--reps" if args.reps else "--resume",
@@ -62,8 +62,11 @@ def run_simulate(args: argparse.Namespace) -> int:
             experiment = run_experiment(scenario, n, args.seed, executor=executor, on_result=advance)
     console = Console() if sys.stdout.isatty() else Console(width=120, soft_wrap=True)
     render(experiment, console)
+    roster = roster_summary(scenario)
+    if roster is not None:
+        console.print(roster_line(roster), highlight=False, soft_wrap=True, markup=False)
     if args.out:
-        for path in write_outputs(experiment, args.out):
+        for path in write_outputs(experiment, args.out, roster):
             console.print(f"wrote {path}", highlight=False, soft_wrap=True, markup=False)
         from .compare_cmds import write_report
         write_report([experiment], args.out, args.lang, scenarios=[scenario])
@@ -130,6 +133,16 @@ def gate_warnings(experiment: ExperimentResult) -> list[str]:
             lines.append(f"gate {g.gate}: {unfinished:.1f} parties a replication were still waiting at the end "
                          f"of the horizon (their wait so far is counted; metric gate.{g.gate}.unfinished)")
     return lines
+
+
+def roster_line(roster: RosterSummary) -> str:
+    """The roster in a line: people, hours a week per person, the most on duty at once."""
+    busiest = max(roster.pools, key=lambda p: p.hours_max, default=None)
+    worst = f" ({busiest.name})" if busiest is not None else ""
+    pools = f"{len(roster.pools)} pool" + ("" if len(roster.pools) == 1 else "s")
+    return (f"Roster: {roster.people} people in {pools}; hours on duty per person "
+            f"per week: mean {roster.hours_per_person_week_mean:.1f}, max "
+            f"{roster.hours_per_person_week_max:.1f}{worst}; at most {roster.max_on_duty} on duty at once")
 
 
 def render(experiment: ExperimentResult, console: Console) -> None:

@@ -5,7 +5,7 @@ Public API (what ``reports`` and the CLI may use)::
     scenario = load_scenario("scenarios/blossom-weekend.yaml")    # FileFormatError, located
     experiment = run_experiment(scenario, replications=30, jobs=2)
     experiment.statistics, experiment.verdicts, experiment.replications[0].gates
-    write_outputs(experiment, "out/")       # summary.json, replications.csv, queues.csv
+    write_outputs(experiment, "out/", roster_summary(scenario))   # summary.json, replications.csv, queues.csv
 
 The model asks ``policy`` for every person's decision through ``Engine.decide`` only.
 """
@@ -33,6 +33,7 @@ from .results import (
     Statistic,
     Verdict,
 )
+from .roster import PoolSummary, RosterSummary, roster_summary
 from .scenario import Scenario, Target, load_scenario
 from .student_t import t_quantile
 from .summary import statistics, summary_json, verdicts, write_outputs
@@ -45,8 +46,10 @@ __all__ = [
     "InlineExecutor",
     "Interval",
     "LEAK_PATHS",
+    "PoolSummary",
     "QueueSeries",
     "ReplicationResult",
+    "RosterSummary",
     "Scenario",
     "StaffSeries",
     "Statistic",
@@ -62,6 +65,7 @@ __all__ = [
     "pack_engine",
     "paired_difference",
     "replicate",
+    "roster_summary",
     "run_experiment",
     "run_replication",
     "statistics",

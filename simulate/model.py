@@ -62,8 +62,11 @@ def run_replication(scenario: Scenario, engine: Engine, replication: int,
     staffed += [(e.id, e.shift, "village", e.village) for e in town.entrances() if e.status == "staffed"]
     for gate_id, shift, level, village in staffed:
         assert shift is not None                     # the loader gives every staffed gate a shift
-        helpers = [v for v in scenario.volunteers if gate_id in v.at]
-        steps[gate_id] = capacity_steps(scenario.shifts[shift], helpers, horizon)
+        if scenario.roster is not None:                  # servers are the people rostered there
+            steps[gate_id] = scenario.roster.steps[gate_id]
+        else:
+            helpers = [v for v in scenario.volunteers if gate_id in v.at]
+            steps[gate_id] = capacity_steps(scenario.shifts[shift], helpers, horizon)
         checkpoints[gate_id] = Checkpoint(env, gate_id, steps[gate_id], horizon.length_min,
                                           horizon.warmup_min)
         levels[gate_id] = (level, village)

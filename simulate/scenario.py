@@ -25,10 +25,12 @@ from .horizon import DAY_TYPES, Horizon
 from .journeys import Evasion
 from .network import Network
 from .patrols import Cameras, Patrol
+from .roster import Roster
 from .scenario_check import check_structure
 from .scenario_format import TARGETS
 from .scenario_network import drive_times, read_network
 from .scenario_reader import Override, PathT, Reader, override, resolve
+from .scenario_roster import read_roster
 from .scenario_values import MAX_MINUTES, MAX_SERVICE_S, base60_as_text
 from .shifts import Shift, ShiftPattern, Volunteers
 from .township import Entrance, Gate, Hotspot, Township, Village
@@ -79,6 +81,7 @@ class Scenario:
     targets: tuple[Target, ...]
     network: Network                # the township as a graph (implicit without ``network:``)
     neighbour_watch: tuple[NeighbourWatch, ...] = ()
+    roster: Roster | None = None    # None: staff are the shift patterns' anonymous counts
 
 
 def load_scenario(path: str | Path, overrides: Sequence[Override] = ()) -> Scenario:
@@ -464,12 +467,13 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
     policy = read_gate_policy(r, doc.gate_policy, loaded)
     outcomes = tuple(policy.outcomes) if policy is not None else None
     policy = policy or GatePolicy("", {}, {}, {})
+    shifts, volunteers = _shifts(r, doc), _volunteers(r, doc, town)
     return Scenario(
         name=path.stem if doc.name is None else doc.name, title=path.stem if doc.title is None else doc.title,
         source=str(path), files=tuple(reversed(r.source.files)), pack=pack, gate_policy=policy,
         engine=doc.engine, seed=doc.seed, replications=doc.replications,
         horizon=horizon,  # type: ignore[arg-type]  # None only when discarded
-        shifts=_shifts(r, doc), volunteers=_volunteers(r, doc, town),
+        shifts=shifts, volunteers=volunteers,
         service=_service(r, doc.service, outcomes),  # type: ignore[arg-type]
         township=town, patrols=patrols, cameras=cameras,  # type: ignore[arg-type]
         streams=_streams(r, doc, town, policy, loaded, horizon),
@@ -477,4 +481,5 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
         road_block_queue=doc.road_block_queue, sample_min=doc.sample_min,
         targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()),
         network=network,
-        neighbour_watch=_neighbour_watch(r, doc, town))
+        neighbour_watch=_neighbour_watch(r, doc, town),
+        roster=read_roster(r, doc, town, shifts, volunteers, horizon, _complete(doc)))

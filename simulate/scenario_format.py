@@ -47,10 +47,13 @@ from .scenario_values import (
     Shares,
     Start,
     Weight,
+    _fail,
     _kind_of,
+    _value,
     choice,
     either,
     number,
+    show,
 )
 from .township import STATUSES
 
@@ -175,6 +178,33 @@ class CarryIn(Strict):
 
     share: Share
     minutes: Dist
+# --- roster (simulate/roster.py) ------------------------------------------------------------
+
+MAX_PEOPLE = 3000            # people in one pool: 熊儿寨's residents number 2,859
+SHIFT_HOURS = (8, 12)        # the rotations A-staffing reports: 3 × 8 h or 2 × 12 h
+
+
+def _shift_hours(value: Any) -> int:
+    if isinstance(value, bool) or value not in SHIFT_HOURS:
+        raise _fail("scenario.choice", f"{show(value)} is not one of: 8, 12 (hours of a shift)")
+    return int(value)
+
+
+class RosterPool(Strict):
+    people: number(1, MAX_PEOPLE, integer=True)
+    posts: list[Id] = Field(min_length=1, description="staffed gate or entrance ids, or a village id "
+                                                      "(all its staffed entrances)")
+
+
+class RosterChief(Window):
+    posts: list[Id] = Field(min_length=1, description="as a pool's posts; one an hour, in turn")
+
+
+class Roster(Strict):
+    shift_hours: _value(_shift_hours, {"enum": list(SHIFT_HOURS)}, int) = 8
+    rest_hours: number(0.0, 48.0) = 16.0
+    pools: dict[Id, RosterPool] = Field(min_length=1)
+    chiefs: dict[Id, RosterChief] = {}
 
 
 class Service(Strict):
@@ -372,6 +402,7 @@ class ScenarioDoc(Strict):
         {}, json_schema_extra={"propertyNames": {"enum": list(TARGETS)}})
     shifts: dict[Id, Annotated[list[Shift], Field(min_length=1)]] = {}
     volunteers: dict[Id, Volunteers] = {}
+    roster: Roster = Field(None, description="who holds the staffed posts (default: anonymous staff)")
     service: Service
     township: Township = Township()
     villages: dict[Id, Village] = {}

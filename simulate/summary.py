@@ -9,6 +9,7 @@ time, per replication).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -19,6 +20,7 @@ from policy.atomic import atomic_writer
 
 from .estimates import Interval, mean_interval, mean_rule_hits, metric_table, verdict_status
 from .results import ExperimentResult, ReplicationResult, Statistic, Verdict
+from .roster import RosterSummary
 
 
 def statistic(metric: str, values: Sequence[float]) -> Statistic:
@@ -60,8 +62,9 @@ def _stat_json(s: Statistic) -> dict[str, float | int | None]:
             "max": num(s.max), "n": s.n}
 
 
-def summary_json(experiment: ExperimentResult) -> dict[str, Any]:
-    """The ``summary.json`` document: statistics grouped by gate, containment and overall."""
+def summary_json(experiment: ExperimentResult, roster: RosterSummary | None = None) -> dict[str, Any]:
+    """The ``summary.json`` document: statistics grouped by gate, containment and overall;
+    with *roster* (the scenario's, :func:`~simulate.roster.roster_summary`) a ``roster`` block."""
     gates: dict[str, dict[str, Any]] = {}
     groups: dict[str, dict[str, Any]] = {"containment": {}, "all": {}}
     for s in experiment.statistics:
@@ -71,21 +74,26 @@ def summary_json(experiment: ExperimentResult) -> dict[str, Any]:
             gates.setdefault(gate, {})[field] = _stat_json(s)
         else:
             groups.setdefault(head, {})[rest] = _stat_json(s)
-    return {"scenario": experiment.scenario, "title": experiment.title, "seed": experiment.seed,
+    doc = {"scenario": experiment.scenario, "title": experiment.title, "seed": experiment.seed,
             "replications": len(experiment.replications), "gates": gates,
             "containment": groups["containment"], "overall": groups["all"],
             "rule_hits_mean": mean_rule_hits(experiment.replications),
             "verdicts": [{"target": v.target, "metric": v.metric, "limit": v.limit, "mean": v.mean,
                           "half_width": v.half_width if math.isfinite(v.half_width) else None,
                           "status": v.status} for v in experiment.verdicts]}
+    if roster is not None:
+        doc["roster"] = dataclasses.asdict(roster)
+    return doc
 
 
-def write_outputs(experiment: ExperimentResult, out_dir: str | Path) -> list[Path]:
-    """Write summary.json, replications.csv and queues.csv into *out_dir*; return their paths."""
+def write_outputs(experiment: ExperimentResult, out_dir: str | Path,
+                  roster: RosterSummary | None = None) -> list[Path]:
+    """Write summary.json (with *roster*'s block), replications.csv and queues.csv into
+    *out_dir*; return their paths."""
     out = Path(out_dir)
     paths = [out / "summary.json", out / "replications.csv", out / "queues.csv"]
     with atomic_writer(paths[0]) as f:
-        json.dump(summary_json(experiment), f, ensure_ascii=False, indent=2)
+        json.dump(summary_json(experiment, roster), f, ensure_ascii=False, indent=2)
         f.write("\n")
     table = metric_table(experiment.replications)
     with atomic_writer(paths[1]) as f:

@@ -115,9 +115,10 @@ def test_cost_is_staff_hours_per_day_with_volunteers_and_patrols():
     base = run_experiment(load_scenario(BLOSSOM), 1, executor=InlineExecutor()).replications
     more = run_experiment(load_scenario(SCENARIOS / "blossom-volunteers.yaml"), 1, seed=load_scenario(BLOSSOM).seed,
                           executor=InlineExecutor()).replications
-    # 2 township gates × (2 staff × 16 h + 1 × 8 h) + 12 village entrances × 40 h + patrols, per day
+    # 2 township gates × (2 staff × 16 h + 1 × 8 h) + 12 village entrances × 40 h + 7 chiefs
+    # (卡口长, the roster) × 12 h at their entrances + patrols, per day
     patrol_hours = base[0].patrol_person_min / 60 / base[0].days
-    assert cost_per_day(base) == pytest.approx(2 * 40 + 12 * 40 + patrol_hours)
+    assert cost_per_day(base) == pytest.approx(2 * 40 + 12 * 40 + 7 * 12 + patrol_hours)
     # volunteers: 2 gates × 2 staff × 5 h + 4 entrances × 1 × 5 h, both days are weekend days
     assert cost_per_day(more) - cost_per_day(base) == pytest.approx(2 * 2 * 5 + 4 * 5)
 
