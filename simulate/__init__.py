@@ -36,6 +36,7 @@ from .results import (
 from .scenario import Scenario, Target, load_scenario
 from .student_t import t_quantile
 from .summary import statistics, summary_json, verdicts, write_outputs
+from .township_map import MapLink, MapNode, MapRoute, TownshipMap, township_map
 
 __all__ = [
     "Containment",
@@ -44,12 +45,16 @@ __all__ = [
     "InlineExecutor",
     "Interval",
     "LEAK_PATHS",
+    "MapLink",
+    "MapNode",
+    "MapRoute",
     "QueueSeries",
     "ReplicationResult",
     "Scenario",
     "StaffSeries",
     "Statistic",
     "Target",
+    "TownshipMap",
     "Verdict",
     "WAIT_BINS_MIN",
     "load_scenario",
@@ -65,6 +70,7 @@ __all__ = [
     "statistics",
     "summary_json",
     "t_quantile",
+    "township_map",
     "verdict_status",
     "verdicts",
     "write_outputs",
