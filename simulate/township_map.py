@@ -6,6 +6,7 @@ township without knowing how the model keeps its graph.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -109,7 +110,7 @@ def township_map(scenario: Scenario) -> TownshipMap:
             links.append(MapLink(g.id, g.detour_to, "side-road", g.detour_min, f"{g.id}-detour"))
         elif villages:
             links.append(MapLink(g.id, villages[0].id, "road", villages[0].travel_min, f"{g.id}-road"))
-    for a, b in zip(villages, villages[1:], strict=False):
+    for a, b in itertools.pairwise(villages):
         links.append(MapLink(a.id, b.id, "road", max(b.travel_min - a.travel_min, 0.0), f"{a.id}-{b.id}"))
     for h, angle in zip(town.hotspots, _arc(len(town.hotspots), math.pi / 2, 2 * math.pi / 3), strict=True):
         hx, hy = _on_circle(_EDGE_RING_KM, angle)
