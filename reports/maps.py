@@ -157,9 +157,9 @@ def draw_township(township: TownshipMap, entries: Mapping[str, float], lang: str
                    s=[entry_area(v, largest) for _, v in sites], c="#e53935", alpha=0.35,
                    edgecolors="#b71c1c", linewidths=0.8, zorder=6, gid="entries")
         for site, value in sites:
-            reach = math.sqrt(entry_area(value, largest) / math.pi) * 0.75     # just outside the circle
-            ax.annotate(number(value, 1), at[site], xytext=(reach, reach), textcoords="offset points",
-                        fontsize=7, ha="left", va="bottom", color="#7f0000", zorder=7,
+            reach = 0.75 * math.sqrt(entry_area(value, largest)) / 2     # diagonally just past the radius
+            ax.annotate(number(value, 1 if value >= 1 else 2), at[site], xytext=(reach, reach),
+                        textcoords="offset points", fontsize=7, ha="left", va="bottom", color="#7f0000", zorder=7,
                         path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")])
         handles.append(Line2D([], [], linestyle="", marker="o", markersize=11, markerfacecolor="#e53935",
                               alpha=0.35, markeredgecolor="#b71c1c"))
