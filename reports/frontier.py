@@ -119,11 +119,9 @@ def frontier_chart(sweep: SweepResult, lang: str) -> bytes:
 
 
 def shown_variant(sweep: SweepResult, fronts: Sequence[TargetFrontier]) -> int:
-    """The variant the sweep's map shows: the cheapest meeting every target (or the only one), else the first."""
-    for f in reversed(fronts):                   # the every-target frontier is last when there is one
-        if f.cheapest:
-            return f.cheapest[0]
-    return 0
+    """The variant the sweep's map shows: the cheapest meeting every target, else the first of the grid."""
+    every = fronts[-1] if fronts else None       # the every-target frontier, or the only target's
+    return every.cheapest[0] if every is not None and every.cheapest else 0
 
 
 def site_entries(sweep: SweepResult) -> tuple[tuple[str, ...], list[dict[str, float]]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import re
 from types import SimpleNamespace
 
@@ -15,7 +16,7 @@ import pytest
 from reports import i18n
 from reports.compare import compare
 from reports.figures import drawing_style, png
-from reports.frontier import frontier, shown_variant, site_entries, sweep_report
+from reports.frontier import ALL, TargetFrontier, frontier, shown_variant, site_entries, sweep_report
 from reports.maps import draw_township, entry_area, mean_entries_by_site
 from reports.render import describe_inputs, render_html, township_charts
 from simulate import ExperimentResult, MapLink, MapNode, MapRoute, Statistic, Target, TownshipMap, Verdict
@@ -205,6 +206,9 @@ def test_the_sweep_page_shows_the_base_map_with_the_chosen_variants_entries(lang
     page = files["sweep.html"].decode("utf-8")
     variant = "patrols.night-v1.team=1"
     assert shown_variant(sweep, frontier(sweep)) == 1 and shown_variant(sweep, ()) == 0
+    wait_only = (TargetFrontier("wait", "all.wait_p95_min", 10.0, (1,), (1,)),
+                 TargetFrontier(ALL, "", math.nan, (), ()))
+    assert shown_variant(sweep, wait_only) == 0, "a variant meeting only some targets is not the one shown"
     assert i18n.text(lang, "fig.map.sweep", scenario="base", variant=variant) in page
     assert re.search(r'<figure id="figure-township">\s*<figcaption>[^<]*</figcaption>\s*'
                      r'<img src="data:image/png;base64,', page)
