@@ -33,7 +33,7 @@ def add_command(commands: Any) -> None:
 
 def run_merge(args: argparse.Namespace) -> int:
     from policy.atomic import atomic_writer
-    from simulate import load_scenario, write_outputs
+    from simulate import load_scenario, township_map, write_outputs
     from simulate.store import FOLDER, merge, prepare_out, refuse_links
     from simulate.sweep import sweep_of, write_sweep_json
     from simulate.variants import scenario_digest
@@ -65,7 +65,8 @@ def run_merge(args: argparse.Namespace) -> int:
     if merged.run.vary:
         sweep = sweep_of(merged)
         write_sweep_json(sweep, out)
-        report_sweep(sweep, out, args.lang, list(scenario.files) if scenario else [], None)
+        report_sweep(sweep, out, args.lang, list(scenario.files) if scenario else [], None,
+                     township_map(scenario) if scenario else None)
     else:
         experiment = merged.experiments[0]
         for path in write_outputs(experiment, out):

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the simulator, reports and rich load only when the command 
     from rich.console import Console
 
     from reports.frontier import TargetFrontier
+    from simulate import TownshipMap
     from simulate.sweep import SweepResult
     from simulate.variants import Variant
 
@@ -147,6 +148,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     from concurrent.futures import BrokenExecutor
 
     from reports import check_fonts
+    from simulate import township_map
     from simulate.executors import open_executor
     from simulate.provenance import policysim_version
     from simulate.store import prepare_out
@@ -186,18 +188,20 @@ def run_sweep(args: argparse.Namespace) -> int:
               f"join the shards with: policysim merge DIR... --out DIR")
         return 0
     write_sweep_json(sweep, out)
-    report_sweep(sweep, out, args.lang, list(base.files), plan.cap if args.precision is not None else None)
+    report_sweep(sweep, out, args.lang, list(base.files), plan.cap if args.precision is not None else None,
+                 township_map(base))
     return 0
 
 
-def report_sweep(sweep: SweepResult, out: Path, lang: str, files: list[str], cap: int | None) -> None:
+def report_sweep(sweep: SweepResult, out: Path, lang: str, files: list[str], cap: int | None,
+                 township: TownshipMap | None = None) -> None:
     """Write the sweep's report files atomically (page last) and print its frontier."""
     from rich.console import Console
 
     from policy.atomic import atomic_writer
     from reports.frontier import sweep_report
 
-    report = sweep_report(sweep, lang, files, cap)
+    report = sweep_report(sweep, lang, files, cap, township=township)
     for name, data in report.files:
         with atomic_writer(out / name, binary=True) as f:
             f.write(data)

@@ -6,7 +6,8 @@ Public API (what the CLI uses)::
     report = build_report(experiments, scenarios, lang="zh")     # files in memory: HTML, MD, CSV, PNG
 
 Reads ``simulate`` results and ``policy`` packs through their facades, never the model; the
-only matplotlib importer is :mod:`reports.figures`; writing files is the caller's job.
+only matplotlib importers are :mod:`reports.figures` and :mod:`reports.maps` (the township
+map); writing files is the caller's job.
 """
 
 from . import i18n

@@ -1,4 +1,4 @@
-"""The report's figures as PNG bytes: the only module that imports matplotlib.
+"""The report's figures as PNG bytes: with :mod:`reports.maps`, the only modules that import matplotlib.
 
 Figures are drawn on ``matplotlib.figure.Figure`` objects with the Agg canvas (no pyplot,
 no global figure state) under a per-call ``rc_context``. Chinese labels use the WenQuanYi

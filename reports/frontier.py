@@ -15,13 +15,16 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from simulate import TownshipMap
 from simulate.sweep import SweepResult, VariantResult
 
 from . import i18n
-from .figures import drawing_style, frontier_figure, png
+from .figures import Chart, drawing_style, frontier_figure, png
+from .maps import mean_entries_by_site, township_chart
 from .render import ScenarioFile, csv_bytes, csv_number, scenario_files, software_versions, template_environment
 
 ALL = "*"                     # the frontier of every target at once
+SITE_COLUMNS = 12             # sites in the sweep's entries-by-site table
 _TIE = 1e-9
 
 
@@ -115,13 +118,41 @@ def frontier_chart(sweep: SweepResult, lang: str) -> bytes:
         return png(frontier_figure(points, panels, lang))
 
 
+def shown_variant(sweep: SweepResult, fronts: Sequence[TargetFrontier]) -> int:
+    """The variant the sweep's map shows: the cheapest meeting every target, else the first of the grid."""
+    every = fronts[-1] if fronts else None       # the every-target frontier, or the only target's
+    return every.cheapest[0] if every is not None and every.cheapest else 0
+
+
+def site_entries(sweep: SweepResult) -> tuple[tuple[str, ...], list[dict[str, float]]]:
+    """The sites with the most unscreened entries in any variant (at most :data:`SITE_COLUMNS`), and per
+    variant its mean entries per replication by site."""
+    means = [mean_entries_by_site(v.experiment.replications) for v in sweep.variants]
+    peak: dict[str, float] = {}
+    for m in means:
+        for site, value in m.items():
+            if value > 0:
+                peak[site] = max(peak.get(site, 0.0), value)
+    sites = tuple(sorted(peak, key=lambda s: (-peak[s], s))[:SITE_COLUMNS])
+    return sites, means
+
+
+def sweep_map(sweep: SweepResult, township: TownshipMap, shown: int, means: Sequence[dict[str, float]],
+              lang: str) -> Chart:
+    """The base scenario's township with the entries of variant *shown*."""
+    variant = sweep.variants[shown].label or sweep.scenario
+    caption = i18n.text(lang, "fig.map.sweep", scenario=sweep.scenario, variant=variant)
+    return township_chart("township", sweep.scenario, township, means[shown] if means else {}, lang, caption)
+
+
 def _n_text(sweep: SweepResult) -> str:
     counts = sorted({len(v.experiment.replications) for v in sweep.variants})
     return str(counts[0]) if len(counts) == 1 else f"{counts[0]}–{counts[-1]}"
 
 
 def render_sweep_html(sweep: SweepResult, fronts: Sequence[TargetFrontier], chart: bytes, lang: str,
-                      files: Sequence[ScenarioFile], generated: dt.datetime, cap: int | None) -> str:
+                      files: Sequence[ScenarioFile], generated: dt.datetime, cap: int | None,
+                      township: Chart | None = None) -> str:
     """The self-contained sweep page (jinja2 with autoescape: scenario text is escaped)."""
     def t(key: str, **values: object) -> str:
         return i18n.text(lang, key, **values)
@@ -142,8 +173,14 @@ def render_sweep_html(sweep: SweepResult, fronts: Sequence[TargetFrontier], char
                          "cells": [{"value": _cell(v, x.metric), "status": status.get(x.name, ""),
                                     "status_label": i18n.status_label(lang, status[x.name]) if x.name in status else ""}
                                    for x in sweep.targets]})
+    sites, means = site_entries(sweep)
+    entries = [{"label": v.label or sweep.scenario, "values": [i18n.number(m.get(s, 0.0), 2) for s in sites]}
+               for v, m in zip(sweep.variants, means, strict=True)]
+    township_map = None if township is None else {
+        "caption": township.caption, "src": "data:image/png;base64," + base64.b64encode(township.png).decode("ascii")}
     return template_environment().get_template("sweep.html.j2").render(
-        lang=lang, t=t, sweep=sweep, fronts=rows, variants=variants,
+        lang=lang, t=t, sweep=sweep, fronts=rows, variants=variants, sites=sites, entries=entries,
+        township=township_map,
         target_labels=[i18n.metric_label(lang, x.metric) for x in sweep.targets],
         lede=t("sweep.lede", variants=len(sweep.variants), scenario=sweep.scenario, n=_n_text(sweep), seed=sweep.seed),
         precision=t("sweep.precision", pct=f"{sweep.precision:g}", cap=cap) if sweep.precision is not None else "",
@@ -152,13 +189,20 @@ def render_sweep_html(sweep: SweepResult, fronts: Sequence[TargetFrontier], char
 
 
 def sweep_report(sweep: SweepResult, lang: str = "en", scenario_paths: Sequence[str] = (),
-                 cap: int | None = None, generated: dt.datetime | None = None) -> SweepReport:
-    """Every file of the sweep's report, in memory (*scenario_paths*: the files it read, for provenance)."""
+                 cap: int | None = None, generated: dt.datetime | None = None,
+                 township: TownshipMap | None = None) -> SweepReport:
+    """Every file of the sweep's report, in memory (*scenario_paths*: the files it read, for provenance;
+    *township*: the base scenario's map, drawn with the entries of the variant :func:`shown_variant` picks)."""
     i18n.check_lang(lang)
     fronts = frontier(sweep)
     chart = frontier_chart(sweep, lang)
+    drawn = None
+    if township is not None and sweep.variants:
+        _, means = site_entries(sweep)
+        drawn = sweep_map(sweep, township, shown_variant(sweep, fronts), means, lang)
     moment = generated or dt.datetime.now().replace(microsecond=0)
-    page = render_sweep_html(sweep, fronts, chart, lang, scenario_files(scenario_paths), moment, cap)
-    files = (("figures/frontier.png", chart), ("frontier.csv", frontier_csv(sweep, fronts)),
+    page = render_sweep_html(sweep, fronts, chart, lang, scenario_files(scenario_paths), moment, cap, drawn)
+    maps = (("figures/township.png", drawn.png),) if drawn is not None else ()
+    files = (("figures/frontier.png", chart), *maps, ("frontier.csv", frontier_csv(sweep, fronts)),
              ("sweep.csv", sweep_csv(sweep)), ("sweep.html", page.encode("utf-8")))
     return SweepReport(files, fronts)

@@ -18,6 +18,7 @@ import html
 import io
 import math
 import platform
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,13 +27,25 @@ from typing import Any
 import jinja2
 
 from policy import load_pack
-from simulate import ExperimentResult, Interval, Scenario, mean_rule_hits, metric_table
+from simulate import ExperimentResult, Interval, Scenario, mean_rule_hits, metric_table, township_map
 from simulate.provenance import package_version
 
 from . import i18n
 from .compare import KEY_METRICS, BestScenario, Comparison, compare
 from .figures import Chart, charts
+from .maps import mean_entries_by_site, township_chart
 
+# The containment section's measures, in reading order: what got in and how, who was found and by
+# whom, and outsiders' time in the villages apart from their time on the hills.
+CONTAINMENT_METRICS = (
+    "all.leaks_per_day", "all.entries_per_day",
+    "containment.leaks.closed_entrance", "containment.leaks.open_entrance", "containment.leaks.hill_path",
+    "containment.leaks.hotspot", "containment.leaks.returner_unregistered", "containment.leaks.observation_exit",
+    "all.resident_crossings_per_day", "all.observation_exits_per_day",
+    "containment.turned_back", "containment.handled_at_gate", "containment.evasions", "containment.detected",
+    "containment.found_by.patrol", "containment.found_by.camera", "containment.found_by.neighbours",
+    "all.village_person_min_per_day", "all.hill_person_min_per_day",
+)
 SOFTWARE = ("simpy", "numpy", "durable-rules", "matplotlib", "jinja2", "policysim")
 
 
@@ -158,6 +171,37 @@ def metric_rows(comparison: Comparison, lang: str) -> list[dict[str, Any]]:
              "differences": [_diff(d) for d in m.differences[1:]]} for m in comparison.metrics]
 
 
+def containment_rows(comparison: Comparison, lang: str) -> list[dict[str, Any]]:
+    """The containment measures the comparison has, labelled, with estimates and differences."""
+    rows = []
+    for name in CONTAINMENT_METRICS:
+        m = comparison.metric(name)
+        if m is not None:
+            rows.append({"metric": name, "label": i18n.metric_label(lang, name),
+                         "estimates": [_cell(e) for e in m.estimates],
+                         "differences": [_diff(d) for d in m.differences[1:]]})
+    return rows
+
+
+def file_stem(name: str, taken: set[str]) -> str:
+    """*name* as a safe, unused file stem (letters, digits, ``-`` and ``_``)."""
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "scenario"
+    unique, k = stem, 2
+    while unique in taken:
+        unique, k = f"{stem}-{k}", k + 1
+    taken.add(unique)
+    return unique
+
+
+def township_charts(experiments: Sequence[ExperimentResult], scenarios: Sequence[Scenario],
+                    lang: str) -> tuple[Chart, ...]:
+    """One township map per scenario, with its unscreened entries by site (mean per replication)."""
+    taken: set[str] = set()
+    return tuple(township_chart(f"township-{file_stem(e.scenario, taken)}", e.scenario, township_map(s),
+                                mean_entries_by_site(e.replications), lang)
+                 for e, s in zip(experiments, scenarios, strict=True))
+
+
 def rule_rows(experiments: Sequence[ExperimentResult], inputs: Inputs, lang: str) -> list[dict[str, Any]]:
     """Per deciding rule: its reason in *lang* and mean persons decided per replication per scenario."""
     means = [{(d, rule): mean for d, rules in mean_rule_hits(e.replications).items() for rule, mean in rules.items()}
@@ -175,15 +219,21 @@ def template_environment() -> jinja2.Environment:
                               trim_blocks=True, lstrip_blocks=True)
 
 
+def data_uri(chart: Chart) -> str:
+    return "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
+
+
 def render_html(experiments: Sequence[ExperimentResult], comparison: Comparison,
-                figures: Sequence[Chart], inputs: Inputs, lang: str, generated: dt.datetime) -> str:
+                figures: Sequence[Chart], inputs: Inputs, lang: str, generated: dt.datetime,
+                maps: Sequence[Chart] = ()) -> str:
     """The self-contained report page."""
     single = len(comparison.scenarios) == 1
     t = {key: i18n.text(lang, key) for key in (
         "summary", "summary.targets", "summary.best", "figures", "details", "details.metrics",
         "details.rules", "inputs", "scenario", "metric", "target", "limit", "verdict", "mean_ci",
         "best", "runner_up", "clear", "file", "sha256", "pack", "seed", "replications", "software",
-        "generated", "decision", "rule", "reason", "hits", "scenario_file", "verdict.note", "base")}
+        "generated", "decision", "rule", "reason", "hits", "scenario_file", "verdict.note", "base",
+        "containment", "containment.lede", "containment.maps")}
     t["title"] = i18n.text(lang, "report.title.one" if single else "report.title")
     t["lede"] = i18n.text(lang, "report.lede", n=comparison.replications, seed=comparison.seed,
                           base=comparison.base)
@@ -195,14 +245,15 @@ def render_html(experiments: Sequence[ExperimentResult], comparison: Comparison,
     best = [{"target": b.target, "label": i18n.metric_label(lang, b.metric), "scenario": b.scenario,
              "runner_up": b.runner_up or "–", "difference": _diff(b.difference),
              "clearly": clearly_label(b, lang)} for b in comparison.best]
-    images = [{"name": c.name, "caption": c.caption,
-               "src": "data:image/png;base64," + base64.b64encode(c.png).decode("ascii")} for c in figures]
+    images = [{"name": c.name, "caption": c.caption, "src": data_uri(c)} for c in figures]
+    map_images = [{"name": c.name, "caption": c.caption, "src": data_uri(c)} for c in maps]
     starts = [i18n.when(lang, s) for s in inputs.starts]
     sources = list({f.path: f for files in inputs.files for f in files}.values())   # each file once
     return template_environment().get_template("report.html.j2").render(
         lang=lang, t=t, comparison=comparison, single=single,
         key_labels=[i18n.metric_label(lang, m) for m in KEY_METRICS],
         summary=summary_rows(comparison, lang), verdicts=verdicts, best=best, figures=images,
+        containment=containment_rows(comparison, lang), maps=map_images,
         metrics=metric_rows(comparison, lang), rules=rule_rows(experiments, inputs, lang),
         inputs=inputs, starts=starts, sources=sources, generated=i18n.when(lang, generated))
 
@@ -305,9 +356,10 @@ def build_report(experiments: Sequence[ExperimentResult], scenarios: Sequence[Sc
     comparison = compare(experiments)
     inputs = describe_inputs(scenarios, comparison.seed, comparison.replications)
     figures = charts(experiments, comparison, inputs.starts, lang)
+    maps = township_charts(experiments, scenarios, lang)
     moment = generated or dt.datetime.now().replace(microsecond=0)
-    page = render_html(experiments, comparison, figures, inputs, lang, moment)
-    files = [(f"figures/{c.name}.png", c.png) for c in figures]
+    page = render_html(experiments, comparison, figures, inputs, lang, moment, maps)
+    files = [(f"figures/{c.name}.png", c.png) for c in (*figures, *maps)]
     files += [("metrics.csv", metrics_csv(experiments)), ("comparison.csv", comparison_csv(comparison)),
               ("verdicts.csv", verdicts_csv(comparison)),
               ("summary.md", render_markdown(comparison, inputs, lang).encode("utf-8")),

@@ -37,7 +37,7 @@ from .roster import PoolSummary, RosterSummary, roster_summary
 from .scenario import Scenario, Target, load_scenario
 from .student_t import t_quantile
 from .summary import statistics, summary_json, verdicts, write_outputs
-from .township_map import TownshipMap, township_map
+from .township_map import MapLink, MapNode, MapRoute, TownshipMap, township_map
 
 __all__ = [
     "Containment",
@@ -46,6 +46,9 @@ __all__ = [
     "InlineExecutor",
     "Interval",
     "LEAK_PATHS",
+    "MapLink",
+    "MapNode",
+    "MapRoute",
     "PoolSummary",
     "QueueSeries",
     "ReplicationResult",

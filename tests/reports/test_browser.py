@@ -60,7 +60,7 @@ def test_report_renders_in_chromium(lang, report_en, report_zh, tmp_path):
     dom = dump.stdout.decode("utf-8", "replace")
     assert dump.returncode == 0, dump.stderr.decode()[-2000:]
     total = page.count("<img ")
-    assert total == sum(name.endswith(".png") for name in files_of(report)) == 7
+    assert total == sum(name.endswith(".png") for name in files_of(report)) == 7 + 2   # figures + a map per scenario
     assert f'data-images="{total}/{total}"' in dom, "not every image loaded"
     assert dom.count('data-loaded="yes"') == total
 

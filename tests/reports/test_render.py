@@ -26,7 +26,8 @@ def test_report_files(report_en):
 def test_html_is_self_contained(report_en):
     page = files_of(report_en)["report.html"].decode()
     sources = re.findall(r'<img src="([^"]+)"', page)
-    assert len(sources) == sum(name.endswith(".png") for name in files_of(report_en)) == 7
+    # the figures, and a township map per scenario
+    assert len(sources) == sum(name.endswith(".png") for name in files_of(report_en)) == 7 + 2
     assert all(s.startswith("data:image/png;base64,") for s in sources)
     assert not re.search(r'(src|href)="(https?:)?//', page)
     assert "<link" not in page and "<script" not in page
