@@ -33,7 +33,7 @@ def add_command(commands: Any) -> None:
 
 def run_merge(args: argparse.Namespace) -> int:
     from policy.atomic import atomic_writer
-    from simulate import load_scenario, township_map, write_outputs
+    from simulate import load_scenario, roster_summary, township_map, write_outputs
     from simulate.store import FOLDER, merge, prepare_out, refuse_links
     from simulate.sweep import sweep_of, write_sweep_json
     from simulate.variants import scenario_digest
@@ -69,7 +69,8 @@ def run_merge(args: argparse.Namespace) -> int:
                      township_map(scenario) if scenario else None)
     else:
         experiment = merged.experiments[0]
-        for path in write_outputs(experiment, out):
+        roster = roster_summary(scenario) if scenario is not None else None
+        for path in write_outputs(experiment, out, roster):
             print(f"wrote {path}")
         if scenario is not None:
             write_report([experiment], out, args.lang, scenarios=[scenario])

@@ -153,6 +153,8 @@ def render(experiment: ExperimentResult, console: Console) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from simulate import FINDERS, LEAK_PATHS
+
     stats = {s.metric: s for s in experiment.statistics}
     first = experiment.replications[0]
     console.print(f"[bold]{escape(experiment.title)}[/bold]  ({escape(experiment.scenario)}, "
@@ -175,9 +177,11 @@ def render(experiment: ExperimentResult, console: Console) -> None:
     cont = Table(title="Containment (per replication)", title_justify="left")
     cont.add_column("measure")
     cont.add_column("mean ± 95% CI", justify="right")
-    for name in ("arrivals", "persons", "turned_back", "held", "handled_at_gate", "evasions",
-                 "detected", "leaks.closed_entrance", "leaks.open_entrance", "leaks.hotspot",
-                 "leaks.observation_exit", "leaks_per_day", "outsider_person_min", "undecided"):
+    names = ("arrivals", "persons", "turned_back", "held", "handled_at_gate", "evasions", "detected",
+             *(f"found_by.{f}" for f in FINDERS), *(f"leaks.{p}" for p in LEAK_PATHS), "leaks_per_day",
+             "resident_crossings", "outsider_village_min", "outsider_hills_min", "outsider_person_min",
+             "undecided")
+    for name in names:
         cont.add_row(name, _fmt(stats.get(f"containment.{name}"), 1))
     console.print(cont)
     if experiment.verdicts:

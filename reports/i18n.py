@@ -135,6 +135,15 @@ _TEXT = MappingProxyType({
                             "outsiders stayed in the villages and, apart from that, on the hills and at hotspots. "
                             "Counts are per replication unless a label says per day.",
         "containment.maps": "Where it happened",
+        "staff": "Staff on the roster",
+        "staff.lede": "The people who hold the posts in 8- or 12-hour shifts (scenario roster), the checkpoint "
+                      "chiefs and the volunteers: how many, their hours a week, and the most on duty at once.",
+        "staff.people": "People",
+        "staff.hours_mean": "Hours a week per person (mean)",
+        "staff.hours_max": "Hours a week per person (max)",
+        "staff.on_duty": "Most on duty at once",
+        "staff.pools": "Pools (people, mean / max hours a week)",
+        "staff.none": "no roster: staff are the shift patterns' counts",
         "sweep.entries": "Unscreened entries by site",
         "sweep.entries.note": "Mean per replication, for the sites with the most entries in any variant.",
         "site": "Site",
@@ -253,6 +262,15 @@ _TEXT = MappingProxyType({
         "containment.lede": "谁未经检查进入、经由何处，谁被发现、由谁发现，以及外来人员在村内停留多久，"
                             "另计在山场及热点停留多久。除注明“每日”者外，均为每次重复的数量。",
         "containment.maps": "发生地点",
+        "staff": "值守人员排班",
+        "staff.lede": "按 8 或 12 小时一班值守各卡口的人员（情景排班）、卡口长和志愿者："
+                      "人数、每人每周在岗小时数、同时在岗最多人数。",
+        "staff.people": "人数",
+        "staff.hours_mean": "每人每周在岗小时（平均）",
+        "staff.hours_max": "每人每周在岗小时（最多）",
+        "staff.on_duty": "同时在岗最多",
+        "staff.pools": "人员组（人数，平均 / 最多每周小时）",
+        "staff.none": "无排班：按班次人数计",
         "sweep.entries": "各处未经检查进入",
         "sweep.entries.note": "每次重复均值；列出在任一变体中进入最多的地点。",
         "site": "地点",

@@ -27,7 +27,7 @@ from typing import Any
 import jinja2
 
 from policy import load_pack
-from simulate import ExperimentResult, Interval, Scenario, mean_rule_hits, metric_table, township_map
+from simulate import ExperimentResult, Interval, Scenario, mean_rule_hits, metric_table, roster_summary, township_map
 from simulate.provenance import package_version
 
 from . import i18n
@@ -223,9 +223,25 @@ def data_uri(chart: Chart) -> str:
     return "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
 
 
+def staff_rows(scenarios: Sequence[Scenario], lang: str) -> list[dict[str, Any]]:
+    """Per scenario, its roster's people, hours a week per person and most on duty at once."""
+    rows: list[dict[str, Any]] = []
+    for scenario in scenarios:
+        roster = roster_summary(scenario)
+        if roster is None:
+            rows.append({"scenario": scenario.name, "none": i18n.text(lang, "staff.none")})
+            continue
+        pools = "; ".join(f"{p.name} {p.people} ({p.hours_mean:.0f} / {p.hours_max:.0f})" for p in roster.pools)
+        rows.append({"scenario": scenario.name, "none": "", "people": roster.people,
+                     "hours_mean": f"{roster.hours_per_person_week_mean:.1f}",
+                     "hours_max": f"{roster.hours_per_person_week_max:.1f}",
+                     "on_duty": roster.max_on_duty, "pools": pools})
+    return rows
+
+
 def render_html(experiments: Sequence[ExperimentResult], comparison: Comparison,
                 figures: Sequence[Chart], inputs: Inputs, lang: str, generated: dt.datetime,
-                maps: Sequence[Chart] = ()) -> str:
+                maps: Sequence[Chart] = (), staff: Sequence[dict[str, Any]] = ()) -> str:
     """The self-contained report page."""
     single = len(comparison.scenarios) == 1
     t = {key: i18n.text(lang, key) for key in (
@@ -233,7 +249,8 @@ def render_html(experiments: Sequence[ExperimentResult], comparison: Comparison,
         "details.rules", "inputs", "scenario", "metric", "target", "limit", "verdict", "mean_ci",
         "best", "runner_up", "clear", "file", "sha256", "pack", "seed", "replications", "software",
         "generated", "decision", "rule", "reason", "hits", "scenario_file", "verdict.note", "base",
-        "containment", "containment.lede", "containment.maps")}
+        "containment", "containment.lede", "containment.maps", "staff", "staff.lede", "staff.people",
+        "staff.hours_mean", "staff.hours_max", "staff.on_duty", "staff.pools")}
     t["title"] = i18n.text(lang, "report.title.one" if single else "report.title")
     t["lede"] = i18n.text(lang, "report.lede", n=comparison.replications, seed=comparison.seed,
                           base=comparison.base)
@@ -253,7 +270,7 @@ def render_html(experiments: Sequence[ExperimentResult], comparison: Comparison,
         lang=lang, t=t, comparison=comparison, single=single,
         key_labels=[i18n.metric_label(lang, m) for m in KEY_METRICS],
         summary=summary_rows(comparison, lang), verdicts=verdicts, best=best, figures=images,
-        containment=containment_rows(comparison, lang), maps=map_images,
+        containment=containment_rows(comparison, lang), maps=map_images, staff=staff,
         metrics=metric_rows(comparison, lang), rules=rule_rows(experiments, inputs, lang),
         inputs=inputs, starts=starts, sources=sources, generated=i18n.when(lang, generated))
 
@@ -358,7 +375,7 @@ def build_report(experiments: Sequence[ExperimentResult], scenarios: Sequence[Sc
     figures = charts(experiments, comparison, inputs.starts, lang)
     maps = township_charts(experiments, scenarios, lang)
     moment = generated or dt.datetime.now().replace(microsecond=0)
-    page = render_html(experiments, comparison, figures, inputs, lang, moment, maps)
+    page = render_html(experiments, comparison, figures, inputs, lang, moment, maps, staff_rows(scenarios, lang))
     files = [(f"figures/{c.name}.png", c.png) for c in (*figures, *maps)]
     files += [("metrics.csv", metrics_csv(experiments)), ("comparison.csv", comparison_csv(comparison)),
               ("verdicts.csv", verdicts_csv(comparison)),

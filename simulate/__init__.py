@@ -22,6 +22,8 @@ from .executors import InlineExecutor, make_executor
 from .experiment import pack_engine, replicate, run_experiment
 from .model import run_replication
 from .results import (
+    ENTRY_PATHS,
+    FINDERS,
     LEAK_PATHS,
     WAIT_BINS_MIN,
     Containment,
@@ -41,7 +43,9 @@ from .township_map import MapLink, MapNode, MapRoute, TownshipMap, township_map
 
 __all__ = [
     "Containment",
+    "ENTRY_PATHS",
     "ExperimentResult",
+    "FINDERS",
     "GateResult",
     "InlineExecutor",
     "Interval",

@@ -142,3 +142,19 @@ def test_clearly_better_says_yes_not_yet_or_the_same():
     assert clearly_label(dataclasses.replace(best, clear=False, difference=Interval(-2.0, 3.0, 3)), "en") == "not yet"
     tie = dataclasses.replace(best, clear=False, difference=Interval(0.0, 0.0, 3))
     assert clearly_label(tie, "zh") == "否：每次重复结果相同"
+
+
+def test_the_staff_section_shows_each_scenarios_roster(report_en, scenarios):
+    """The roster's people, hours a week and most on duty appear per scenario, as the summary says."""
+    from simulate import roster_summary
+
+    html = files_of(report_en)["report.html"].decode("utf-8")
+    section = html[html.index('<section id="staff">'):html.index('<section id="figures">')]
+    for scenario in scenarios:
+        roster = roster_summary(scenario)
+        assert roster is not None
+        row = section[section.index(f"<td class=\"name\">{scenario.name}</td>"):]
+        row = row[:row.index("</tr>")]
+        cells = re.findall(r"<td>([^<]*)</td>", row)
+        assert cells == [str(roster.people), f"{roster.hours_per_person_week_mean:.1f}",
+                         f"{roster.hours_per_person_week_max:.1f}", str(roster.max_on_duty)]
