@@ -25,7 +25,9 @@ def test_simulate_a_shipped_scenario_writes_its_files(tmp_path):
     assert (summary["scenario"], summary["seed"], summary["replications"]) == ("blossom-volunteers", 5, 3)
     south = summary["gates"]["pingcheng-south"]["wait_p95_min"]
     assert set(south) == {"mean", "half_width", "min", "max", "n"} and south["min"] <= south["mean"] <= south["max"]
-    assert {v["target"] for v in summary["verdicts"]} == {"p95_wait_min", "max_queue", "leaks_per_day"}
+    assert {v["target"] for v in summary["verdicts"]} == {
+        "p95_wait_min", "max_queue", "leaks_per_day", "entries_per_day", "resident_crossings_per_day",
+        "observation_exits_per_day", "hill_person_min_per_day"}
     rows = list(csv.DictReader((out / "replications.csv").read_text(encoding="utf-8").splitlines()))
     assert [r["replication"] for r in rows] == ["0", "1", "2"]
     queues = list(csv.DictReader((out / "queues.csv").read_text(encoding="utf-8").splitlines()))
