@@ -43,6 +43,7 @@ class Evasion:
 CHOOSE, DWELL, PATROL, CAMERA, NEIGHBOURS, TRY, AVOID, FIELDS, AWAY, OUT_SERVICE = range(10)
 BACK = 10                      # patrol, camera, neighbours uniforms of a second crossing
 VILLAGE, HILLS = "village", "hills"
+INSIDE = "inside:"             # the village behind an entry site, as a place an evader stays
 
 
 class Run:
@@ -389,18 +390,25 @@ class Run:
         """*party* sets off now on *way*: found (turned back) or counted as a leak under *path*."""
         tally, now = self.tally, self.env.now
         tally.evasions += 1
-        found = self._find(way, party.behaviour[PATROL:PATROL + 3])
+        entered = now + way.minutes
+        stay = (party.stream.dwell_min.quantile(party.behaviour[DWELL])
+                if party.stream.outsider and path != "observation_exit" else 0.0)
+        found = self._find(way, party.behaviour[PATROL:PATROL + 3], stay=stay)
         where = HILLS if way.path == "hill_path" else None
-        if found is not None:
+        if found is not None and found.time <= entered:
             tally.detected += 1
             tally.found_by[found.by] += 1
             self._count_outsider(party, now, found.time, where)
             return found
         tally.leaks[path] += 1
         tally.leaks_by_site[way.entry_site] += 1
-        self._count_outsider(party, now, now + way.minutes, where)
-        if path != "observation_exit":
-            self.inside(party, now + way.minutes)
+        self._count_outsider(party, now, entered, where)
+        if found is not None:           # a camera's alert brought a team that found them inside
+            tally.detected += 1
+            tally.found_by[found.by] += 1
+            self._count_outsider(party, entered, found.time, VILLAGE)
+        elif stay > 0:
+            self._count_outsider(party, entered, entered + stay, VILLAGE)
         return None
 
     def refuse_going_out(self, party: Party, at: str) -> None:
@@ -455,15 +463,18 @@ class Run:
         if party.stream.outsider:
             self._count_outsider(party, t0, t0 + party.stream.dwell_min.quantile(party.behaviour[DWELL]), VILLAGE)
 
-    def _find(self, way: Way, u: Sequence[float], reverse: bool = False) -> Found | None:
+    def _find(self, way: Way, u: Sequence[float], reverse: bool = False, stay: float = 0.0) -> Found | None:
         """Whether (and when) an evader setting off now on *way* is found; *reverse*: walked
-        from its end back to its start (a way out)."""
+        from its end back to its start (a way out). An outsider who *stay*s in the village after
+        the way is still there when a camera's alert brings a team (nobody else watches inside)."""
         now, legs = self.env.now, way.legs
         if reverse:
             total = way.minutes
             exposures = [Exposure(leg.site, now + total - leg.end, now + total - leg.start) for leg in reversed(legs)]
         else:
             exposures = [Exposure(leg.site, now + leg.start, now + leg.end) for leg in legs]
+        if stay > 0:
+            exposures.append(Exposure(INSIDE + way.entry_site, now + way.minutes, now + way.minutes + stay))
         return self.watch.find_on(exposures, u)
 
     def _count_outsider(self, party: Party, t0: float, t1: float, where: str | None = None) -> None:

@@ -85,7 +85,7 @@ class Containment:
     held: int                      # parties still febrile at the re-test, referred to medical care
     handled_at_gate: int           # deliveries and visits dealt with at the gate
     evasions: int                  # attempts to get round a closed entrance or into the hills
-    detected: int                  # evaders found by a patrol or a camera
+    detected: int                  # evaders found (FINDERS); found inside a village after a camera's alert: a leak too
     leaks: Mapping[str, int]       # unscreened entries by path (LEAK_PATHS)
     outsider_person_min: float     # outsiders' person-minutes past the township gate, in a village or at a hotspot
     undecided: int                 # parties the policy left undecided (treated as turned back)
