@@ -22,7 +22,6 @@ from .executors import InlineExecutor, make_executor
 from .experiment import pack_engine, replicate, run_experiment
 from .model import run_replication
 from .results import (
-    ENTRY_PATHS,
     FINDERS,
     LEAK_PATHS,
     WAIT_BINS_MIN,
@@ -43,7 +42,6 @@ from .township_map import MapLink, MapNode, MapRoute, TownshipMap, township_map
 
 __all__ = [
     "Containment",
-    "ENTRY_PATHS",
     "ExperimentResult",
     "FINDERS",
     "GateResult",
