@@ -8,8 +8,10 @@ wherever it runs.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from operator import itemgetter
 
 import simpy
+from simpy.events import Timeout
 
 from .demand import Arrivals, draw_arrivals
 from .gates import Checkpoint
@@ -31,12 +33,12 @@ def parties(arrivals: Arrivals) -> Iterator[Party]:
     origins = [o for o, _ in s.origin]
     columns = zip(arrivals.times.tolist(), arrivals.persons.tolist(), arrivals.has_pass.tolist(),
                   arrivals.quarantine.tolist(), arrivals.origin.tolist(), arrivals.gate.tolist(),
-                  arrivals.village.tolist(), arrivals.temps.tolist(), arrivals.retest_temps.tolist(),
-                  arrivals.choice.tolist(), arrivals.service.tolist(), arrivals.behaviour.tolist(),
-                  strict=True)
+                  arrivals.village.tolist(), map(tuple, arrivals.temps.tolist()),
+                  map(tuple, arrivals.retest_temps.tolist()), arrivals.choice.tolist(),
+                  arrivals.service.tolist(), arrivals.behaviour.tolist(), strict=True)
     for t, n, has_pass, q, o, g, v, temps, retest, choice, service, behaviour in columns:
         yield Party(s, t, n, has_pass, quarantine[q], origins[o], gates[g] if g >= 0 else None,
-                    chosen_villages[v] if v >= 0 else None, tuple(temps[:n]), tuple(retest[:n]),
+                    chosen_villages[v] if v >= 0 else None, temps[:n], retest[:n],
                     choice, service, behaviour)
 
 
@@ -75,10 +77,10 @@ def run_replication(scenario: Scenario, engine: Engine, replication: int,
               {v.id: v for v in town.villages}, town.hotspots, checkpoints, watch, scenario.network)
     queue = [p for s in scenario.streams for p in parties(draw_arrivals(s, horizon, seed, replication))]
     events = [(p.time, p, run.on_arrival) for p in queue]
-    events += [(t, p, run.on_leaving) for p in queue for t in leaving_time(p)]
-    events.sort(key=lambda e: e[0])
+    events += [(t, p, run.on_leaving) for p in queue if p.stream.away_min is not None for t in leaving_time(p)]
+    events.sort(key=itemgetter(0))
     for time, party, act in events:           # each arrival (or setting out) is a timeout carrying its party
-        env.timeout(time, party).callbacks.append(act)
+        Timeout(env, time, party).callbacks.append(act)
     env.run(until=horizon.length_min)
     start, end = horizon.warmup_min, horizon.length_min
     gates = tuple(gate_result(cp, *levels[cp.id], steps[cp.id], scenario.road_block_queue, start, end)
