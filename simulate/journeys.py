@@ -17,7 +17,7 @@ import datetime as dt
 import math
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import simpy
 
@@ -111,11 +111,9 @@ class Run:
         return self._days[int((self._offset + self.env.now) // MIN_PER_DAY)]
 
     # --- arrivals -------------------------------------------------------------------------
-    def on_arrival(self, event: simpy.Event) -> None:
-        self.arrive(cast(Party, event.value))      # each arrival is a timeout carrying its party
-
-    def on_leaving(self, event: simpy.Event) -> None:
-        Underway(self.leave_home(cast(Party, event.value)))
+    def set_out(self, party: Party) -> None:
+        """A resident on a round trip leaves home (before arriving back as *party*)."""
+        Underway(self.leave_home(party))
 
     def arrive(self, party: Party) -> None:
         """Start *party*'s journey (hikers need no process: their fate is a lookup)."""

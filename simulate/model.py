@@ -8,12 +8,14 @@ wherever it runs.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from heapq import heappush
 from operator import itemgetter
 
 import simpy
-from simpy.events import Timeout
+from simpy.events import NORMAL
 
 from .demand import Arrivals, draw_arrivals
 from .gates import Checkpoint
@@ -52,6 +54,35 @@ def leaving_time(party: Party) -> tuple[float, ...]:
         return ()
     t = party.time - away.quantile(party.behaviour[AWAY])
     return (t,) if t >= 0.0 else ()
+
+
+class Feed:
+    """Puts the run's arrivals and settings out on SimPy's event queue one at a time, as one
+    re-armed event. Each takes the place in the order of events (time, priority, order of
+    scheduling) that scheduling them all at the start as timeouts would give it, so the run
+    is unchanged, while the queue stays short and no event is made per arrival. It uses
+    SimPy's queue and event counter (``Environment._queue``, ``_eid``) directly to do so."""
+
+    def __init__(self, env: simpy.Environment, events: Sequence[tuple[float, Party, Callable[[Party], None]]]):
+        self.env, self.events, self.next = env, events, 0
+        self.first = next(env._eid)                            # the places of all of them, reserved
+        env._eid = itertools.count(self.first + len(events))
+        self.event = simpy.Event(env)
+        self.event._ok = True
+        if events:
+            self._arm()
+
+    def _arm(self) -> None:
+        k = self.next
+        self.event.callbacks = [self._fire]
+        heappush(self.env._queue, (self.events[k][0], NORMAL, self.first + k, self.event))
+
+    def _fire(self, _: simpy.Event) -> None:
+        party, act = self.events[self.next][1:]
+        self.next += 1
+        if self.next < len(self.events):
+            self._arm()
+        act(party)
 
 
 @contextmanager
@@ -98,11 +129,10 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
     run = Run(env, horizon, engine, scenario.gate_policy, scenario.service, {g.id: g for g in town.gates},
               {v.id: v for v in town.villages}, town.hotspots, checkpoints, watch, scenario.network)
     queue = [p for s in scenario.streams for p in parties(draw_arrivals(s, horizon, seed, replication))]
-    events = [(p.time, p, run.on_arrival) for p in queue]
-    events += [(t, p, run.on_leaving) for p in queue if p.stream.away_min is not None for t in leaving_time(p)]
+    events = [(p.time, p, run.arrive) for p in queue]
+    events += [(t, p, run.set_out) for p in queue if p.stream.away_min is not None for t in leaving_time(p)]
     events.sort(key=itemgetter(0))
-    for time, party, act in events:           # each arrival (or setting out) is a timeout carrying its party
-        Timeout(env, time, party).callbacks.append(act)
+    Feed(env, events)
     env.run(until=horizon.length_min)
     start, end = horizon.warmup_min, horizon.length_min
     gates = tuple(gate_result(cp, *levels[cp.id], steps[cp.id], scenario.road_block_queue, start, end)
