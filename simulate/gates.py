@@ -18,6 +18,7 @@ import math
 from collections import Counter, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
+from heapq import heappush
 from typing import cast
 
 import simpy
@@ -182,7 +183,8 @@ class Checkpoint:
         self.service_min.append(service.duration)
         service._ok = True                     # starts now: scheduled as SimPy's Timeout schedules itself
         service._value = now - service.arrived
-        self.env.schedule(service, NORMAL, service.duration)
+        env = self.env
+        heappush(env._queue, (now + service.duration, NORMAL, next(env._eid), service))
 
     def _finish(self, event: Event) -> None:
         away: float = event.away          # type: ignore[attr-defined]  # only Services call back here

@@ -105,8 +105,11 @@ class Decider:
 
     def hits(self) -> dict[str, int]:
         """Persons decided by each rule (``(default)`` when the default decided), by rule id."""
+        parties, by_rules = self.parties, Counter[tuple[str, ...]]()
+        for key, count in self.seen.items():     # few distinct rule lists among many parties
+            by_rules[parties[key][1]] += count
         out: Counter[str] = Counter()
-        for key, count in self.seen.items():
-            for rule in self.parties[key][1]:
+        for rules, count in by_rules.items():
+            for rule in rules:
                 out[rule] += count
         return dict(sorted(out.items()))
