@@ -29,6 +29,7 @@ from .network import Network, Way
 from .parties import Decider, Engine, Party
 from .patrols import Exposure, Found, Watch
 from .township import Entrance, Gate, Hotspot, Village
+from .underway import Underway
 
 
 @dataclass(frozen=True)
@@ -43,35 +44,6 @@ class Evasion:
 CHOOSE, DWELL, PATROL, CAMERA, NEIGHBOURS, TRY, AVOID, FIELDS, AWAY, OUT_SERVICE = range(10)
 BACK = 10                      # patrol, camera, neighbours uniforms of a second crossing
 VILLAGE, HILLS = "village", "hills"
-
-
-class Underway:
-    """A journey under way: its generator is stepped on each event it waits for, as a SimPy
-    process would step it, but it starts at once and has no start or end event of its own
-    (two events fewer per journey; started from an arrival's callback, nothing can come
-    between, so every other event keeps its order)."""
-
-    __slots__ = ("journey",)
-
-    def __init__(self, journey: Generator[simpy.Event, Any, Any]):
-        self.journey = journey
-        self.step(None)
-
-    def step(self, event: simpy.Event | None) -> None:
-        journey = self.journey
-        try:
-            if event is None:
-                waited = journey.send(None)
-            elif event._ok:
-                waited = journey.send(event._value)
-            else:
-                event._defused = True
-                waited = journey.throw(event._value)
-            while waited.callbacks is None:          # already processed: go straight on
-                waited = journey.send(waited._value)
-        except StopIteration:
-            return
-        waited.callbacks.append(self.step)
 
 
 class Run:

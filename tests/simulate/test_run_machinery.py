@@ -14,9 +14,9 @@ import pytest
 import simpy
 
 from simulate.gate_policy import GatePolicy
-from simulate.journeys import Underway
 from simulate.model import Feed, collector_paused
 from simulate.parties import Decider
+from simulate.underway import Underway
 
 TIMES = [2.0, 1.0, 1.0, 3.0, 2.0]
 
