@@ -67,7 +67,7 @@ class Decider:
 
     Two memos, kept per engine and policy across replications (:func:`answers`): per person
     (what the engine is asked) and per party (what the model asks, most of the time); hits are
-    tallied per party key in this run and expanded per person at the end.
+    tallied per list of the party's rules in this run and expanded per person at the end.
     """
 
     def __init__(self, engine: Engine, policy: GatePolicy):
@@ -75,15 +75,15 @@ class Decider:
         self.policy = policy
         self.severity = policy.severity()
         self.people, self.parties = answers(engine, policy)
-        self.seen: Counter[tuple[Any, ...]] = Counter()
+        self.seen: Counter[tuple[str, ...]] = Counter()      # parties decided, by their rules
 
     def party(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> str | None:
         """The party's outcome: the most severe of its occupants' outcomes."""
         key = (level, party.stream.role, party.has_pass, party.quarantine, temps, day)
-        self.seen[key] += 1
         known = self.parties.get(key)
         if known is None:
             known = self.parties[key] = self._decide(key)
+        self.seen[known[1]] += 1
         return known[0]
 
     def _decide(self, key: tuple[Any, ...]) -> tuple[str | None, tuple[str, ...]]:
@@ -105,11 +105,8 @@ class Decider:
 
     def hits(self) -> dict[str, int]:
         """Persons decided by each rule (``(default)`` when the default decided), by rule id."""
-        parties, by_rules = self.parties, Counter[tuple[str, ...]]()
-        for key, count in self.seen.items():     # few distinct rule lists among many parties
-            by_rules[parties[key][1]] += count
         out: Counter[str] = Counter()
-        for rules, count in by_rules.items():
+        for rules, count in self.seen.items():
             for rule in rules:
                 out[rule] += count
         return dict(sorted(out.items()))
