@@ -18,6 +18,7 @@ import math
 from collections import Counter, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
+from heapq import heappush
 from typing import cast
 
 import simpy
@@ -95,18 +96,12 @@ class Service(Event):
     """One party's service at a checkpoint: fires when it ends, its value the minutes waited
     (``None`` if the party left the queue first); *away* keeps its server *away* minutes longer."""
 
-    def __init__(self, checkpoint: Checkpoint, duration: float, away: float = 0.0):
-        super().__init__(checkpoint.env)
-        self.arrived = checkpoint.env.now
+    def __init__(self, checkpoint: Checkpoint, duration: float, away: float, now: float):
+        self.env = checkpoint.env              # Event.__init__ inlined, as SimPy's Timeout does
+        self.callbacks = [checkpoint._finish]
+        self.arrived = now
         self.duration = duration
         self.away = away
-        self.callbacks.append(checkpoint._finish)
-
-    def begin(self, now: float) -> None:
-        """Start serving now (the same way SimPy's ``Timeout`` schedules itself)."""
-        self._ok = True
-        self._value = now - self.arrived
-        self.env.schedule(self, NORMAL, self.duration)
 
 
 class Checkpoint:
@@ -153,17 +148,19 @@ class Checkpoint:
     def serve(self, duration_min: float, away_min: float = 0.0, patience_min: float = math.inf) -> Service:
         """Queue a party needing *duration_min* of one staff member's time, after which that
         staff member is away *away_min* more; the party leaves unserved after *patience_min*."""
-        service = Service(self, duration_min, away_min)
+        now = self.env.now
+        service = Service(self, duration_min, away_min, now)
         self.arrivals += 1
-        self.seen[len(self.waiting)] += 1
+        waiting = self.waiting
+        self.seen[len(waiting)] += 1
         if self.capacity == 0:
             self.unstaffed_arrivals += 1
         if self.busy < self.capacity:
-            self._begin(service)
+            self._begin(service, now)
         else:
-            self.waiting.append(service)
-            self.log_t.append(self.env.now)
-            self.log_n.append(len(self.waiting))
+            waiting.append(service)
+            self.log_t.append(now)
+            self.log_n.append(len(waiting))
             if patience_min < math.inf:
                 simpy.events.Timeout(self.env, patience_min, service).callbacks.append(self._renege)
         return service
@@ -177,18 +174,20 @@ class Checkpoint:
         """The wait so far at *end* of each party still queued (those arrived after the warm-up)."""
         return [end - s.arrived for s in self.waiting if s.arrived >= self.warmup_min]
 
-    def _begin(self, service: Service) -> None:
-        now = self.env.now
+    def _begin(self, service: Service, now: float) -> None:
         self.busy += 1
         if service.arrived >= self.warmup_min:
             self.waits.append(now - service.arrived)
         self.busy_min += min(service.duration, self.length_min - now) if now < self.length_min else 0.0
         self.service_start.append(now)
         self.service_min.append(service.duration)
-        service.begin(now)
+        service._ok = True                     # starts now: scheduled as SimPy's Timeout schedules itself
+        service._value = now - service.arrived
+        env = self.env
+        heappush(env._queue, (now + service.duration, NORMAL, next(env._eid), service))
 
     def _finish(self, event: Event) -> None:
-        away = cast(Service, event).away
+        away: float = event.away          # type: ignore[attr-defined]  # only Services call back here
         if away > 0:
             now = self.env.now
             self.away_min += min(away, self.length_min - now) if now < self.length_min else 0.0
@@ -222,7 +221,8 @@ class Checkpoint:
 
     def _start_waiting(self) -> None:
         if self.waiting and self.busy < self.capacity:
+            now = self.env.now
             while self.waiting and self.busy < self.capacity:
-                self._begin(self.waiting.popleft())
+                self._begin(self.waiting.popleft(), now)
             self.log_t.append(self.env.now)
             self.log_n.append(len(self.waiting))

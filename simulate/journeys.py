@@ -17,11 +17,11 @@ import datetime as dt
 import math
 from collections.abc import Generator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 import simpy
 
-from .gate_policy import HANDLED, HELD, TURNED_BACK, GatePolicy
+from .gate_policy import ADMITTING, HANDLED, HELD, PASS, TURNED_BACK, GatePolicy
 from .gates import Checkpoint, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
 from .metrics import Tally
@@ -29,6 +29,7 @@ from .network import Network, Way
 from .parties import Decider, Engine, Party
 from .patrols import Exposure, Found, Watch
 from .township import Entrance, Gate, Hotspot, Village
+from .underway import Underway
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,10 @@ class Run:
         # what a party that balks at or leaves a queue acts as (the loader requires one for them)
         self.turned_round = next((o for o, m in policy.outcomes.items() if m == TURNED_BACK), None)
         self.decider = Decider(engine, policy)
+        # the policy's outcomes as the model acts on them, looked up per party (None: no answer)
+        named = [o for o in (*policy.outcomes, None) if o is not None or policy.undecided is not None]
+        self._standing: dict[str | None, str] = {o: policy.standing(o) for o in named}
+        self._meaning: dict[str | None, str] = {o: policy.meaning(o) for o in named}
         self.tally = Tally()
         self.entrances = {e.id: e for v in villages.values() for e in v.entrances}
         self.spots = {h.id: h for h in hotspots}
@@ -71,15 +76,17 @@ class Run:
         self._days = [horizon.start.date() + dt.timedelta(days=k)
                       for k in range(int(horizon.length_min // MIN_PER_DAY) + 3)]
 
+    def meaning(self, outcome: str | None) -> str:
+        """What *outcome* means to the model (the policy's answer, looked up)."""
+        return self._meaning.get(outcome) or self.policy.meaning(outcome)
+
     def today(self) -> dt.date:
         return self._days[int((self._offset + self.env.now) // MIN_PER_DAY)]
 
     # --- arrivals -------------------------------------------------------------------------
-    def on_arrival(self, event: simpy.Event) -> None:
-        self.arrive(cast(Party, event.value))      # each arrival is a timeout carrying its party
-
-    def on_leaving(self, event: simpy.Event) -> None:
-        self.env.process(self.leave_home(cast(Party, event.value)))
+    def set_out(self, party: Party) -> None:
+        """A resident on a round trip leaves home (before arriving back as *party*)."""
+        Underway(self.leave_home(party))
 
     def arrive(self, party: Party) -> None:
         """Start *party*'s journey (hikers need no process: their fate is a lookup)."""
@@ -91,11 +98,11 @@ class Run:
             self.to_hotspot(party, None)
         elif route == "township":
             if not self.avoid_gates(party):
-                self.env.process(self.by_road(party))
+                Underway(self.by_road(party))
         elif route == "village":
-            self.env.process(self.from_fields(party))
+            Underway(self.from_fields(party))
         else:
-            self.env.process(self.going_out(party))
+            Underway(self.going_out(party))
 
     def home(self, party: Party) -> Village:
         """The village a village or outbound party belongs to (the scenario loader requires one)."""
@@ -115,7 +122,7 @@ class Run:
             gate = self.gates[gate.detour_to]
         if gate.status == "staffed":
             outcome = yield from self.screen(party, gate.id, "township", 0)
-            if not self.policy.admits(outcome):
+            if self.meaning(outcome) not in ADMITTING:
                 return
         village = self.villages.get(party.village) if party.village else None
         entered = self.env.now
@@ -160,7 +167,7 @@ class Run:
         if entered is not None:        # an outsider on the township's roads counts as inside
             self._count_outsider(party, entered, self.env.now)
         if entrance.status == "open":
-            if not self.policy.admits(self.decider.party("village", party, party.temps, self.today())):
+            if self.meaning(self.decider.party("village", party, party.temps, self.today())) not in ADMITTING:
                 self.tally.leaks["open_entrance"] += 1
                 self.tally.leaks_by_site[entrance.id] += 1
             self.inside(party, self.env.now)
@@ -169,7 +176,7 @@ class Run:
         outcome = yield from self.screen(party, entrance.id, "village", 1)
         if entered is not None:
             self._count_outsider(party, arrived, self.env.now)
-        if self.policy.admits(outcome):
+        if self.meaning(outcome) in ADMITTING:
             self.inside(party, self.env.now)
 
     # --- residents going out: round trips, fields -------------------------------------------
@@ -246,12 +253,12 @@ class Run:
             return
         entrance = picked[0]
         if entrance.status == "open":
-            if not self.policy.lets_out(self.decider.party("village", party, party.temps, self.today())):
+            if self.meaning(self.decider.party("village", party, party.temps, self.today())) != PASS:
                 self.tally.leaks["observation_exit"] += 1
                 self.tally.leaks_by_site[entrance.id] += 1
             return
         outcome = yield from self.screen(party, entrance.id, "village", 1, going_out=True)
-        if self.policy.lets_out(outcome) and party.quarantine in self.policy.observed:
+        if self.meaning(outcome) == PASS and party.quarantine in self.policy.observed:
             self.tally.leaks["observation_exit"] += 1
 
     # --- the gate -------------------------------------------------------------------------
@@ -259,32 +266,33 @@ class Run:
                going_out: bool = False) -> Generator[simpy.Event, Any, str | None]:
         """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it. A party
         that balks at the queue or leaves it unserved is refused there: it returns the turn-back outcome."""
-        tally, decider, checkpoint, policy = self.tally, self.decider, self.checkpoints[gate_id], self.policy
-        times, queue, u = self.service, party.stream.queue, party.service
+        checkpoint, queue, u = self.checkpoints[gate_id], party.stream.queue, party.service
         if queue is not None and not queue.joins(len(checkpoint.waiting), u[4]):
             checkpoint.balk()                  # sees the queue and turns round: a refusal here
             self.refused(party, gate_id, going_out)
             return self.turned_round
-        day = self.today()
+        decider, times, day = self.decider, self.service, self.today()
         outcome = decider.party(level, party, party.temps, day)
+        meaning = self._meaning.get(outcome) or self.policy.meaning(outcome)
         checkpoint.persons += party.persons
         carry_in = times.carry_in
         away = (carry_in.away_min(u[6]) if carry_in is not None and level == "village"
-                and policy.meaning(outcome) == HANDLED else 0.0)
+                and meaning == HANDLED else 0.0)
         patience = math.inf if queue is None else queue.patience(u[5])
-        wait = yield checkpoint.serve(times.minutes(policy.standing(outcome), party.persons, u[stage], u[3]),
-                                      away, patience)
+        standing = self._standing.get(outcome) or self.policy.standing(outcome)
+        wait = yield checkpoint.serve(times.minutes(standing, party.persons, u[stage], u[3]), away, patience)
         if wait is None:                       # left the queue before being served: a refusal here
             self.refused(party, gate_id, going_out)
             return self.turned_round
-        if policy.meaning(outcome) == HELD:
-            yield self.env.timeout(self.service.retest_after_min)
+        if meaning == HELD:
+            yield self.env.timeout(times.retest_after_min)
             outcome = decider.party(level, party, party.retest, day)
-            yield checkpoint.serve(self.service.retest.quantile(party.service[2]) / 60.0)
+            meaning = self.meaning(outcome)
+            yield checkpoint.serve(times.retest.quantile(u[2]) / 60.0)
         checkpoint.outcomes[outcome or "undecided"] += 1
-        if policy.lets_out(outcome) if going_out else policy.admits(outcome):
+        if meaning == PASS if going_out else meaning in ADMITTING:
             return outcome
-        meaning = policy.meaning(outcome)
+        tally = self.tally
         if meaning == HANDLED:
             tally.handled_at_gate += 1
             self.meet(party)
@@ -357,7 +365,7 @@ class Run:
             return False
         found = self.evade(party, way, "returner_unregistered")
         if found is not None:
-            self.env.process(self._registered_later(party, found.time))
+            Underway(self._registered_later(party, found.time))
         return True
 
     def lawful_min(self, start: str, village: str | None, otherwise: float) -> float:

@@ -7,9 +7,15 @@ wherever it runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import gc
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from heapq import heappush
+from operator import itemgetter
 
 import simpy
+from simpy.events import NORMAL
 
 from .demand import Arrivals, draw_arrivals
 from .gates import Checkpoint
@@ -31,12 +37,12 @@ def parties(arrivals: Arrivals) -> Iterator[Party]:
     origins = [o for o, _ in s.origin]
     columns = zip(arrivals.times.tolist(), arrivals.persons.tolist(), arrivals.has_pass.tolist(),
                   arrivals.quarantine.tolist(), arrivals.origin.tolist(), arrivals.gate.tolist(),
-                  arrivals.village.tolist(), arrivals.temps.tolist(), arrivals.retest_temps.tolist(),
-                  arrivals.choice.tolist(), arrivals.service.tolist(), arrivals.behaviour.tolist(),
-                  strict=True)
+                  arrivals.village.tolist(), map(tuple, arrivals.temps.tolist()),
+                  map(tuple, arrivals.retest_temps.tolist()), arrivals.choice.tolist(),
+                  arrivals.service.tolist(), arrivals.behaviour.tolist(), strict=True)
     for t, n, has_pass, q, o, g, v, temps, retest, choice, service, behaviour in columns:
         yield Party(s, t, n, has_pass, quarantine[q], origins[o], gates[g] if g >= 0 else None,
-                    chosen_villages[v] if v >= 0 else None, tuple(temps[:n]), tuple(retest[:n]),
+                    chosen_villages[v] if v >= 0 else None, temps[:n], retest[:n],
                     choice, service, behaviour)
 
 
@@ -50,10 +56,59 @@ def leaving_time(party: Party) -> tuple[float, ...]:
     return (t,) if t >= 0.0 else ()
 
 
+class Feed:
+    """Puts the run's arrivals and settings out on SimPy's event queue one at a time, as one
+    re-armed event. Each takes the place in the order of events (time, priority, order of
+    scheduling) that scheduling them all at the start as timeouts would give it, so the run
+    is unchanged, while the queue stays short and no event is made per arrival. It uses
+    SimPy's queue and event counter (``Environment._queue``, ``_eid``) directly to do so."""
+
+    def __init__(self, env: simpy.Environment, events: Sequence[tuple[float, Party, Callable[[Party], None]]]):
+        self.env, self.events, self.next = env, events, 0
+        self.first = next(env._eid)                            # the places of all of them, reserved
+        env._eid = itertools.count(self.first + len(events))
+        self.event = simpy.Event(env)
+        self.event._ok = True
+        if events:
+            self._arm()
+
+    def _arm(self) -> None:
+        k = self.next
+        self.event.callbacks = [self._fire]
+        heappush(self.env._queue, (self.events[k][0], NORMAL, self.first + k, self.event))
+
+    def _fire(self, _: simpy.Event) -> None:
+        party, act = self.events[self.next][1:]
+        self.next += 1
+        if self.next < len(self.events):
+            self._arm()
+        act(party)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (restored as it was on leaving). A replication keeps
+    thousands of parties, events and queue logs alive while it allocates many short-lived
+    ones that reference counting frees; the collector would walk the live ones again and
+    again (about a tenth of a run). Its cycles (the environment and its events) are
+    collected after it, as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_replication(scenario: Scenario, engine: Engine, replication: int,
                     seed: int | None = None) -> ReplicationResult:
     """Simulate *replication* of *scenario*, deciding every person with *engine*."""
-    seed = scenario.seed if seed is None else seed
+    with collector_paused():
+        return _replicate(scenario, engine, replication, scenario.seed if seed is None else seed)
+
+
+def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) -> ReplicationResult:
     horizon = scenario.horizon
     env = simpy.Environment()
     town = scenario.township
@@ -74,11 +129,10 @@ def run_replication(scenario: Scenario, engine: Engine, replication: int,
     run = Run(env, horizon, engine, scenario.gate_policy, scenario.service, {g.id: g for g in town.gates},
               {v.id: v for v in town.villages}, town.hotspots, checkpoints, watch, scenario.network)
     queue = [p for s in scenario.streams for p in parties(draw_arrivals(s, horizon, seed, replication))]
-    events = [(p.time, p, run.on_arrival) for p in queue]
-    events += [(t, p, run.on_leaving) for p in queue for t in leaving_time(p)]
-    events.sort(key=lambda e: e[0])
-    for time, party, act in events:           # each arrival (or setting out) is a timeout carrying its party
-        env.timeout(time, party).callbacks.append(act)
+    events = [(p.time, p, run.arrive) for p in queue]
+    events += [(t, p, run.set_out) for p in queue if p.stream.away_min is not None for t in leaving_time(p)]
+    events.sort(key=itemgetter(0))
+    Feed(env, events)
     env.run(until=horizon.length_min)
     start, end = horizon.warmup_min, horizon.length_min
     gates = tuple(gate_result(cp, *levels[cp.id], steps[cp.id], scenario.road_block_queue, start, end)

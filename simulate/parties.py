@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
@@ -42,28 +43,47 @@ class Party(NamedTuple):
     behaviour: Sequence[float]     # demand.BEHAVIOUR_COLUMNS
 
 
+People = dict[tuple[Any, ...], tuple[str | None, str]]
+Parties = dict[tuple[Any, ...], tuple[str | None, tuple[str, ...]]]
+# The engine's answers outlive a replication: a pack's rules decide the same facts on the same
+# day alike in every replication, so a process asks its engine once per distinct person.
+_ANSWERS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[People, Parties]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def answers(engine: Engine, policy: GatePolicy) -> tuple[People, Parties]:
+    """The memos of *engine*'s answers under *policy* (per person, per party) kept in this process."""
+    key = (policy.decision, tuple(policy.inputs.items()), tuple(policy.levels.items()),
+           tuple(policy.outcomes.items()), policy.undecided)
+    try:
+        by_policy = _ANSWERS.setdefault(engine, {})
+    except TypeError:                        # an engine that cannot be weakly referenced: per run
+        return {}, {}
+    return by_policy.setdefault(key, ({}, {}))
+
+
 class Decider:
     """Asks the engine once per distinct person (readings are to 0.1 °C) and counts rule hits.
 
-    Two memos: per person (what the engine is asked) and per party (what the model asks,
-    most of the time); hits are tallied per party key and expanded per person at the end.
+    Two memos, kept per engine and policy across replications (:func:`answers`): per person
+    (what the engine is asked) and per party (what the model asks, most of the time); hits are
+    tallied per list of the party's rules in this run and expanded per person at the end.
     """
 
     def __init__(self, engine: Engine, policy: GatePolicy):
         self.engine = engine
         self.policy = policy
         self.severity = policy.severity()
-        self.people: dict[tuple[Any, ...], tuple[str | None, str]] = {}
-        self.parties: dict[tuple[Any, ...], tuple[str | None, tuple[str, ...]]] = {}
-        self.seen: Counter[tuple[Any, ...]] = Counter()
+        self.people, self.parties = answers(engine, policy)
+        self.seen: Counter[tuple[str, ...]] = Counter()      # parties decided, by their rules
 
     def party(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> str | None:
         """The party's outcome: the most severe of its occupants' outcomes."""
         key = (level, party.stream.role, party.has_pass, party.quarantine, temps, day)
-        self.seen[key] += 1
         known = self.parties.get(key)
         if known is None:
             known = self.parties[key] = self._decide(key)
+        self.seen[known[1]] += 1
         return known[0]
 
     def _decide(self, key: tuple[Any, ...]) -> tuple[str | None, tuple[str, ...]]:
@@ -86,7 +106,7 @@ class Decider:
     def hits(self) -> dict[str, int]:
         """Persons decided by each rule (``(default)`` when the default decided), by rule id."""
         out: Counter[str] = Counter()
-        for key, count in self.seen.items():
-            for rule in self.parties[key][1]:
+        for rules, count in self.seen.items():
+            for rule in rules:
                 out[rule] += count
         return dict(sorted(out.items()))
