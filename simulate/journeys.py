@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Generator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import simpy
@@ -30,15 +29,6 @@ from .parties import Decider, Engine, Party
 from .patrols import Exposure, Found, Watch
 from .township import Entrance, Gate, Hotspot, Village
 from .underway import Underway
-
-
-@dataclass(frozen=True)
-class Evasion:
-    """Walking round a closed entrance: *walk_min* to reach it, exposed for *crossing_min*."""
-
-    walk_min: float = 15.0
-    crossing_min: float = 10.0
-
 
 # Columns of a party's behaviour uniforms (demand.BEHAVIOUR_COLUMNS).
 CHOOSE, DWELL, PATROL, CAMERA, NEIGHBOURS, TRY, AVOID, FIELDS, AWAY, OUT_SERVICE = range(10)

@@ -22,7 +22,6 @@ from .distributions import KINDS, Distribution
 from .gate_policy import TURNED_BACK, GatePolicy, input_of, read_gate_policy, undeclared
 from .gates import CarryIn, QueueBehaviour, ServiceTimes
 from .horizon import DAY_TYPES, Horizon
-from .journeys import Evasion
 from .network import Network
 from .patrols import Cameras, Patrol
 from .roster import Roster
@@ -75,7 +74,6 @@ class Scenario:
     patrols: tuple[Patrol, ...]
     cameras: Cameras
     streams: tuple[Stream, ...]
-    evasion: Evasion
     road_block_queue: int
     sample_min: float
     targets: tuple[Target, ...]
@@ -477,7 +475,6 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
         service=_service(r, doc.service, outcomes),  # type: ignore[arg-type]
         township=town, patrols=patrols, cameras=cameras,  # type: ignore[arg-type]
         streams=_streams(r, doc, town, policy, loaded, horizon),
-        evasion=Evasion(doc.evasion.walk_min, doc.evasion.crossing_min) if doc.evasion is not None else None,
         road_block_queue=doc.road_block_queue, sample_min=doc.sample_min,
         targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()),
         network=network,
