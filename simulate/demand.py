@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -102,6 +102,9 @@ class Stream:
     save_min: float = 5.0                        # fields walkers walk round a barrier saving at least this
     meet_min: Distribution = NONE                # minutes met at the gate when the errand is handled there
     queue: QueueBehaviour | None = None          # balking and patience at a staffed gate; None: waits
+    # bounds() per horizon, kept: every replication thins against the same table
+    _bounds: dict[Horizon, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def _hours(self, horizon: Horizon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Clock-hour intervals: ``(edges, profile weight, volume of the day)`` per interval."""
@@ -137,6 +140,14 @@ class Stream:
         only in volume (within a power of two) thus keeps the same bound, so its candidates,
         and hence its visitors, coincide; and hours the profile leaves empty get none.
         """
+        known = self._bounds.get(horizon)
+        if known is None:
+            known = self._bounds[horizon] = self._bounds_of(horizon)
+            for table in known:
+                table.flags.writeable = False            # shared by every replication
+        return known
+
+    def _bounds_of(self, horizon: Horizon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         edges, weights, volumes = self._hours(horizon)
         rates = volumes * weights / 60.0
         if self.bound_per_h:
