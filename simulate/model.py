@@ -49,7 +49,7 @@ def parties(arrivals: Arrivals) -> Iterator[Party]:
 
 def rows(table: np.ndarray) -> list[memoryview[float]]:
     """The rows of a 2-D float array as views that make a Python float of a value only when it is
-    read: a party reads a few of its ~23 uniforms, and converting them all cost ~5% of a run."""
+    read: a party reads a few of its ~23 uniforms (fewer, shorter-lived objects per replication)."""
     flat = np.ascontiguousarray(table, float).ravel().data.cast("B").cast("d")
     width = table.shape[1]
     return [flat[k:k + width] for k in range(0, len(flat), width)]
