@@ -88,15 +88,15 @@ def resolve_assumptions(source: Source, world: Mapping[str, float] | None = None
                 fail((*path, key), "scenario.assumption",
                      f"unknown field {key!r} in an assumption (expected: {', '.join(KEYS)})")
         at = marks.get((*path, "value")) or marks.get(path) or ("", 0, 0)
-        for p in [p for p in marks if p[:len(path)] == path and len(p) > len(path)]:
-            del marks[p]
-        marks[path] = at
         value = node["value"]
         bounds = _range(node.get("range"), (*path, "range"), fail)
         text = node.get("source")
         if not (isinstance(text, str) and text.strip()):
             fail((*path, "source") if "source" in node else path, "scenario.assumption",
                  "an assumption needs a source: a docs/sources.md id (A-…) or a short reason")
+        for p in [p for p in marks if p[:len(path)] == path and len(p) > len(path)]:
+            del marks[p]
+        marks[path] = at                  # from here on the assumption is its value
         if not _number(value) or bounds is None:
             return value                  # a value that is not a number: the format check says so
         low, high = bounds
