@@ -66,7 +66,7 @@ def test_a_world_changes_only_its_values_and_the_point_world_is_the_scenario():
 def test_a_world_outside_a_range_or_naming_no_assumption_is_a_value_error():
     with pytest.raises(ValueError, match=r"streams.tourists.volume.weekend = 700 is outside its range \[200, 600\]"):
         load_scenario(BLOSSOM, world={"streams.tourists.volume.weekend": 700})
-    with pytest.raises(ValueError, match="'streams.tourists.volume.weekday' is not an assumption"):
+    with pytest.raises(ValueError, match=r"'streams\.tourists\.volume\.weekday' is not an assumption"):
         load_scenario(BLOSSOM, world={"streams.tourists.volume.weekday": 70})
 
 
