@@ -102,7 +102,7 @@ def resolve_assumptions(source: Source, world: Mapping[str, float] | None = None
         low, high = bounds
         typed = at[0] in source.files     # a --vary value may leave the range; a file's may not
         if typed and not low <= value <= high:
-            fail(path, "scenario.assumption",
+            fail(path, "scenario.range",
                  f"{value:g} is outside its range [{low:g}, {high:g}]")
         a = Assumption(name_of(path), float(value), low, high, text if isinstance(text, str) else "",
                        integer_at(path), at[0], at[1])
@@ -131,7 +131,7 @@ def _range(spec: Any, path: PathT, fail: Any) -> tuple[float, float] | None:
         return None
     low, high = float(spec[0]), float(spec[1])
     if low > high:
-        fail(path, "scenario.assumption", f"the range's low ({low:g}) must not exceed its high ({high:g})")
+        fail(path, "scenario.range", f"the range's low ({low:g}) must not exceed its high ({high:g})")
         return None
     return low, high
 

@@ -96,9 +96,9 @@ def test_the_form_mistakes_are_located(tmp_path):
         "      weekday: {value: 3, range: [1, 5], source: A-demand, why: x}\n"
         "      holiday: {value: 3, source: A-demand}\n"))
     assert _errors(path) == [
-        f"{path}:5:24: streams.tourists.volume.weekday: 70 is outside its range [10, 50] [scenario.assumption]",
+        f"{path}:5:24: streams.tourists.volume.weekday: 70 is outside its range [10, 50] [scenario.range]",
         f"{path}:6:34: streams.tourists.volume.holiday.range: the range's low (9) must not exceed its high (3) "
-        "[scenario.assumption]",
+        "[scenario.range]",
         f"{path}:9:34: streams.hikers.volume.weekday.range: a range is two finite numbers [low, high] "
         "[scenario.assumption]",
         f"{path}:10:50: streams.hikers.volume.holiday.source: an assumption needs a source: a docs/sources.md id "
@@ -126,7 +126,7 @@ def test_extends_may_restate_the_value_only_keeping_the_range(tmp_path):
         assert (a.value, a.low, a.high, a.source, a.file, a.line) == (value, 200, 600, "A-demand", str(path), line)
     outside = _variant(tmp_path, "streams:\n  tourists:\n    volume: {weekend: 900}\n")
     assert _errors(outside) == [f"{outside}:4:23: streams.tourists.volume.weekend: 900 is outside its range "
-                                "[200, 600] [scenario.assumption]"]
+                                "[200, 600] [scenario.range]"]
 
 
 def test_a_vary_replaces_the_point_value_keeps_the_range_and_may_leave_it():
@@ -157,5 +157,5 @@ def test_the_assumptions_command_refuses_bad_input_on_one_line(tmp_path, capsys)
     bad = _variant(tmp_path, "streams:\n  tourists:\n    volume: {weekend: {value: 1, range: [2, 3], source: x}}\n")
     assert main(["assumptions", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "outside its range [2, 3] [scenario.assumption]" in err
+    assert err.count("\n") == 1 and "outside its range [2, 3] [scenario.range]" in err
     assert main(["assumptions", str(BLOSSOM), "--vary", "streams.tourists.volume.weekend=1,2"]) == 2
