@@ -122,8 +122,9 @@ def _pm(value: float | None, half: float | None) -> str:
     if value is None:
         return "–"
     digits = i18n.digits_for(value)
-    shown = half is not None and math.isfinite(half)
-    return i18n.number(value, digits) + (f" ± {i18n.number(half, digits)}" if shown else "")
+    if half is None or not math.isfinite(half):
+        return i18n.number(value, digits)
+    return f"{i18n.number(value, digits)} ± {i18n.number(half, digits)}"
 
 
 def measure_section(result: SensitivityResult, m: MeasureSensitivity, lang: str,
