@@ -166,3 +166,19 @@ def test_dask_gives_the_same_result(scenario_path, morris):
     pytest.importorskip("distributed")
     with open_executor("dask", 2) as client:
         assert repr(_run(scenario_path, "morris", 4, client)) == repr(morris)
+
+
+def test_the_command_writes_the_tables_and_the_page_and_names_a_mistake(scenario_path, tmp_path, capsys):
+    from cli.main import main
+
+    out = tmp_path / "out"
+    args = ["sensitivity", str(scenario_path), "--trajectories", "2", "--replications", "2", "--jobs", "1",
+            "--out", str(out), "--quiet"]
+    assert main(args) == 0
+    assert {p.name for p in out.iterdir()} >= {"sensitivity.json", "sensitivity.csv", "sensitivity.html"}
+    said = capsys.readouterr().out
+    assert f"depends mostly on {SERVICE}; {UNUSED} does not matter for it." in said
+    assert main([*args[:2], "--only", "nothing.here", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("policysim: --only nothing.here: ") and err.endswith("[sensitivity.only]")
+    assert "\n" not in err
