@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from reports.figures import cjk_font
-from reports.sensitivity import sensitivity_report, sentence, short_name
+from reports.figures import cjk_font, short_name
+from reports.sensitivity import sensitivity_report, sentence
 from simulate import Assumption
 from simulate.sensitivity import Influence, MeasureSensitivity, SensitivityResult
 
