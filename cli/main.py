@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         policy_cmds,
         regress_cmd,
         scenario_cmd,
+        sensitivity_cmd,
         sim_cmds,
         sweep_cmd,
     )
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     assumptions_cmd.add_command(commands)
     compare_cmds.add_commands(commands)
     sweep_cmd.add_command(commands)
+    sensitivity_cmd.add_command(commands)
     merge_cmd.add_command(commands)
     regress_cmd.add_command(commands)
     return parser

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import matplotlib.dates as mdates
@@ -30,6 +30,9 @@ from simulate import LEAK_PATHS, WAIT_BINS_MIN, ExperimentResult, mean_rule_hits
 from .bands import band
 from .compare import KEY_METRICS, Comparison
 from .i18n import leak_path_label, metric_label, text
+
+if TYPE_CHECKING:
+    from simulate.sensitivity import MeasureSensitivity
 
 CJK_FONT_FILES = (
     "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",       # Debian/Ubuntu fonts-wqy-microhei
@@ -397,4 +400,67 @@ def frontier_figure(points: Sequence[Sequence[tuple[float, float, float, bool]]]
         ax.set_title(metric_label(lang, metric), fontsize=9, loc="left")
         ax.set_xlabel(text(lang, "sweep.cost"))
         ax.set_ylim(bottom=0)
+    return fig
+
+
+# policysim sensitivity (reports/sensitivity.py): the tornado, Morris μ*–σ and Sobol figures.
+SHOWN = 12                    # assumptions per figure (the most influential)
+LOW_COLOUR, HIGH_COLOUR = "#9ecae1", "#08519c"
+
+
+def short_name(name: str, parts: int = 3) -> str:
+    """The last *parts* parts of a dotted assumption name (figures have little room)."""
+    pieces = name.split(".")
+    return name if len(pieces) <= parts else "…" + ".".join(pieces[-parts:])
+
+
+def tornado_figure(measure: MeasureSensitivity, lang: str) -> Figure:
+    """Per assumption (largest swing on top) a bar from the point value to the measure at the low
+    end and one to the measure at the high end of its range."""
+    rows = sorted(measure.influences, key=lambda i: -abs(i.high - i.low))[:SHOWN]
+    fig = Figure(figsize=(7.0, 0.9 + 0.32 * max(1, len(rows))), layout="constrained")
+    ax = fig.subplots()
+    for y, i in enumerate(reversed(rows)):
+        ax.barh(y, i.low - measure.point, left=measure.point, color=LOW_COLOUR, height=0.7,
+                label=text(lang, "fig.low") if y == 0 else None)
+        ax.barh(y, i.high - measure.point, left=measure.point, color=HIGH_COLOUR, height=0.35,
+                label=text(lang, "fig.high") if y == 0 else None)
+    ax.axvline(measure.point, color="black", linewidth=0.8)
+    if measure.limit is not None:
+        ax.axvline(measure.limit, color="#b3261e", linestyle="--", linewidth=0.8)
+    ax.set_yticks(range(len(rows)), [short_name(i.assumption) for i in reversed(rows)], fontsize=8)
+    ax.set_xlabel(metric_label(lang, measure.metric))
+    ax.legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def morris_figure(measure: MeasureSensitivity, lang: str) -> Figure:
+    """μ* (x, with its CI) against σ (y), each assumption labelled: far right matters, high up interacts."""
+    fig = Figure(figsize=(6.0, 4.2), layout="constrained")
+    ax = fig.subplots()
+    for i in measure.influences[:SHOWN]:
+        ax.errorbar(i.mu_star or 0.0, i.sigma or 0.0, xerr=i.mu_star_ci or None, fmt="o", color=HIGH_COLOUR,
+                    capsize=3, markersize=5)
+        ax.annotate(short_name(i.assumption, 2), (i.mu_star or 0.0, i.sigma or 0.0), fontsize=7,
+                    xytext=(4, 3), textcoords="offset points")
+    ax.set_xlabel("μ*")
+    ax.set_ylabel("σ")
+    ax.set_xlim(left=0)
+    ax.set_ylim(bottom=0)
+    return fig
+
+
+def sobol_figure(measure: MeasureSensitivity, lang: str) -> Figure:
+    """S1 and ST per assumption (most influential on top), with their CIs."""
+    rows = list(reversed(measure.influences[:SHOWN]))
+    fig = Figure(figsize=(7.0, 0.9 + 0.36 * max(1, len(rows))), layout="constrained")
+    ax = fig.subplots()
+    ys = range(len(rows))
+    ax.barh([y + 0.2 for y in ys], [i.st or 0.0 for i in rows], height=0.4, color=HIGH_COLOUR,
+            xerr=[i.st_ci or 0.0 for i in rows], label="ST")
+    ax.barh([y - 0.2 for y in ys], [i.s1 or 0.0 for i in rows], height=0.4, color=LOW_COLOUR,
+            xerr=[i.s1_ci or 0.0 for i in rows], label="S1")
+    ax.set_yticks(list(ys), [short_name(i.assumption) for i in rows], fontsize=8)
+    ax.set_xlim(0, 1.05)
+    ax.legend(loc="lower right", fontsize=8)
     return fig

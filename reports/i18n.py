@@ -149,6 +149,38 @@ _TEXT = MappingProxyType({
         "site": "Site",
         "fig.frontier": "Cost against each target metric (means with 95% CI; dashed: the limit; "
                         "filled: meets it with confidence)",
+        "sens.title": "Which assumptions matter?",
+        "sens.lede": "{scenario}: {k} assumptions varied over their plausible ranges by {method}; {worlds} "
+                     "worlds (with the tornado's), {n} replications each from seed {seed}. Every world saw the "
+                     "same visitors (common random numbers), so an assumption that does not move a measure "
+                     "scores exactly zero.",
+        "sens.morris": "Morris's method ({size} trajectories, {levels} levels)",
+        "sens.sobol": "Sobol's method ({size} base samples)",
+        "sens.findings": "What each target depends on",
+        "sens.mostly": "{measure} depends mostly on {names}",
+        "sens.negligible.one": "; {names} does not matter for it",
+        "sens.negligible.many": "; {names} do not matter for it",
+        "sens.flat": "{measure} does not change with any assumption within its range",
+        "sens.ranking": "Ranking",
+        "sens.rank": "Rank",
+        "sens.assumption": "Assumption",
+        "sens.assumptions": "Assumptions varied",
+        "sens.value": "Point value",
+        "sens.range": "Plausible range",
+        "sens.source": "Source",
+        "sens.low_end": "Measure at low end",
+        "sens.high_end": "Measure at high end",
+        "sens.point": "At the point values: {value}",
+        "sens.morris.note": "μ*: the mean absolute change of the measure when the assumption moves across its "
+                            "whole range (in the measure's unit); σ: how much that change varies with the other "
+                            "assumptions (interactions, curvature). ± is the 95% bootstrap interval.",
+        "sens.sobol.note": "S1: the share of the measure's variance the assumption causes alone; ST: with all its "
+                           "interactions. ± is the 95% bootstrap interval.",
+        "fig.tornado": "{measure}: with each assumption at the low (light) and the high (dark) end of its range, "
+                       "the others at their point values (line: all at point values)",
+        "fig.morris": "{measure}: Morris μ* against σ (95% CI of μ*)",
+        "fig.sobol": "{measure}: Sobol S1 and ST (95% CI)",
+        "fig.low": "low end", "fig.high": "high end", "sens.end": ".", "sens.and": " and ", "sens.comma": ", ",
     }),
     "zh": MappingProxyType({
         "report.title": "情景比较",
@@ -275,6 +307,34 @@ _TEXT = MappingProxyType({
         "sweep.entries.note": "每次重复均值；列出在任一变体中进入最多的地点。",
         "site": "地点",
         "fig.frontier": "成本与各目标指标（均值及 95% 置信区间；虚线：限值；实心：确定满足）",
+        "sens.title": "哪些假设要紧？",
+        "sens.lede": "{scenario}：{k} 个假设在其合理范围内变化，采用{method}；共 {worlds} 个情形（含龙卷风图所需），"
+                     "每个情形从随机种子 {seed} 重复 {n} 次。各情形使用相同的到访人员（公共随机数），"
+                     "不影响某指标的假设在该指标上恰为零。",
+        "sens.morris": "Morris 法（{size} 条轨迹，{levels} 个水平）",
+        "sens.sobol": "Sobol 法（{size} 个基础样本）",
+        "sens.findings": "各目标取决于什么",
+        "sens.mostly": "{measure}主要取决于{names}",
+        "sens.negligible.one": "；{names}对它没有影响",
+        "sens.negligible.many": "；{names}对它没有影响",
+        "sens.flat": "{measure}在各假设的合理范围内不变",
+        "sens.ranking": "排序",
+        "sens.rank": "名次",
+        "sens.assumption": "假设",
+        "sens.assumptions": "变化的假设",
+        "sens.value": "取值",
+        "sens.range": "合理范围",
+        "sens.source": "来源",
+        "sens.low_end": "取下限时的指标",
+        "sens.high_end": "取上限时的指标",
+        "sens.point": "全部取点值时：{value}",
+        "sens.morris.note": "μ*：假设在整个范围内变动时指标变化的平均绝对值（单位同指标）；σ：这一变化随其他假设"
+                            "而不同的程度（交互作用、非线性）。± 为 95% 自助法区间。",
+        "sens.sobol.note": "S1：该假设单独造成的指标方差占比；ST：连同其全部交互作用的占比。± 为 95% 自助法区间。",
+        "fig.tornado": "{measure}：每个假设分别取范围下限（浅色）和上限（深色），其余取点值（竖线：全部取点值）",
+        "fig.morris": "{measure}：Morris μ* 与 σ（μ* 的 95% 置信区间）",
+        "fig.sobol": "{measure}：Sobol S1 与 ST（95% 置信区间）",
+        "fig.low": "下限", "fig.high": "上限", "sens.end": "。", "sens.and": "和", "sens.comma": "、",
     }),
 })
 

@@ -1,0 +1,62 @@
+"""Speed of ``policysim sensitivity``, printed as figures (never a timed test).
+
+Morris with 10 trajectories over every assumption of scenarios/blossom-weekend.yaml, 5
+replications per world, on 2 worker processes (pool start-up included): the design's worlds
+and the tornado's (each assumption at its low and its high end, and the point values), a world
+the design revisits run once. Printed:
+
+1. the wall time of the whole run (SALib design, loading every world, the replications, the
+   analysis). Target: ≤ 120 s on 2 cores.
+2. its ratio to the wall time of the same number of plain replications of the scenario at its
+   point values (``run_experiment`` on 2 processes). Target: ≤ 1.15×.
+
+Run: ``python benchmarks/sensitivity.py`` from the repository root (the load average is printed:
+the machine may be shared).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from simulate import load_scenario, run_experiment, scenario_assumptions  # noqa: E402
+from simulate.executors import open_executor  # noqa: E402
+from simulate.sensitivity import chosen, make_design, run_worlds  # noqa: E402
+
+SCENARIO = ROOT / "scenarios" / "blossom-weekend.yaml"
+TRAJECTORIES = 10
+REPLICATIONS = 5
+JOBS = 2
+
+
+def main() -> None:
+    base = load_scenario(SCENARIO)
+    varied = chosen(scenario_assumptions(SCENARIO))
+    print(f"blossom-weekend: {len(varied)} assumptions, Morris {TRAJECTORIES} trajectories, "
+          f"{REPLICATIONS} replications per world, {JOBS} processes; load average {os.getloadavg()[0]:.2f}")
+    ran = []
+    start = time.perf_counter()
+    with open_executor("process", JOBS) as pool:
+        design = make_design(varied, "morris", TRAJECTORIES, base.seed)
+        result = run_worlds(SCENARIO, design, REPLICATIONS, pool, on_result=lambda *_: ran.append(1))
+    sensitivity = time.perf_counter() - start
+    start = time.perf_counter()
+    with open_executor("process", JOBS) as pool:
+        run_experiment(base, replications=len(ran), executor=pool)
+    plain = time.perf_counter() - start
+    print(f"worlds: {result.worlds} ({len(design.values)} design rows + tornado), "
+          f"{len(ran)} replications run (a world the design revisits runs once)")
+    print(f"1. sensitivity wall time: {sensitivity:.1f} s (target <= 120 s)")
+    print(f"2. plain replications ({len(ran)}): {plain:.1f} s; ratio {sensitivity / plain:.3f}x (target <= 1.15x)")
+    for m in result.measures:
+        top = ", ".join(f"{i.assumption} ({i.mu_star:.3g})" for i in m.influences[:3])
+        print(f"   {m.target}: {top}")
+
+
+if __name__ == "__main__":
+    main()
