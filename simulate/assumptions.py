@@ -94,8 +94,8 @@ def resolve_assumptions(source: Source, world: Mapping[str, float] | None = None
         if not (isinstance(text, str) and text.strip()):
             fail((*path, "source") if "source" in node else path, "scenario.assumption",
                  "an assumption needs a source: a docs/sources.md id (A-…) or a short reason")
-        for p in [p for p in marks if p[:len(path)] == path and len(p) > len(path)]:
-            del marks[p]
+        for p in _below(node, path):
+            marks.pop(p, None)
         marks[path] = at                  # from here on the assumption is its value
         if not _number(value) or bounds is None:
             return value                  # a value that is not a number: the format check says so
@@ -199,3 +199,13 @@ def integer_at(path: PathT) -> bool:
                 step.extend(patterned.values())
         nodes = [x for s in step if s is not None for x in _expand(s, defs)]
     return any(n.get("type") == "integer" for n in nodes)
+
+
+def _below(node: Any, path: PathT) -> list[PathT]:
+    """Every path inside *node* (stated at *path*): the marks an assumption's value replaces."""
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    out: list[PathT] = []
+    for key, child in items:
+        out.append((*path, key))
+        out += _below(child, (*path, key))
+    return out

@@ -31,7 +31,7 @@ from .roster import Roster
 from .scenario_check import check_structure
 from .scenario_format import TARGETS
 from .scenario_network import drive_times, read_network
-from .scenario_reader import Override, PathT, Reader, override, resolve
+from .scenario_reader import Override, PathT, Reader, override, resolve_once
 from .scenario_roster import read_roster
 from .scenario_values import MAX_MINUTES, MAX_SERVICE_S, base60_as_text
 from .shifts import Shift, ShiftPattern, Volunteers
@@ -91,7 +91,7 @@ def load_scenario(path: str | Path, overrides: Sequence[Override] = (),
     """Read, merge and validate the scenario at *path*, with *overrides* applied before validation
     and the *world*'s values in place of those assumptions' point values (:mod:`simulate.assumptions`;
     a name that is no assumption, or a value outside its range, is a :class:`ValueError`)."""
-    source = override(resolve(path), overrides) if overrides else resolve(path)
+    source = override(resolve_once(path), overrides) if overrides else resolve_once(path)
     source, assumptions, stated = resolve_assumptions(source, world)
     source = base60_as_text(source)
     doc, problems = check_structure(source)

@@ -187,3 +187,29 @@ class Reader:
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+_READ: dict[str, tuple[tuple[tuple[str, int, int], ...], Source]] = {}
+
+
+def _stamps(files: Sequence[str]) -> tuple[tuple[str, int, int], ...] | None:
+    try:
+        return tuple((f, (s := Path(f).stat()).st_mtime_ns, s.st_size) for f in files)
+    except OSError:
+        return None
+
+
+def resolve_once(path: str | Path) -> Source:
+    """:func:`resolve`, remembered while none of the files it read has changed: a sensitivity run
+    loads one scenario per world, and parsing its YAML again each time cost more than the world.
+    Each call gets its own copy (the loader's passes may rewrite the data)."""
+    key = str(Path(path).resolve())
+    known = _READ.get(key)
+    if known is None or _stamps(known[1].files) != known[0]:
+        source = resolve(path)
+        stamps = _stamps(source.files)
+        if stamps is None:
+            return source
+        known = _READ[key] = (stamps, source)
+    source = known[1]                     # marks are immutable tuples: the mapping is copied, not them
+    return Source(copy.deepcopy(source.data), dict(source.marks), source.files)

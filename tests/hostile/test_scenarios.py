@@ -42,12 +42,12 @@ MISTAKES = [
     ("evasion: {walk_min: 1:30}", "evasion.walk_min", "base-60"),
     ("horizon: {start: 2020-03-14T00:00, days: 10000}", "horizon.days", "between 0.01 and 120"),
     ("horizon: {start: 2020-03-14T00:00, hours: 1.0e+300}", "horizon.hours", "between 0.01 and 2880"),
-    ("streams:\n  tourists:\n    volume: {weekend: 1.0e+7}", "streams.tourists.volume.weekend",
+    ("streams:\n  residents:\n    volume: {weekend: 1.0e+7}", "streams.residents.volume.weekend",
      "between 0.0 and 100000"),
-    ("streams:\n  tourists:\n    volume: {weekend: 1.0e+308}", "streams.tourists.volume.weekend",
+    ("streams:\n  residents:\n    volume: {weekend: 1.0e+308}", "streams.residents.volume.weekend",
      "between 0.0 and 100000"),
     ("streams:\n  tourists:\n    bound_per_h: 1.0e+308", "streams.tourists.bound_per_h", "and 100000"),
-    ("streams:\n  tourists:\n    volume: {weekend: 90000, weekday: 90000}\n"
+    ("streams:\n  residents:\n    volume: {weekend: 90000, weekday: 90000}\n"
      "horizon: {start: 2020-03-14T00:00, days: 100}", "streams", "arrival candidates per replication"),
     ("service:\n  by_outcome:\n    admit: {dist: lognormal, mean: 30, cv: 1.0e+200}",
      "service.by_outcome.admit.cv", "between 0.0 and 10"),
@@ -87,7 +87,7 @@ def test_hours_may_replace_the_days_of_the_file_extended(tmp_path):
 
 
 def test_the_cli_answers_one_line_and_exit_2(tmp_path):
-    path = _variant(tmp_path, "streams:\n  tourists:\n    volume: {weekend: 1.0e+308}")
+    path = _variant(tmp_path, "streams:\n  residents:\n    volume: {weekend: 1.0e+308}")
     run = subprocess.run([sys.executable, "-m", "cli.main", "simulate", str(path), "--replications", "1"],
                          capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert run.returncode == 2 and run.stdout == ""
