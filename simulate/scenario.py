@@ -21,6 +21,7 @@ from .demand import Avoid, Behaviour, Stream, Temperature
 from .distributions import KINDS, Distribution
 from .gate_policy import TURNED_BACK, GatePolicy, input_of, read_gate_policy, undeclared
 from .gates import CarryIn, QueueBehaviour, ServiceTimes
+from .history_matching import Observation, read_observed
 from .horizon import DAY_TYPES, Horizon
 from .network import Network
 from .patrols import Cameras, Patrol
@@ -80,6 +81,7 @@ class Scenario:
     network: Network                # the township as a graph (implicit without ``network:``)
     neighbour_watch: tuple[NeighbourWatch, ...] = ()
     roster: Roster | None = None    # None: staff are the shift patterns' anonymous counts
+    observed: tuple[Observation, ...] = ()   # figures observed on the ground (history matching)
 
 
 def load_scenario(path: str | Path, overrides: Sequence[Override] = ()) -> Scenario:
@@ -479,4 +481,5 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
         targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()),
         network=network,
         neighbour_watch=_neighbour_watch(r, doc, town),
-        roster=read_roster(r, doc, town, shifts, volunteers, horizon, _complete(doc)))
+        roster=read_roster(r, doc, town, shifts, volunteers, horizon, _complete(doc)),
+        observed=read_observed(r, doc.observed))
