@@ -205,6 +205,17 @@ def leans(space: Sequence[Ranged], worlds: Sequence[Mapping[str, float]], holdin
     return tuple(sorted(out, key=lambda x: (-abs(x.difference), x.assumption)))
 
 
+def notable(t: TargetAcross, shown: int = LEANS_SHOWN) -> tuple[Lean, ...]:
+    """The first *shown* leans of *t* that chance would hardly give: a difference of mean
+    positions beyond twice its standard error were the assumption irrelevant (positions then
+    uniform on [0, 1], variance 1/12, over the not-holding and the holding worlds)."""
+    k, m = t.holds.k, t.holds.n - t.holds.k
+    if not k or not m:
+        return ()
+    se = math.sqrt((1 / k + 1 / m) / 12)
+    return tuple(x for x in t.leans[:shown] if abs(x.difference) > 2 * se)
+
+
 def judge(space: Sequence[Ranged], runs: Sequence[WorldRun], point: Sequence[Verdict]) -> tuple[TargetAcross, ...]:
     """Each target of *point* (the verdicts at the point values) across *runs*."""
     plausible = [not r.ruled_out for r in runs]
@@ -294,7 +305,8 @@ def worlds_json(space: Sequence[Ranged], worlds: Sequence[Mapping[str, float]], 
             "targets": [{"target": t.target, "metric": t.metric, "limit": t.limit, "point": t.point,
                          "holds": _share(t.holds), "holds_plausible": _share(t.holds_plausible),
                          "leans": [{"assumption": x.assumption, "not_holding": x.not_holding,
-                                    "holding": x.holding, "difference": x.difference} for x in t.leans]}
+                                    "holding": x.holding, "difference": x.difference,
+                                    "notable": x in notable(t)} for x in t.leans]}
                         for t in s.targets],
             "wins": [{"target": w.target, "metric": w.metric, "better": w.better, "worse": w.worse,
                       "unclear": w.unclear} for w in s.wins],
