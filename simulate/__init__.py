@@ -10,6 +10,7 @@ Public API (what ``reports`` and the CLI may use)::
 The model asks ``policy`` for every person's decision through ``Engine.decide`` only.
 """
 
+from .assumptions import Assumption, scenario_assumptions
 from .estimates import (
     Interval,
     mean_interval,
@@ -41,6 +42,7 @@ from .summary import statistics, summary_json, verdicts, write_outputs
 from .township_map import MapLink, MapNode, MapRoute, TownshipMap, township_map
 
 __all__ = [
+    "Assumption",
     "Containment",
     "ExperimentResult",
     "FINDERS",
@@ -73,6 +75,7 @@ __all__ = [
     "roster_summary",
     "run_experiment",
     "run_replication",
+    "scenario_assumptions",
     "statistics",
     "summary_json",
     "t_quantile",

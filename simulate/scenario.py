@@ -8,7 +8,9 @@ line, column and field path.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ from typing import Any, TypeVar
 from policy import Pack, load_pack
 
 from . import scenario_format as fmt
+from .assumptions import Assumption, resolve_assumptions
 from .demand import Avoid, Behaviour, Stream, Temperature
 from .distributions import KINDS, Distribution
 from .gate_policy import TURNED_BACK, GatePolicy, input_of, read_gate_policy, undeclared
@@ -81,18 +84,23 @@ class Scenario:
     network: Network                # the township as a graph (implicit without ``network:``)
     neighbour_watch: tuple[NeighbourWatch, ...] = ()
     roster: Roster | None = None    # None: staff are the shift patterns' anonymous counts
+    assumptions: tuple[Assumption, ...] = ()   # at their point values, whatever world was loaded
     observed: tuple[Observation, ...] = ()   # figures observed on the ground (history matching)
 
 
-def load_scenario(path: str | Path, overrides: Sequence[Override] = ()) -> Scenario:
-    """Read, merge and validate the scenario at *path*, with *overrides* applied before validation."""
+def load_scenario(path: str | Path, overrides: Sequence[Override] = (),
+                  world: Mapping[str, float] | None = None) -> Scenario:
+    """Read, merge and validate the scenario at *path*, with *overrides* applied before validation
+    and the *world*'s values in place of those assumptions' point values (:mod:`simulate.assumptions`;
+    a name that is no assumption, or a value outside its range, is a :class:`ValueError`)."""
     source = override(resolve(path), overrides) if overrides else resolve(path)
+    source, assumptions, stated = resolve_assumptions(source, world)
     source = base60_as_text(source)
     doc, problems = check_structure(source)
-    r = Reader(source, problems)
+    r = Reader(source, stated + problems)
     scenario = _build(r, doc, Path(path))
     r.raise_if_any()
-    return scenario
+    return dataclasses.replace(scenario, assumptions=assumptions)
 
 
 def _present(items: Mapping[str, Item | None] | None) -> dict[str, Item]:
@@ -361,7 +369,7 @@ def _streams(r: Reader, doc: fmt.ScenarioDoc, town: Township, policy: GatePolicy
         t = s.temperature
         b = s.behaviour
         behaviour = Behaviour() if b is None else _behaviour(r, p, b)
-        if b is not None and abs(b.comply + b.closed_entrance + b.hotspot - 1) > 1e-6:
+        if abs(behaviour.comply + behaviour.closed_entrance + behaviour.hotspot - 1) > 1e-6:
             r.fail((*p, "behaviour"), "scenario.range", "behaviour shares must add up to 1")
         gates = _shares(r, (*p, "gates"), s.gates, gate_ids)
         if s.route == "township" and not gates and not s.gates:
@@ -402,7 +410,12 @@ def _behaviour(r: Reader, p: PathT, b: fmt.Behaviour) -> Behaviour:
             r.fail((*p, "behaviour", "avoid", "to"), "scenario.range",
                    "an avoid window must not end when it starts (all day: from \"00:00\" to \"24:00\")")
         avoid = Avoid(b.avoid.share, b.avoid.from_, b.avoid.to)
-    return Behaviour(b.comply, b.closed_entrance, b.hotspot, b.tolerance_min, avoid)
+    # comply left out is the rest (exact sum of the stated shares, so 0.85 stays 0.85)
+    comply = math.fsum((1.0, -b.closed_entrance, -b.hotspot)) if b.comply is None else b.comply
+    if comply < 0:
+        r.fail((*p, "behaviour"), "scenario.range",
+               f"closed_entrance + hotspot exceed 1: comply, the rest, would be {comply:.3g}")
+    return Behaviour(comply, b.closed_entrance, b.hotspot, b.tolerance_min, avoid)
 
 
 def _journey_fields(r: Reader, p: PathT, s: fmt.Stream, outsider: bool) -> dict[str, Any]:

@@ -341,7 +341,7 @@ class Avoid(Strict):
 
 
 class Behaviour(Strict):
-    comply: Share = 1.0
+    comply: Share = Field(None, description="default: the rest, 1 - closed_entrance - hotspot")
     closed_entrance: Share = 0.0
     hotspot: Share = 0.0
     tolerance_min: number(above=0.0, high=MAX_MINUTES) = 30.0

@@ -18,7 +18,7 @@ PARTIAL = "-partial"
 
 def scenario_schema() -> dict[str, Any]:
     """The schema of a scenario file: complete, or partial when it says ``extends:``."""
-    full = _tidy(SCENARIO.json_schema())
+    full = _assumable(_tidy(SCENARIO.json_schema()))
     defs = full.pop("$defs")
     both = {**defs, **{name + PARTIAL: _partial(d) for name, d in defs.items()}}
     return {"$schema": DRAFT, "title": "policysim scenario",
@@ -26,6 +26,26 @@ def scenario_schema() -> dict[str, Any]:
             "if": {"type": "object", "required": ["extends"]},
             "then": {"$ref": f"#/$defs/scenario{PARTIAL}"}, "else": {"$ref": "#/$defs/scenario"},
             "$defs": {"scenario": full, f"scenario{PARTIAL}": _partial(full), **both}}
+
+
+def _assumable(node: Any) -> Any:
+    """*node* with every number also allowed as an assumption, ``{value, range, source}``
+    (:mod:`simulate.assumptions`): the value as the number's own schema; that it lies within its
+    range the schema cannot say (the loader does)."""
+    if isinstance(node, list):
+        return [_assumable(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _assumable(v) for k, v in node.items()}
+    if out.get("type") not in ("number", "integer"):
+        return out
+    finite = {"type": "number"}
+    return {"anyOf": [out, {
+        "type": "object", "description": "an assumption: point value, plausible range, source",
+        "properties": {"value": out,
+                       "range": {"type": "array", "items": finite, "minItems": 2, "maxItems": 2},
+                       "source": {"type": "string", "minLength": 1}},
+        "required": ["value", "range", "source"], "additionalProperties": False}]}
 
 
 def _tidy(node: Any) -> Any:

@@ -27,6 +27,15 @@ PathT = tuple[str | int, ...]
 
 MAX_EXTENDS = 32  # files in one extends chain; real scenarios use 2 or 3, and each is read whole
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+ASSUMPTION_KEYS = ("value", "range", "source")   # a number stated as an assumption (simulate.assumptions)
+
+
+def is_assumption(node: Any) -> bool:
+    """Whether a mapping of the scenario is the assumption form: it has ``value`` and no ``dist``
+    (``{dist: constant, value: …}`` is a distribution), and its keys are the form's or it has a
+    ``range`` (then any other key is reported as unknown)."""
+    return (isinstance(node, dict) and "value" in node and "dist" not in node
+            and (set(node) <= set(ASSUMPTION_KEYS) or "range" in node))
 
 
 @dataclass
@@ -94,6 +103,9 @@ def resolve(path: str | Path, chain: tuple[str, ...] = ()) -> Source:
 
 
 def _merge(base: Any, over: Any, path: PathT, marks: dict[PathT, tuple[str, int, int]]) -> Any:
+    if is_assumption(base) and not isinstance(over, dict | list):
+        marks.pop((*path, "value"), None)      # a plain number restates the value, keeps the range
+        return {**base, "value": over}
     if not (isinstance(base, dict) and isinstance(over, dict)):
         for p in [p for p in marks if p[:len(path)] == path and len(p) > len(path)]:
             del marks[p]
@@ -144,6 +156,9 @@ def override(source: Source, overrides: Sequence[Override]) -> Source:
                 what = f"{here} has no {part!r}" + (f" ({known})" if known else f" (it is {_show(node)})")
                 raise error(FileFormatError, "scenario.override", what,
                             Location(o.origin, 0, 0, render_path(o.path)))
+            if i == len(o.path) - 1 and is_assumption(node[key]) and not isinstance(o.value, dict | list):
+                walked = (*walked, key)       # a new point value; the assumption keeps its range
+                node, key = node[key], "value"
             if i == len(o.path) - 1:
                 node[key] = copy.deepcopy(o.value)
             walked = (*walked, key)

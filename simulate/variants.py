@@ -13,13 +13,14 @@ import hashlib
 import itertools
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from policy.errors import FileFormatError, Location, error
 
+from .assumptions import resolve_assumptions
 from .scenario import Scenario, load_scenario
 from .scenario_reader import Override, override, resolve
 
@@ -147,11 +148,15 @@ def pack_digest(pack: str | Path) -> str:
     return h.hexdigest()
 
 
-def scenario_digest(path: str | Path, overrides: Sequence[Override] = ()) -> str:
+def scenario_digest(path: str | Path, overrides: Sequence[Override] = (),
+                    world: Mapping[str, float] | None = None) -> str:
     """Content hash of the merged scenario after *overrides*, with its pack's content in place of
-    its (machine-specific) path; ``seed`` and ``replications`` are left out (a run states its own)."""
+    its (machine-specific) path; ``seed`` and ``replications`` are left out (a run states its own).
+    Assumptions count by the value the model uses (the *world*'s, else the point value), so
+    stating a number as an assumption, or widening its range, leaves the digest as it was."""
     source = resolve(path)
-    data = dict(override(source, overrides).data if overrides else source.data)
+    source, _, _ = resolve_assumptions(override(source, overrides) if overrides else source, world)
+    data = dict(source.data)
     data.pop("seed", None)
     data.pop("replications", None)
     data.setdefault("name", Path(path).stem)           # as load_scenario names it

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from cli.main import main
 from policy.errors import FileFormatError
 from simulate import load_scenario
+from simulate.assumptions import resolve_assumptions
 from simulate.scenario_check import check_structure
 from simulate.scenario_format import ScenarioDoc
 from simulate.scenario_json_schema import scenario_schema
@@ -44,6 +45,7 @@ SEMANTIC = {
                               # not one per route site; bound_per_h below the peak rate; too much demand
     "scenario.conflict",      # days and hours stated in one file (the schema sees only the merged document)
     "scenario.date",          # horizon.start on a day its month lacks (2020-02-30)
+    "scenario.assumption",    # an assumption's value outside its range, or its range reversed
 }
 
 
@@ -72,7 +74,8 @@ GENERATION_ROOT = {"$defs": SCHEMA["$defs"], "$ref": "#/$defs/scenario"}
 @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
 def test_documents_the_schema_allows_pass_the_structural_check(tmp_path_factory, doc):
     doc.pop("extends", None)                      # a merged document: extends is resolved
-    _, problems = check_structure(Source(doc, {}, ("generated.yaml",)))
+    source, _, _ = resolve_assumptions(Source(doc, {}, ("generated.yaml",)))   # as the loader does
+    _, problems = check_structure(source)
     assert {(d.code, d.location.path) for d in problems} <= {("scenario.date", "horizon.start")}, problems
     path = tmp_path_factory.mktemp("gen") / "generated.yaml"
     path.write_text(yaml.safe_dump({**doc, "pack": PACK}, allow_unicode=True), encoding="utf-8")
@@ -93,7 +96,8 @@ def test_sections_the_schema_allows_pass_the_structural_check_in_the_baseline(tm
     @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
     def check(section):
         data = _set(where, section)
-        _, problems = check_structure(Source(data, {}, ("s.yaml",)))
+        source, _, _ = resolve_assumptions(Source(data, {}, ("s.yaml",)))
+        _, problems = check_structure(source)
         assert {(d.code, d.location.path) for d in problems} <= {("scenario.date", "horizon.start")}, problems
         path = tmp_path / "s.yaml"
         path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
