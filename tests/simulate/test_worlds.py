@@ -4,6 +4,7 @@ any executor and for every scenario compared."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -178,3 +179,33 @@ def test_the_same_worlds_for_two_scenarios_and_the_same_results_on_any_executor(
     rows = paths[1].read_text(encoding="utf-8").splitlines()
     assert rows[0] == f"scenario,world,{BLOCK.name},{LIMIT.name},max_queue,ruled_out" and len(rows) == 13
     assert math.isfinite(doc["scenarios"][0]["targets"][0]["holds"]["share"])
+
+
+UNCERTAIN = ("horizon: {start: 2020-03-16T00:00, hours: 6, warmup_min: 0}\nreplications: 3\n"
+             "targets: {max_queue: {value: 10, range: [0, 60], source: a limit under review}}\n"
+             "road_block_queue: {value: 15, range: [2, 30], source: a guess}\n")
+
+
+def test_simulate_and_compare_take_uncertainty_and_agree_on_any_executor(variant, tmp_path, capsys):
+    from cli.main import main
+
+    base = variant(MMC, UNCERTAIN, "uncertain.yaml")
+    other = variant(MMC, UNCERTAIN.replace("road_block_queue: {value: 15, range: [2, 30], source: a guess}\n", "")
+                    + "shifts:\n  round-the-clock: [{from: '00:00', to: '24:00', staff: 4}]\n", "more-staff.yaml")
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert main(["simulate", str(base), "--uncertainty", "5", "--jobs", "1", "--out", str(one), "--quiet"]) == 0
+    assert main(["simulate", str(base), "--uncertainty", "5", "--jobs", "2", "--out", str(two), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "Across 5 plausible worlds" in printed and "of 5 plausible worlds" in printed
+    assert (one / "worlds.json").read_bytes() == (two / "worlds.json").read_bytes()
+    assert (one / "worlds.csv").read_bytes() == (two / "worlds.csv").read_bytes()
+    assert "plausible worlds" in (one / "report.html").read_text(encoding="utf-8")
+    pair = tmp_path / "pair"
+    assert main(["compare", str(base), str(other), "--uncertainty", "5", "--jobs", "2", "--out", str(pair),
+                 "--quiet"]) == 0
+    doc = json.loads((pair / "worlds.json").read_text(encoding="utf-8"))
+    single = json.loads((one / "worlds.json").read_text(encoding="utf-8"))
+    assert doc["values"] == single["values"]                    # the same worlds for every scenario
+    (wins,) = doc["scenarios"][1]["wins"]
+    assert wins["better"] + wins["worse"] + wins["unclear"] == 5
+    assert doc["scenarios"][0]["worlds"] == single["scenarios"][0]["worlds"]
