@@ -32,6 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     from . import (
+        assumptions_cmd,
         compare_cmds,
         merge_cmd,
         policy_cmds,
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     policy_cmds.add_commands(commands)
     sim_cmds.add_commands(commands)
     scenario_cmd.add_command(commands)
+    assumptions_cmd.add_command(commands)
     compare_cmds.add_commands(commands)
     sweep_cmd.add_command(commands)
     merge_cmd.add_command(commands)

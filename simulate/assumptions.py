@@ -88,21 +88,21 @@ def resolve_assumptions(source: Source, world: Mapping[str, float] | None = None
                 fail((*path, key), "scenario.assumption",
                      f"unknown field {key!r} in an assumption (expected: {', '.join(KEYS)})")
         at = marks.get((*path, "value")) or marks.get(path) or ("", 0, 0)
-        for p in [p for p in marks if p[:len(path)] == path and len(p) > len(path)]:
-            del marks[p]
-        marks[path] = at
         value = node["value"]
         bounds = _range(node.get("range"), (*path, "range"), fail)
         text = node.get("source")
         if not (isinstance(text, str) and text.strip()):
             fail((*path, "source") if "source" in node else path, "scenario.assumption",
                  "an assumption needs a source: a docs/sources.md id (A-…) or a short reason")
+        for p in [p for p in marks if p[:len(path)] == path and len(p) > len(path)]:
+            del marks[p]
+        marks[path] = at                  # from here on the assumption is its value
         if not _number(value) or bounds is None:
             return value                  # a value that is not a number: the format check says so
         low, high = bounds
         typed = at[0] in source.files     # a --vary value may leave the range; a file's may not
         if typed and not low <= value <= high:
-            fail(path, "scenario.assumption",
+            fail(path, "scenario.range",
                  f"{value:g} is outside its range [{low:g}, {high:g}]")
         a = Assumption(name_of(path), float(value), low, high, text if isinstance(text, str) else "",
                        integer_at(path), at[0], at[1])
@@ -131,7 +131,7 @@ def _range(spec: Any, path: PathT, fail: Any) -> tuple[float, float] | None:
         return None
     low, high = float(spec[0]), float(spec[1])
     if low > high:
-        fail(path, "scenario.assumption", f"the range's low ({low:g}) must not exceed its high ({high:g})")
+        fail(path, "scenario.range", f"the range's low ({low:g}) must not exceed its high ({high:g})")
         return None
     return low, high
 

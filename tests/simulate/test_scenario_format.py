@@ -40,12 +40,12 @@ SEMANTIC = {
                               # an outcome of the pack's decision missing from service.by_outcome
     "scenario.unknown-field",  # service.by_outcome names an outcome the decision lacks
     "scenario.range",         # shares that do not add up to 1 or are all zero; uniform low > high;
-                              # triangular out of order; a volunteer window that ends before it starts;
+                              # triangular out of order; an assumption outside its range;
+                              # a volunteer window that ends before it starts;
                               # a shift ending when it starts; a warm-up past the horizon; leg_min
                               # not one per route site; bound_per_h below the peak rate; too much demand
     "scenario.conflict",      # days and hours stated in one file (the schema sees only the merged document)
     "scenario.date",          # horizon.start on a day its month lacks (2020-02-30)
-    "scenario.assumption",    # an assumption's value outside its range, or its range reversed
 }
 
 
@@ -136,7 +136,7 @@ MALFORMED = [
 @pytest.mark.parametrize(("path", "value"), MALFORMED, ids=[f"{p}={v}" for p, v in MALFORMED])
 def test_what_the_loader_rejects_as_malformed_the_schema_rejects(path, value):
     data = _set(path, value)
-    _, problems = check_structure(Source(data, {}, ("s.yaml",)))
+    _, problems = check_structure(resolve_assumptions(Source(data, {}, ("s.yaml",)))[0])
     assert problems and path.split(".")[0] in problems[0].location.path
     assert not VALIDATOR.is_valid(data)
     if any(d.code != "scenario.missing" for d in problems):   # a file that extends may leave fields out
