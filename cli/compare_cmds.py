@@ -11,14 +11,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policy import Diagnostic, Location, PolicysimError
 from policy.atomic import atomic_writer
 
-from . import arguments
+from . import arguments, worlds_cmd
 
 if TYPE_CHECKING:  # the simulator, reports, matplotlib and rich load only when a command needs them
     from rich.console import Console
@@ -53,6 +53,7 @@ def add_commands(commands: Any) -> None:
     p.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help=f"report directory (default: {DEFAULT_OUT})")
     p.add_argument("--lang", choices=LANGS, default="en", help="language of the report (default: en)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    worlds_cmd.add_option(p)
     p.set_defaults(func=run_compare)
 
 
@@ -70,14 +71,37 @@ def run_compare(args: argparse.Namespace) -> int:
     seed = base.seed if args.seed is None else args.seed
     show_progress = not args.quiet and sys.stderr.isatty()
     experiments = run_scenarios(scenarios, replications, seed, args.jobs, show_progress)
+    uncertainty = _worlds(args, experiments, replications, seed, show_progress) if args.uncertainty else None
     rendering = Console(stderr=True).status("writing the report") if show_progress else contextlib.nullcontext()
     with rendering:
-        comparison, paths = write_report(experiments, args.out, args.lang, scenarios=scenarios)
+        comparison, paths = write_report(experiments, args.out, args.lang, scenarios=scenarios,
+                                         worlds=None if uncertainty is None else uncertainty.doc)
     console = Console() if sys.stdout.isatty() else Console(width=160, soft_wrap=True)
     render_table(comparison, args.lang, console)
     report = next(p for p in paths if p.name == "report.html")
+    if uncertainty is not None:
+        worlds_cmd.render(uncertainty, console)
+        for path in worlds_cmd.write(uncertainty, args.out):
+            console.print(f"wrote {path}", highlight=False, soft_wrap=True, markup=False)
     console.print(f"report: {report}", highlight=False, soft_wrap=True, markup=False)
     return 0
+
+
+def _worlds(args: argparse.Namespace, experiments: Sequence[ExperimentResult], replications: int, seed: int,
+            show_progress: bool) -> worlds_cmd.Uncertainty:
+    """``--uncertainty N``: every scenario in the same N plausible worlds (CRN inside each)."""
+    from simulate import make_executor
+
+    from .sweep_cmd import progress_bar
+
+    executor = make_executor(args.jobs)
+    total = len(experiments) * replications * args.uncertainty
+    try:
+        with progress_bar(show_progress, "worlds", total) as advance:
+            return worlds_cmd.across_worlds(args.scenarios, experiments, args.uncertainty, replications, seed,
+                                            executor, advance)
+    finally:
+        executor.shutdown(cancel_futures=True)
 
 
 def run_scenarios(scenarios: Sequence[Scenario], replications: int, seed: int, jobs: int | None,
@@ -112,16 +136,18 @@ def _advance(progress: Progress, task: Any) -> Callable[[ReplicationResult], Non
 
 
 def write_report(experiments: Sequence[ExperimentResult], out_dir: str | Path, lang: str = "en", *,
-                 scenarios: Sequence[Scenario]) -> tuple[Comparison, list[Path]]:
+                 scenarios: Sequence[Scenario], worlds: Mapping[str, Any] | None = None
+                 ) -> tuple[Comparison, list[Path]]:
     """Build the report of *experiments* (run from *scenarios*, same order) and write it into *out_dir*.
 
     Everything is rendered before the first file is written, and each file is replaced
-    atomically, report.html last: a failed run leaves no half-written report.
+    atomically, report.html last: a failed run leaves no half-written report. *worlds* is the
+    ``worlds.json`` document of ``--uncertainty`` (the report's plausible-worlds section).
     """
     from reports import build_report
 
     out = check_out_dir(out_dir)
-    report = build_report(experiments, scenarios, lang)
+    report = build_report(experiments, scenarios, lang, worlds=worlds)
     paths = []
     try:
         for name, data in report.files:

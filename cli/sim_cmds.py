@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import arguments, sweep_cmd
+from . import arguments, sweep_cmd, worlds_cmd
 
 if TYPE_CHECKING:  # the simulator, numpy and rich load only when a simulate command runs
     from rich.console import Console
@@ -32,6 +32,7 @@ def add_commands(commands: Any) -> None:
                    help="replications (default: the scenario's)")
     p.add_argument("--seed", type=arguments.seed, help="root seed (default: the scenario's)")
     sweep_cmd.add_run_options(p)
+    worlds_cmd.add_option(p)
     p.add_argument("--out", metavar="DIR", help="directory for summary.json, replications.csv, queues.csv "
                                                 "and each replication (replications/)")
     p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of report.html (default: en)")
@@ -48,6 +49,8 @@ def run_simulate(args: argparse.Namespace) -> int:
         raise sweep_cmd.option_error("--reps" if args.reps else "--resume",
                                      "needs --out DIR (where replications are stored)")
     sweep_cmd.check_reps(args.reps, args.replications)
+    if args.uncertainty and args.reps:
+        raise sweep_cmd.option_error("--uncertainty", "runs whole worlds; it cannot be split into --reps shards")
     if args.out:
         experiment = _run_stored(args)
         if experiment is None:
@@ -65,13 +68,31 @@ def run_simulate(args: argparse.Namespace) -> int:
     roster = roster_summary(scenario)
     if roster is not None:
         console.print(roster_line(roster), highlight=False, soft_wrap=True, markup=False)
+    uncertainty = _worlds(args, experiment, console) if args.uncertainty else None
     if args.out:
         for path in write_outputs(experiment, args.out, roster):
             console.print(f"wrote {path}", highlight=False, soft_wrap=True, markup=False)
+        for path in worlds_cmd.write(uncertainty, args.out) if uncertainty is not None else ():
+            console.print(f"wrote {path}", highlight=False, soft_wrap=True, markup=False)
         from .compare_cmds import write_report
-        write_report([experiment], args.out, args.lang, scenarios=[scenario])
+        write_report([experiment], args.out, args.lang, scenarios=[scenario],
+                     worlds=None if uncertainty is None else uncertainty.doc)
         console.print(f"report: {Path(args.out) / 'report.html'}", highlight=False, soft_wrap=True, markup=False)
     return 0
+
+
+def _worlds(args: argparse.Namespace, experiment: ExperimentResult, console: Console) -> worlds_cmd.Uncertainty:
+    """``--uncertainty N``: the scenario in N plausible worlds, the replications of the point run
+    (same count, same seed) inside each; the shares printed."""
+    from simulate.executors import open_executor
+
+    n = len(experiment.replications)
+    with open_executor(args.executor, args.jobs, args.scheduler) as executor, \
+            sweep_cmd.progress_bar(not args.quiet and sys.stderr.isatty(), "worlds", n * args.uncertainty) as advance:
+        result = worlds_cmd.across_worlds([args.scenario], [experiment], args.uncertainty, n, experiment.seed,
+                                          executor, advance)
+    worlds_cmd.render(result, console)
+    return result
 
 
 def _run_stored(args: argparse.Namespace) -> ExperimentResult | None:

@@ -36,6 +36,19 @@ _TEXT = MappingProxyType({
         "mean_ci": "Mean ± 95% CI",
         "difference": "Difference vs {base}",
         "best": "Best",
+        # plausible worlds (--uncertainty), a self-contained block
+        "worlds": "Across plausible worlds",
+        "worlds.lede": "{n} worlds drawn by Latin hypercube from the assumptions' plausible ranges, {r} "
+                       "replications in each, on the same random numbers in every world. A world's verdict "
+                       "comes from its own replications; shares of worlds carry 95% Wilson intervals.",
+        "worlds.today": "Verdict at the point values",
+        "worlds.holds": "Holds in (share of worlds)",
+        "worlds.surviving": "Over the worlds the observations allow",
+        "worlds.leans": "Where it does not hold",
+        "worlds.high": "high", "worlds.low": "low",
+        "worlds.survive": "{k} of {n} worlds survive the observations (history matching, |sim − obs| ≤ 3 sd)",
+        "worlds.wins": "Against {base}, world by world",
+        "worlds.better": "lower (better)", "worlds.worse": "higher", "worlds.unclear": "cannot tell",
         "runner_up": "Runner-up",
         "clear": "Clearly better",
         "yes": "yes",
@@ -203,6 +216,18 @@ _TEXT = MappingProxyType({
         "mean_ci": "均值 ± 95% 置信区间",
         "difference": "与“{base}”之差",
         "best": "最优",
+        # plausible worlds (--uncertainty), a self-contained block
+        "worlds": "在各种可能的假设下",
+        "worlds.lede": "按拉丁超立方从各假设的合理范围中抽取 {n} 个“世界”，每个世界重复运行 {r} 次，"
+                       "各世界使用相同的随机数。每个世界的结论由其自身的重复运行得出；世界比例附 95% Wilson 区间。",
+        "worlds.today": "按点值的结论",
+        "worlds.holds": "成立的世界比例",
+        "worlds.surviving": "与观测相符的世界中",
+        "worlds.leans": "不成立的世界中的假设",
+        "worlds.high": "偏高", "worlds.low": "偏低",
+        "worlds.survive": "{n} 个世界中有 {k} 个与观测相符（历史匹配：|模拟 − 观测| ≤ 3 个标准差）",
+        "worlds.wins": "逐个世界与“{base}”比较",
+        "worlds.better": "更低（更优）", "worlds.worse": "更高", "worlds.unclear": "无法判断",
         "runner_up": "次优",
         "clear": "明显更优",
         "yes": "是",

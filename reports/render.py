@@ -19,7 +19,7 @@ import io
 import math
 import platform
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +34,7 @@ from . import i18n
 from .compare import KEY_METRICS, BestScenario, Comparison, compare
 from .figures import Chart, charts
 from .maps import mean_entries_by_site, township_chart
+from .worlds import plausible_section
 
 # The containment section's measures, in reading order: what got in and how, who was found and by
 # whom, and outsiders' time in the villages apart from their time on the hills.
@@ -241,7 +242,8 @@ def staff_rows(scenarios: Sequence[Scenario], lang: str) -> list[dict[str, Any]]
 
 def render_html(experiments: Sequence[ExperimentResult], comparison: Comparison,
                 figures: Sequence[Chart], inputs: Inputs, lang: str, generated: dt.datetime,
-                maps: Sequence[Chart] = (), staff: Sequence[dict[str, Any]] = ()) -> str:
+                maps: Sequence[Chart] = (), staff: Sequence[dict[str, Any]] = (),
+                plausible: Mapping[str, Any] | None = None) -> str:
     """The self-contained report page."""
     single = len(comparison.scenarios) == 1
     t = {key: i18n.text(lang, key) for key in (
@@ -272,7 +274,8 @@ def render_html(experiments: Sequence[ExperimentResult], comparison: Comparison,
         summary=summary_rows(comparison, lang), verdicts=verdicts, best=best, figures=images,
         containment=containment_rows(comparison, lang), maps=map_images, staff=staff,
         metrics=metric_rows(comparison, lang), rules=rule_rows(experiments, inputs, lang),
-        inputs=inputs, starts=starts, sources=sources, generated=i18n.when(lang, generated))
+        inputs=inputs, starts=starts, sources=sources, generated=i18n.when(lang, generated),
+        plausible=plausible)
 
 
 def render_markdown(comparison: Comparison, inputs: Inputs, lang: str) -> str:
@@ -365,8 +368,9 @@ def verdicts_csv(comparison: Comparison) -> bytes:
 
 
 def build_report(experiments: Sequence[ExperimentResult], scenarios: Sequence[Scenario], lang: str = "en",
-                 generated: dt.datetime | None = None) -> Report:
-    """Compare *experiments* (run from *scenarios*, same order; the first is the base) and render every file."""
+                 generated: dt.datetime | None = None, worlds: Mapping[str, Any] | None = None) -> Report:
+    """Compare *experiments* (run from *scenarios*, same order; the first is the base) and render every file;
+    with *worlds* (the ``worlds.json`` document of ``--uncertainty``) a plausible-worlds section too."""
     i18n.check_lang(lang)
     if len(scenarios) != len(experiments):
         raise ValueError("one scenario per experiment, in the same order")
@@ -375,7 +379,8 @@ def build_report(experiments: Sequence[ExperimentResult], scenarios: Sequence[Sc
     figures = charts(experiments, comparison, inputs.starts, lang)
     maps = township_charts(experiments, scenarios, lang)
     moment = generated or dt.datetime.now().replace(microsecond=0)
-    page = render_html(experiments, comparison, figures, inputs, lang, moment, maps, staff_rows(scenarios, lang))
+    page = render_html(experiments, comparison, figures, inputs, lang, moment, maps, staff_rows(scenarios, lang),
+                       plausible_section(worlds, lang))
     files = [(f"figures/{c.name}.png", c.png) for c in (*figures, *maps)]
     files += [("metrics.csv", metrics_csv(experiments)), ("comparison.csv", comparison_csv(comparison)),
               ("verdicts.csv", verdicts_csv(comparison)),

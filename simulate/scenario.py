@@ -24,6 +24,7 @@ from .demand import Avoid, Behaviour, Stream, Temperature
 from .distributions import KINDS, Distribution
 from .gate_policy import TURNED_BACK, GatePolicy, input_of, read_gate_policy, undeclared
 from .gates import CarryIn, QueueBehaviour, ServiceTimes
+from .history_matching import Observation, read_observed
 from .horizon import DAY_TYPES, Horizon
 from .network import Network
 from .patrols import Cameras, Patrol
@@ -84,6 +85,7 @@ class Scenario:
     neighbour_watch: tuple[NeighbourWatch, ...] = ()
     roster: Roster | None = None    # None: staff are the shift patterns' anonymous counts
     assumptions: tuple[Assumption, ...] = ()   # at their point values, whatever world was loaded
+    observed: tuple[Observation, ...] = ()   # figures observed on the ground (history matching)
 
 
 def load_scenario(path: str | Path, overrides: Sequence[Override] = (),
@@ -492,4 +494,5 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
         targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()),
         network=network,
         neighbour_watch=_neighbour_watch(r, doc, town),
-        roster=read_roster(r, doc, town, shifts, volunteers, horizon, _complete(doc)))
+        roster=read_roster(r, doc, town, shifts, volunteers, horizon, _complete(doc)),
+        observed=read_observed(r, doc.observed))

@@ -383,6 +383,17 @@ class Stream(Strict):
     queue: Queue = Field(None, description="default: joins every queue and waits")
 
 
+# --- observed figures (simulate/history_matching.py) ----------------------------------------
+
+class Observed(Strict):
+    """A figure observed on the ground, with its uncertainty and where it comes from."""
+
+    metric: StrictStr = Field(description="a replication metric, e.g. all.entries_per_day")
+    value: NonNegative
+    sd: number(above=0.0) = Field(description="observation error and model discrepancy, one sd")
+    source: StrictStr = Field(description="a docs/sources.md entry id")
+
+
 class ScenarioDoc(Strict):
     """A scenario after ``extends:`` is merged (docs/scenarios.md)."""
 
@@ -414,6 +425,7 @@ class ScenarioDoc(Strict):
     network: Network = Field(None, description="default: the graph implied by travel_min and evasion")
     profiles: dict[Id, Weights] = {}
     streams: dict[Id, Stream] = {}
+    observed: dict[Id, Observed] = Field({}, description="figures observed on the ground (history matching)")
 
 
 SCENARIO = TypeAdapter(ScenarioDoc)

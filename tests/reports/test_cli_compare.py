@@ -75,7 +75,7 @@ def test_an_unwritable_out_dir_is_a_users_mistake(tmp_path, experiments, scenari
 def test_a_failed_run_leaves_no_report(tmp_path, experiments, scenarios, report_en, monkeypatch):
     import reports
     out = tmp_path / "out"
-    monkeypatch.setattr(reports, "build_report", lambda *_: report_en)
+    monkeypatch.setattr(reports, "build_report", lambda *_, **__: report_en)
     writer = compare_cmds.atomic_writer
     calls = []
 
