@@ -11,6 +11,10 @@ import datetime as dt
 import math
 from types import MappingProxyType
 
+from .metric_labels import GATE_FIELDS as _GATE_FIELDS
+from .metric_labels import LEAK_PATHS as _LEAK_PATHS
+from .metric_labels import METRICS as _METRICS
+
 LANGS = ("en", "zh")
 
 _TEXT = MappingProxyType({
@@ -363,78 +367,6 @@ _TEXT = MappingProxyType({
     }),
 })
 
-_METRICS = MappingProxyType({
-    "all.wait_p95_min": ("p95 wait at the worst gate (min)", "最差卡口第 95 百分位等候（分钟）"),
-    "all.wait_max_min": ("Longest wait (min)", "最长等候（分钟）"),
-    "all.queue_max": ("Longest queue (parties)", "最长排队（组）"),
-    "all.unfinished": ("Never served by the end (parties, all gates)", "至结束仍未受检（组，各卡口合计）"),
-    "all.blocked_min": ("Queue blocking the road (min, all gates)", "排队堵路时长（分钟，各卡口合计）"),
-    "all.leaks_per_day": ("Unscreened entries per day", "每日未经检查进入（组）"),
-    "all.entries_per_day": ("Outsiders into villages unscreened, per day", "每日外来人员未经检查进村（组）"),
-    "all.resident_crossings_per_day": ("Residents' unregistered crossings per day", "每日村民未登记绕行出入（次）"),
-    "all.observation_exits_per_day": ("People under home observation going out, per day",
-                                      "每日居家观察人员外出（次）"),
-    "all.village_person_min_per_day": ("Outsiders inside villages (person-min per day)",
-                                       "外来人员在村内停留（人·分钟/日）"),
-    "all.hill_person_min_per_day": ("Outsiders on the hills and at hotspots (person-min per day)",
-                                    "外来人员在山场及热点停留（人·分钟/日）"),
-    "all.staff_min": ("Gate staff on duty (staff-min)", "卡口在岗（人·分钟）"),
-    "all.patrol_person_min": ("Patrol time (person-min)", "巡逻（人·分钟）"),
-    "containment.arrivals": ("Arriving parties", "到达（组）"),
-    "containment.persons": ("Arriving persons", "到达（人）"),
-    "containment.turned_back": ("Turned back (parties)", "劝返（组）"),
-    "containment.held": ("Held for medical care", "留观转医"),
-    "containment.handled_at_gate": ("Handled at the gate", "卡口代办"),
-    "containment.evasions": ("Evasion attempts", "绕行闯入企图"),
-    "containment.detected": ("Evaders found", "发现绕行者"),
-    "containment.leaks_total": ("Unscreened entries", "未经检查进入（组）"),
-    "containment.leaks_per_day": ("Unscreened entries per day", "每日未经检查进入（组）"),
-    "containment.outsider_person_min": ("Outsiders past the township gate (person-min)",
-                                        "外来人员入乡后停留（人·分钟）"),
-    "containment.outsider_village_min": ("Outsiders inside villages (person-min)", "外来人员在村内停留（人·分钟）"),
-    "containment.outsider_hills_min": ("Outsiders on the hills and at hotspots (person-min)",
-                                       "外来人员在山场及热点停留（人·分钟）"),
-    "containment.resident_crossings": ("Residents' unregistered crossings", "村民未登记绕行出入（次）"),
-    "containment.found_by.patrol": ("Evaders found by a patrol", "巡逻发现"),
-    "containment.found_by.camera": ("Evaders found after a camera alert", "视频报警后发现"),
-    "containment.found_by.neighbours": ("Evaders found by the neighbour watch", "邻里守望发现"),
-    "containment.undecided": ("Left undecided by the policy", "政策未决"),
-    "containment.leaks.closed_entrance": ("Unscreened: round a closed entrance", "未经检查：绕过封闭路口"),
-    "containment.leaks.open_entrance": ("Unscreened: through an open entrance", "未经检查：经开放路口"),
-    "containment.leaks.hotspot": ("Unscreened: into the hills at a hotspot", "未经检查：进山或滞留热点"),
-    "containment.leaks.hill_path": ("Unscreened: by a hill path round a township gate", "未经检查：山路绕过入乡卡口"),
-    "containment.leaks.returner_unregistered": ("Unscreened: returner slipping in unregistered",
-                                                "未经检查：返乡人员未登记进村"),
-    "containment.leaks.observation_exit": ("Unscreened: left home observation", "未经检查：居家观察外出"),
-})
-
-_GATE_FIELDS = MappingProxyType({
-    "arrivals": ("arrivals", "到达"),
-    "persons": ("persons", "人数"),
-    "wait_mean_min": ("mean wait (min)", "平均等候（分钟）"),
-    "wait_p95_min": ("p95 wait (min)", "第 95 百分位等候（分钟）"),
-    "wait_max_min": ("longest wait (min)", "最长等候（分钟）"),
-    "queue_mean": ("mean queue", "平均排队"),
-    "queue_max": ("longest queue", "最长排队"),
-    "blocked_min": ("road blocked (min)", "堵路（分钟）"),
-    "utilisation": ("staff utilisation", "人员利用率"),
-    "staff_min": ("staff on duty (staff-min)", "在岗（人·分钟）"),
-    "unfinished": ("never served by the end", "至结束仍未受检"),
-    "unstaffed_arrivals": ("arrived with nobody on duty", "无人值守时到达"),
-    "balked": ("turned round at the queue", "见排队掉头"),
-    "reneged": ("left the queue unserved", "排队中途离开"),
-    "blocked_arrivals": ("arrived behind a blocked road", "堵路时到达"),
-    "away_min": ("staff away carrying goods in (staff-min)", "代送离岗（人·分钟）"),
-})
-
-_LEAK_PATHS = MappingProxyType({
-    "closed_entrance": ("round a closed entrance", "绕过封闭路口"),
-    "open_entrance": ("through an open entrance", "经开放路口"),
-    "hill_path": ("by a hill path round a township gate", "山路绕过入乡卡口"),
-    "hotspot": ("into the hills at a hotspot", "进山或滞留热点"),
-    "returner_unregistered": ("returner slipping in unregistered", "返乡人员未登记进村"),
-    "observation_exit": ("left home observation", "居家观察外出"),
-})
 
 
 def check_lang(lang: str) -> str:
