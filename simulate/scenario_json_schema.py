@@ -44,7 +44,7 @@ def _assumable(node: Any) -> Any:
         "type": "object", "description": "an assumption: point value, plausible range, source",
         "properties": {"value": out,
                        "range": {"type": "array", "items": finite, "minItems": 2, "maxItems": 2},
-                       "source": {"type": "string", "minLength": 1}},
+                       "source": {"type": "string", "pattern": "\\S"}},
         "required": ["value", "range", "source"], "additionalProperties": False}]}
 
 
