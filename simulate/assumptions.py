@@ -206,8 +206,10 @@ def _expand(node: Any, defs: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
             yield from _expand(member, defs)
 
 
+@functools.lru_cache(maxsize=8192)
 def integer_at(path: PathT) -> bool:
-    """Whether the format reads the field at *path* as a whole number."""
+    """Whether the format reads the field at *path* as a whole number (remembered per path: a
+    scenario states ~200 assumptions and a world is loaded many times)."""
     schema = _schema()
     defs = schema.get("$defs", {})
     nodes = list(_expand(schema, defs))
