@@ -67,6 +67,8 @@ def test_a_file_that_extends_another_need_not_repeat_required_fields_and_may_del
     assert not VALIDATOR.is_valid({"extends": "base.yaml", "shifts": {"gate": [{"staff": 2}]}})
 
 
+# A date-time the schema's format allows but the loader's calendar does not (e.g. year 0).
+DATE_OUT_OF_RANGE = ("scenario.date", "horizon.start")
 GENERATION_ROOT = {"$defs": SCHEMA["$defs"], "$ref": "#/$defs/scenario"}
 
 
@@ -76,13 +78,14 @@ def test_documents_the_schema_allows_pass_the_structural_check(tmp_path_factory,
     doc.pop("extends", None)                      # a merged document: extends is resolved
     source, _, _ = resolve_assumptions(Source(doc, {}, ("generated.yaml",)))   # as the loader does
     _, problems = check_structure(source)
-    assert {(d.code, d.location.path) for d in problems} <= {("scenario.date", "horizon.start")}, problems
+    assert {(d.code, d.location.path) for d in problems} <= {DATE_OUT_OF_RANGE}, problems
     path = tmp_path_factory.mktemp("gen") / "generated.yaml"
     path.write_text(yaml.safe_dump({**doc, "pack": PACK}, allow_unicode=True), encoding="utf-8")
     try:
         load_scenario(path)
     except FileFormatError as err:
-        assert {d.code for d in err.diagnostics} <= SEMANTIC, str(err)
+        unexpected = {d.code for d in err.diagnostics if (d.code, d.location.path) != DATE_OUT_OF_RANGE}
+        assert unexpected <= SEMANTIC, str(err)
 
 
 SECTIONS = [("Stream", "streams.generated"), ("Village", "villages.generated"), ("Patrol", "patrols.generated"),
