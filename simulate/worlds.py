@@ -7,6 +7,8 @@ range, seeded from the scenario seed: the same worlds every run) and runs the us
 replications 0 … R-1 inside each, with the same seeds in every world (common random numbers),
 so an assumption with no effect changes nothing. Worlds are defined over assumption *names*:
 every scenario compared sees the same worlds, and one lacking an assumption keeps its own value.
+Each world runs as a sweep variant (:func:`simulate.sweep.run_sweep`), so its replications are
+stored as they finish and ``--resume`` reuses them, keyed by :func:`world_key`.
 
 Per target: the verdict at the point values, and the share of worlds whose own verdict (from
 their replications, :func:`simulate.estimates.verdict_status`) is *holds*, with a 95 % Wilson

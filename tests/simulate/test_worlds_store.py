@@ -122,3 +122,23 @@ def test_compare_resume_needs_uncertainty(variant, tmp_path, capsys):
     assert err == ["policysim: --resume: compare stores only the worlds of --uncertainty N: add it, or drop --resume "
                    "[cli.options]"]
     assert not (tmp_path / "o").exists()                    # nothing written
+
+
+def test_simulate_uncertainty_stores_its_worlds_and_resumes_to_the_same_files(variant, tmp_path, capsys):
+    from cli.main import main
+
+    path = variant(MMC, UNCERTAIN, "uncertain.yaml")
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    args = ["simulate", str(path), "--uncertainty", str(WORLDS), "--jobs", "1", "--quiet"]
+    assert main([*args, "--out", str(whole)]) == 0
+    shutil.copytree(whole, cut)
+    stored = [p for p in _records(cut) if p.is_file()]
+    assert len(stored) == REPS + WORLDS * REPS              # the point run's and every world's
+    for p in stored[1::4]:
+        p.unlink()
+    (cut / "worlds.json").unlink()
+    assert main([*args, "--out", str(cut), "--resume"]) == 0
+    for name in ("worlds.json", "worlds.csv", "summary.md", "summary.json"):
+        assert (cut / name).read_bytes() == (whole / name).read_bytes(), name
+    assert "## Across plausible worlds" in (cut / "summary.md").read_text(encoding="utf-8")
+    capsys.readouterr()
