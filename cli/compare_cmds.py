@@ -1,9 +1,11 @@
 """``policysim compare``: run scenarios with common random numbers, print and write the report.
 
 Thin: load the scenarios, run them with one seed and one set of replications on a shared
-executor, build the report with :func:`reports.build_report`, write its files atomically,
-print a comparison table and where the report is. :func:`write_report` is also what
-``policysim simulate`` calls to leave the same report for one scenario.
+executor (a process pool or Dask, as for ``simulate`` and ``sweep``; the ``--uncertainty``
+worlds on it too, stored in ``--out`` as they finish so ``--resume`` runs only what is missing),
+build the report with :func:`reports.build_report`, write its files atomically, print a
+comparison table and where the report is. :func:`write_report` is also what ``policysim
+simulate`` calls to leave the same report for one scenario.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import argparse
 import contextlib
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +29,7 @@ if TYPE_CHECKING:  # the simulator, reports, matplotlib and rich load only when 
 
     from reports import Comparison
     from simulate import ExperimentResult, ReplicationResult, Scenario
+    from simulate.sweep import Storage
 
 LANGS = ("en", "zh")
 
@@ -50,6 +54,13 @@ def add_commands(commands: Any) -> None:
                    help="replications per scenario (default: the base scenario's; at least 2)")
     p.add_argument("--seed", type=arguments.seed, help="root seed (default: the base scenario's)")
     p.add_argument("--jobs", type=arguments.positive, help="worker processes (default: one per core; 1 runs inline)")
+    p.add_argument("--executor", choices=("process", "dask"), default="process",
+                   help="where replications run (default: process; dask needs pip install 'policysim[dask]')")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="Dask scheduler, e.g. tcp://host:8786 (default: a local cluster of --jobs workers)")
+    p.add_argument("--resume", action="store_true",
+                   help="with --uncertainty: reuse the worlds' replications stored in --out by an interrupted run "
+                        "of the same scenarios, seed, worlds and replications")
     p.add_argument("--out", metavar="DIR", default=DEFAULT_OUT, help=f"report directory (default: {DEFAULT_OUT})")
     p.add_argument("--lang", choices=LANGS, default="en", help="language of the report (default: en)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -58,20 +69,34 @@ def add_commands(commands: Any) -> None:
 
 
 def run_compare(args: argparse.Namespace) -> int:
+    from concurrent.futures import BrokenExecutor
+
     from rich.console import Console
 
     from reports import check_fonts
     from simulate import load_scenario
+    from simulate.executors import open_executor
 
+    from .sweep_cmd import broken_run, option_error
+
+    if args.resume and not args.uncertainty:
+        raise option_error("--resume", "compare stores only the worlds of --uncertainty N: add it, or drop --resume")
     scenarios = [load_scenario(path) for path in args.scenarios]
     check_out_dir(args.out)                     # mistakes found before the run, not after it
     check_fonts(args.lang)
+    storage = worlds_cmd.world_storage(args.out, args.resume) if args.uncertainty else None
     base = scenarios[0]
     replications = args.replications or base.replications
     seed = base.seed if args.seed is None else args.seed
     show_progress = not args.quiet and sys.stderr.isatty()
-    experiments = run_scenarios(scenarios, replications, seed, args.jobs, show_progress)
-    uncertainty = _worlds(args, experiments, replications, seed, show_progress) if args.uncertainty else None
+    try:
+        with open_executor(args.executor, args.jobs, args.scheduler) as executor:
+            experiments = run_scenarios(scenarios, replications, seed, executor, show_progress)
+            uncertainty = None
+            if args.uncertainty:
+                uncertainty = _worlds(args, experiments, replications, seed, executor, show_progress, storage)
+    except BrokenExecutor as exc:
+        return broken_run(args.out if args.uncertainty else None, exc)
     rendering = Console(stderr=True).status("writing the report") if show_progress else contextlib.nullcontext()
     with rendering:
         comparison, paths = write_report(experiments, args.out, args.lang, scenarios=scenarios,
@@ -88,45 +113,36 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def _worlds(args: argparse.Namespace, experiments: Sequence[ExperimentResult], replications: int, seed: int,
-            show_progress: bool) -> worlds_cmd.Uncertainty:
-    """``--uncertainty N``: every scenario in the same N plausible worlds (CRN inside each)."""
-    from simulate import make_executor
-
+            executor: Executor, show_progress: bool, storage: Storage | None) -> worlds_cmd.Uncertainty:
+    """``--uncertainty N``: every scenario in the same N plausible worlds (CRN inside each), on
+    *executor*, each replication stored as it finishes."""
     from .sweep_cmd import progress_bar
 
-    executor = make_executor(args.jobs)
     total = len(experiments) * replications * args.uncertainty
-    try:
-        with progress_bar(show_progress, "worlds", total) as advance:
-            return worlds_cmd.across_worlds(args.scenarios, experiments, args.uncertainty, replications, seed,
-                                            executor, advance)
-    finally:
-        executor.shutdown(cancel_futures=True)
+    with progress_bar(show_progress, "worlds", total) as advance:
+        return worlds_cmd.across_worlds(args.scenarios, experiments, args.uncertainty, replications, seed,
+                                        executor, advance, storage)
 
 
-def run_scenarios(scenarios: Sequence[Scenario], replications: int, seed: int, jobs: int | None,
+def run_scenarios(scenarios: Sequence[Scenario], replications: int, seed: int, executor: Executor,
                   show_progress: bool) -> list[ExperimentResult]:
-    """Run each scenario's replications 0 … n-1 from *seed* on one shared executor."""
+    """Run each scenario's replications 0 … n-1 from *seed* on one shared *executor*."""
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from simulate import make_executor, run_experiment
+    from simulate import run_experiment
 
-    executor = make_executor(jobs)
-    try:
-        if not show_progress:
-            return [run_experiment(s, replications, seed, executor=executor) for s in scenarios]
-        with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
-            out = []
-            for s in scenarios:
-                task = progress.add_task(escape(s.name), total=replications)
-                out.append(run_experiment(s, replications, seed, executor=executor,
-                                          on_result=_advance(progress, task)))
-            return out
-    finally:
-        executor.shutdown(cancel_futures=True)
+    if not show_progress:
+        return [run_experiment(s, replications, seed, executor=executor) for s in scenarios]
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
+        out = []
+        for s in scenarios:
+            task = progress.add_task(escape(s.name), total=replications)
+            out.append(run_experiment(s, replications, seed, executor=executor,
+                                      on_result=_advance(progress, task)))
+        return out
 
 
 def _advance(progress: Progress, task: Any) -> Callable[[ReplicationResult], None]:

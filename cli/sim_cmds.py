@@ -83,14 +83,23 @@ def run_simulate(args: argparse.Namespace) -> int:
 
 def _worlds(args: argparse.Namespace, experiment: ExperimentResult, console: Console) -> worlds_cmd.Uncertainty:
     """``--uncertainty N``: the scenario in N plausible worlds, the replications of the point run
-    (same count, same seed) inside each; the shares printed."""
+    (same count, same seed) inside each; the shares printed. With ``--out`` every world's
+    replications are stored as they finish, and ``--resume`` reuses them."""
+    from concurrent.futures import BrokenExecutor
+
     from simulate.executors import open_executor
 
     n = len(experiment.replications)
-    with open_executor(args.executor, args.jobs, args.scheduler) as executor, \
-            sweep_cmd.progress_bar(not args.quiet and sys.stderr.isatty(), "worlds", n * args.uncertainty) as advance:
-        result = worlds_cmd.across_worlds([args.scenario], [experiment], args.uncertainty, n, experiment.seed,
-                                          executor, advance)
+    storage = worlds_cmd.world_storage(args.out, args.resume) if args.out else None
+    try:
+        with open_executor(args.executor, args.jobs, args.scheduler) as executor, \
+                sweep_cmd.progress_bar(not args.quiet and sys.stderr.isatty(), "worlds",
+                                       n * args.uncertainty) as advance:
+            result = worlds_cmd.across_worlds([args.scenario], [experiment], args.uncertainty, n, experiment.seed,
+                                              executor, advance, storage)
+    except BrokenExecutor as exc:
+        sweep_cmd.broken_run(args.out, exc)
+        raise SystemExit(1) from None
     worlds_cmd.render(result, console)
     return result
 

@@ -4,7 +4,8 @@ Thin: the worlds come from :func:`simulate.worlds.latin_worlds` over the scenari
 (by name; the base scenario's range where two state one), each scenario is run in every world
 with :func:`simulate.worlds.run_worlds` (a scenario lacking an assumption keeps its own value),
 judged with :func:`simulate.worlds.across`; the shares are printed and ``worlds.json`` and
-``worlds.csv`` written beside summary.json.
+``worlds.csv`` written beside summary.json. With an output folder every world's replications
+are stored as they finish (:mod:`simulate.store`), so ``--resume`` runs only what is missing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from simulate import ExperimentResult, Scenario
+    from simulate.sweep import Storage
     from simulate.worlds import ScenarioAcross
 
 
@@ -47,22 +49,36 @@ class Uncertainty:
 
 
 def across_worlds(paths: Sequence[str], points: Sequence[ExperimentResult], n: int, replications: int,
-                  seed: int, executor: Executor, on_result: Callable[..., None] | None = None) -> Uncertainty:
+                  seed: int, executor: Executor, on_result: Callable[..., None] | None = None,
+                  storage: Storage | None = None) -> Uncertainty:
     """Run every scenario at *paths* (the first is the base; *points* their runs at the point
-    values) in the same *n* worlds, seeded by *seed*, with replications 0 … *replications*-1."""
+    values) in the same *n* worlds, seeded by *seed*, with replications 0 … *replications*-1;
+    with *storage*, each replication stored in its ``replications`` folder as it finishes (and
+    those already there reused when it resumes)."""
     from simulate import load_scenario, scenario_assumptions
+    from simulate.variants import scenario_digest
     from simulate.worlds import across, latin_worlds, run_worlds, world_space, worlds_json
 
     sets = [scenario_assumptions(p) for p in paths]
     space = world_space(*sets)
     worlds = latin_worlds(space, n, seed)
+    loaders = [_loader(path, {a.name for a in own}, load_scenario) for path, own in zip(paths, sets, strict=True)]
     runs = []
-    for path, own in zip(paths, sets, strict=True):
-        runs.append(run_worlds(_loader(path, {a.name for a in own}, load_scenario), worlds, replications, seed,
-                               executor, on_result))
+    for path, load in zip(paths, loaders, strict=True):
+        runs.append(run_worlds(load, worlds, replications, seed, executor, on_result, storage=storage,
+                               digest=scenario_digest(path)))
     scenarios = across(space, [e.scenario for e in points], runs, [e.verdicts for e in points])
     observed = load_scenario(paths[0]).observed
     return Uncertainty(worlds_json(space, worlds, seed, replications, scenarios, observed), scenarios)
+
+
+def world_storage(out: str | Path, resume: bool) -> Storage:
+    """Where the worlds' replications go (``out/replications``, checked writable first)."""
+    from simulate.provenance import policysim_version
+    from simulate.store import prepare_out
+    from simulate.sweep import Storage
+
+    return Storage(prepare_out(out), resume, policysim_version())
 
 
 def _loader(path: str, names: set[str],

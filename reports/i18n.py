@@ -53,6 +53,11 @@ _TEXT = MappingProxyType({
         "worlds.survive": "{k} of {n} worlds survive the observations (history matching, |sim − obs| ≤ 3 sd)",
         "worlds.wins": "Against {base}, world by world",
         "worlds.better": "lower (better)", "worlds.worse": "higher", "worlds.unclear": "cannot tell",
+        "worlds.md.holds": "{target} (≤ {limit}) — at the point values: {today}; holds in {share} of {n} "
+                           "plausible worlds",
+        "worlds.md.surviving": "over the {n} worlds the observations allow: {share}",
+        "worlds.md.wins": "{scenario} against {base} on {target}: lower (better) in {better}, higher in {worse}, "
+                          "cannot tell in {unclear} of {n} worlds",
         "runner_up": "Runner-up",
         "clear": "Clearly better",
         "yes": "yes",
@@ -232,6 +237,10 @@ _TEXT = MappingProxyType({
         "worlds.survive": "{n} 个世界中有 {k} 个与观测相符（历史匹配：|模拟 − 观测| ≤ 3 个标准差）",
         "worlds.wins": "逐个世界与“{base}”比较",
         "worlds.better": "更低（更优）", "worlds.worse": "更高", "worlds.unclear": "无法判断",
+        "worlds.md.holds": "{target}（≤ {limit}）——按点值：{today}；在 {n} 个可能的世界中有 {share} 达标",
+        "worlds.md.surviving": "在与观测相符的 {n} 个世界中：{share}",
+        "worlds.md.wins": "{scenario}与“{base}”比较（{target}）：{n} 个世界中 {better} 个更低（更优），{worse} 个更高，"
+                          "{unclear} 个无法判断",
         "runner_up": "次优",
         "clear": "明显更优",
         "yes": "是",

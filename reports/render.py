@@ -34,7 +34,7 @@ from . import i18n
 from .compare import KEY_METRICS, BestScenario, Comparison, compare
 from .figures import Chart, charts
 from .maps import mean_entries_by_site, township_chart
-from .worlds import plausible_section
+from .worlds import markdown_lines, plausible_section
 
 # The containment section's measures, in reading order: what got in and how, who was found and by
 # whom, and outsiders' time in the villages apart from their time on the hills.
@@ -278,8 +278,9 @@ def render_html(experiments: Sequence[ExperimentResult], comparison: Comparison,
         plausible=plausible)
 
 
-def render_markdown(comparison: Comparison, inputs: Inputs, lang: str) -> str:
-    """The executive summary as Markdown (CI job summaries, messages)."""
+def render_markdown(comparison: Comparison, inputs: Inputs, lang: str, worlds: Mapping[str, Any] | None = None) -> str:
+    """The executive summary as Markdown (CI job summaries, messages); with *worlds* (the
+    ``worlds.json`` document of ``--uncertainty``) the verdicts across plausible worlds too."""
     single = len(comparison.scenarios) == 1
     lines = [f"# {i18n.text(lang, 'report.title.one' if single else 'report.title')}", "",
              i18n.text(lang, "report.lede", n=comparison.replications, seed=comparison.seed,
@@ -312,6 +313,7 @@ def render_markdown(comparison: Comparison, inputs: Inputs, lang: str) -> str:
                          f"| {markdown_text(b.runner_up or '–')} | {_diff(b.difference)} "
                          f"| {clearly_label(b, lang)} |")
         lines.append("")
+    lines += markdown_lines(worlds, lang)
     lines += [f"## {i18n.text(lang, 'inputs')}", ""]
     for name, files, pack in zip(inputs.scenarios, inputs.files, inputs.packs, strict=True):
         chain = ", ".join(f"`{markdown_text(Path(f.path).name)}` sha256:{f.sha256[:12]}" for f in files)
@@ -384,6 +386,6 @@ def build_report(experiments: Sequence[ExperimentResult], scenarios: Sequence[Sc
     files = [(f"figures/{c.name}.png", c.png) for c in (*figures, *maps)]
     files += [("metrics.csv", metrics_csv(experiments)), ("comparison.csv", comparison_csv(comparison)),
               ("verdicts.csv", verdicts_csv(comparison)),
-              ("summary.md", render_markdown(comparison, inputs, lang).encode("utf-8")),
+              ("summary.md", render_markdown(comparison, inputs, lang, worlds).encode("utf-8")),
               ("report.html", page.encode("utf-8"))]
     return Report(tuple(files), comparison)

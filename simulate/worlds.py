@@ -7,6 +7,8 @@ range, seeded from the scenario seed: the same worlds every run) and runs the us
 replications 0 … R-1 inside each, with the same seeds in every world (common random numbers),
 so an assumption with no effect changes nothing. Worlds are defined over assumption *names*:
 every scenario compared sees the same worlds, and one lacking an assumption keeps its own value.
+Each world runs as a sweep variant (:func:`simulate.sweep.run_sweep`), so its replications are
+stored as they finish and ``--resume`` reuses them, keyed by :func:`world_key`.
 
 Per target: the verdict at the point values, and the share of worlds whose own verdict (from
 their replications, :func:`simulate.estimates.verdict_status`) is *holds*, with a 95 % Wilson
@@ -18,18 +20,22 @@ not ruled out. For a comparison, per target, the worlds in which each scenario b
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Executor, Future, as_completed
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from . import store
 from .estimates import Interval, mean_interval, metric_table, paired_difference, verdict_status
-from .experiment import replicate
 from .history_matching import Observation, implausibility, ruled_out
 from .results import ReplicationResult, Verdict
 from .scenario import Scenario
+from .sweep import OnResult, Plan, Storage, run_sweep
+from .variants import Variant
 
 World = dict[str, float]
 Z95 = 1.959963984540054      # the standard normal's 97.5 % quantile
@@ -118,23 +124,42 @@ def world_run(scenario: Scenario, world: Mapping[str, float],
     return WorldRun(dict(world), tuple(verdicts), values, scores, ruled_out(observed, values))
 
 
+def world_key(digest: str, world: Mapping[str, float]) -> str:
+    """A world's identity on disk: the scenario's content digest and the world's values (by
+    name, shortest round-trip floats), so a changed file or a changed world is never reused."""
+    text = json.dumps([digest, [[k, repr(world[k])] for k in sorted(world)]], separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def world_identity(worlds: int, replications: int) -> tuple[str, ...]:
+    """What stored replications must have been run for (beside scenario, digest and seed) to be
+    reused by ``--resume``: the uncertainty run's number of worlds and replications."""
+    return ("uncertainty", f"worlds={worlds}", f"replications={replications}")
+
+
 def run_worlds(load: Callable[[Mapping[str, float]], Scenario], worlds: Sequence[Mapping[str, float]],
-               replications: int, seed: int, executor: Executor,
-               on_result: Callable[[ReplicationResult], None] | None = None) -> tuple[WorldRun, ...]:
-    """Replications 0 … R-1 from *seed* in every world (``load(world)`` gives its scenario), all
-    submitted at once to *executor* and gathered in (world, replication) order: the same
-    results on any executor and any number of jobs."""
+               replications: int, seed: int, executor: Executor, on_result: OnResult | None = None, *,
+               storage: Storage | None = None, digest: str = "") -> tuple[WorldRun, ...]:
+    """Replications 0 … R-1 from *seed* in every world (``load(world)`` gives its scenario),
+    all submitted at once to *executor* and gathered in (world, replication) order: the same
+    results on any executor and any number of jobs.
+
+    Each world is a sweep variant (:func:`simulate.sweep.run_sweep`), so with *storage* every
+    replication is written under ``out/replications`` as it finishes, keyed by
+    :func:`world_key` of *digest* (the scenario's content) and the world, with the seed and
+    :func:`world_identity` as its run; ``storage.resume`` runs only what is missing."""
     scenarios = [load(w) for w in worlds]       # every world's mistakes before any work starts
-    futures: dict[Future[ReplicationResult], tuple[int, int]] = {
-        executor.submit(replicate, s, k, seed): (i, k)
-        for i, s in enumerate(scenarios) for k in range(replications)}
-    done: dict[tuple[int, int], ReplicationResult] = {}
-    for future in as_completed(futures):
-        done[futures[future]] = result = future.result()
-        if on_result is not None:
-            on_result(result)
-    return tuple(world_run(s, w, [done[i, k] for k in range(replications)])
-                 for i, (s, w) in enumerate(zip(scenarios, worlds, strict=True)))
+    if not scenarios:
+        return ()
+    first = scenarios[0]
+    run = store.RunInfo(first.name, digest, seed, world_identity(len(worlds), replications), first.title,
+                        first.targets)
+    variants = [Variant(i, tuple(sorted(w.items())), s, world_key(digest, w), first.name)
+                for i, (s, w) in enumerate(zip(scenarios, worlds, strict=True))]
+    sweep = run_sweep(variants, run, Plan(replications), executor, storage, on_result)
+    assert sweep is not None                    # a Plan without reps is never a shard
+    return tuple(world_run(s, w, v.experiment.replications)
+                 for s, w, v in zip(scenarios, worlds, sweep.variants, strict=True))
 
 
 # --- judging ----------------------------------------------------------------------------------

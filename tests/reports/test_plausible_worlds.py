@@ -51,3 +51,29 @@ def test_observations_add_the_surviving_worlds_in_both_languages():
     assert en["rows"][0]["surviving"] == "67% [49, 81] · 20/30"
     assert zh["survive"][0]["text"].startswith("40 个世界中有 30 个") and zh["t"]["worlds"] != en["t"]["worlds"]
     assert plausible_section(None, "en") is None
+
+
+def test_summary_md_says_per_target_the_point_verdict_and_the_share_of_worlds_in_words():
+    from reports.worlds import markdown_lines
+
+    lines = markdown_lines(_doc(False), "en")
+    assert lines[0] == "## Across plausible worlds" and "40 worlds drawn by Latin hypercube" in lines[2]
+    assert lines[4:8] == ["**base**", "",
+                          "- p95 wait at the worst gate (min) (≤ 5) — at the point values: holds; "
+                          "holds in 50% [35, 65] of 40 plausible worlds",
+                          "  - Where it does not hold: cars high"]
+    assert "- p95 wait at the worst gate (min) (≤ 5) — at the point values: holds; holds in 75% [60, 86] of 40 " \
+           "plausible worlds" in lines
+    assert lines[-2] == ("- more-staff against base on p95 wait at the worst gate (min): lower (better) in 0, "
+                         "higher in 0, cannot tell in 40 of 40 worlds")
+    assert markdown_lines(None, "en") == []
+
+
+def test_summary_md_gives_the_share_over_the_surviving_worlds_in_both_languages():
+    from reports.worlds import markdown_lines
+
+    en, zh = markdown_lines(_doc(True), "en"), markdown_lines(_doc(True), "zh")
+    assert "- 30 of 40 worlds survive the observations (history matching, |sim − obs| ≤ 3 sd)" in en
+    base = next(x for x in en if "of 40 plausible worlds" in x)
+    assert base.endswith("of 40 plausible worlds; over the 30 worlds the observations allow: 67% [49, 81]")
+    assert any("在与观测相符的 30 个世界中：67% [49, 81]" in x for x in zh) and zh[0] != en[0]
