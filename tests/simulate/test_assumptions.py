@@ -37,7 +37,7 @@ def _errors(path: Path) -> list[str]:
 
 def test_the_shipped_blossom_weekend_states_its_assumptions_each_in_range_with_a_source():
     found = scenario_assumptions(BLOSSOM)
-    assert len(found) == 40
+    assert len(found) == 44            # 40, and the family visits' volume and queue (A-family-visits)
     ids = set(re.findall(r'<a id="([^"]+)">', SOURCES))
     for a in found:
         assert a.low <= a.value <= a.high, a
@@ -47,6 +47,8 @@ def test_the_shipped_blossom_weekend_states_its_assumptions_each_in_range_with_a
     assert names["streams.tourists.volume.weekend"].value == 400.0
     assert (names["streams.tourists.volume.weekend"].low, names["streams.tourists.volume.weekend"].high) == (200, 600)
     assert names["streams.tourists.queue.balk_from"].integer
+    family = names["streams.family-visits.volume.weekend"]
+    assert (family.value, family.low, family.high) == (16, 4, 32)
     assert not names["streams.tourists.behaviour.hotspot"].integer
 
 
@@ -142,14 +144,14 @@ def test_the_assumptions_command_text_json_csv(capsys):
     text = capsys.readouterr().out
     assert re.search(r"streams\.tourists\.volume\.weekend +400 +\[200, 600\] +A-demand +\S+blossom-weekend.yaml:18",
                      text)
-    assert text.endswith("40 assumptions\n")
+    assert text.endswith("44 assumptions\n")
     assert main(["assumptions", str(BLOSSOM), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)["assumptions"]
-    assert len(rows) == 40 and rows[0]["name"] == "service.by_outcome.admit.mean"
+    assert len(rows) == 44 and rows[0]["name"] == "service.by_outcome.admit.mean"
     assert main(["assumptions", str(BLOSSOM), "--format", "csv",
                  "--vary", "streams.tourists.behaviour.hotspot=0.25"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "name,value,low,high,integer,source,file,line" and len(lines) == 41
+    assert lines[0] == "name,value,low,high,integer,source,file,line" and len(lines) == 45
     assert "streams.tourists.behaviour.hotspot,0.25,0.02,0.3,False,A-journeys," in "\n".join(lines)
 
 
