@@ -274,6 +274,7 @@ class PropertyBase(Strict):
     description: StrictStr = Field(None)
     source: StrictStr = Field(None)
     when: Condition = Field(None)
+    effective: Effective = Field(None)      # the days it must hold on (a measure's own dates)
 
 
 class ExpectProperty(PropertyBase):

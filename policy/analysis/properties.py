@@ -15,7 +15,9 @@ Two forms::
         order: [local, beijing_other_district, outside_beijing, hubei]   # or ascending|descending
         outcomes: [none, released, home_observation, centralized, medical_referral]  # least strict first
 
-Both are checked on every cell of every period (``space.py``), so a pass is a proof over all
+Either may carry ``effective: {from: 2020-01-24}`` (either end optional, inclusive): it must
+hold only on those days, as a measure holds only while it is in force. Both are checked on
+every cell of every period (``space.py``), so a pass is a proof over all
 valid inputs and days; a failure comes with a counterexample.
 """
 
@@ -50,6 +52,13 @@ class Property:
     order: tuple[Any, ...] = ()                # its values, least risky first (enums)
     descending: bool = False                   # numbers and dates: higher is less risky
     ranks: tuple[str, ...] = ()                # outcomes, least strict first
+    start: dt.date | None = None               # `effective`: it must hold from … to … (inclusive)
+    end: dt.date | None = None
+
+    def in_force(self, start: dt.date | None, end: dt.date | None) -> bool:
+        """Whether the days *start*–*end* (open ends: unbounded) meet the property's own days."""
+        return ((self.end is None or start is None or start <= self.end)
+                and (self.start is None or end is None or end >= self.start))
 
     def allows(self, outcome: str | None) -> bool:
         return self.allowed is None or outcome in self.allowed
@@ -82,7 +91,9 @@ def _parse(doc: Doc, i: int, raw: Any, pack: Pack, problems: Problems) -> Proper
         return None
     when = parse_condition(doc, (*path, "when"), raw["when"], spec, problems) if "when" in raw else TRUE
     base = {"id": prop.id, "decision": spec.name, "location": doc.loc(path),
-            "description": prop.description or "", "when": when or TRUE}
+            "description": prop.description or "", "when": when or TRUE,
+            "start": prop.effective.from_ if prop.effective else None,
+            "end": prop.effective.to if prop.effective else None}
     if isinstance(prop, formats.ExpectProperty):
         allowed = _allowed(doc, (*path, "expect", "outcome"), prop.expect.outcome, spec.outcomes, problems)
         return None if len(problems.items) > before or allowed is None else Property(**base, allowed=allowed)
@@ -131,7 +142,9 @@ def check_properties(pack: Pack, properties: tuple[Property, ...]) -> list[Findi
 def _check(pack: Pack, prop: Property) -> Finding | None:
     spec = pack.decisions[prop.decision]
     for period in decision_periods(pack, prop.decision):
-        day = period_day(period)
+        if not prop.in_force(period.start, period.end):
+            continue
+        day = max(period_day(period), prop.start) if prop.start and period.start is None else period_day(period)
         decided: dict[tuple[Any, ...], tuple[dict[str, Any], str | None]] = {}
         for cell in cells(spec, period.rules, (prop.when,)):
             outcome = resolve(spec, [r for r in period.rules if holds(r.when, cell.facts)],
@@ -183,6 +196,8 @@ def _broken(prop: Property, what: str, facts: dict[str, Any], day: dt.date) -> F
 
 def holds_for(prop: Property, engine: Engine, record: dict[str, Any], at: dt.date) -> bool:
     """Whether one record keeps a `when/expect` property (for randomised checks)."""
+    if not prop.in_force(at, at):
+        return True
     facts = engine.validate(prop.decision, record)
     decided: Decision = engine.decide_facts(prop.decision, facts, at)
     return not holds(prop.when, facts) or prop.allows(decided.outcome)

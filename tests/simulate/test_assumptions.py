@@ -37,7 +37,7 @@ def _errors(path: Path) -> list[str]:
 
 def test_the_shipped_blossom_weekend_states_its_assumptions_each_in_range_with_a_source():
     found = scenario_assumptions(BLOSSOM)
-    assert len(found) == 195
+    assert len(found) == 199            # with the family visits' volume and queue (A-family-visits)
     ids = set(re.findall(r'<a id="([^"]+)">', SOURCES))
     for a in found:
         assert a.low <= a.value <= a.high, a
@@ -142,14 +142,14 @@ def test_the_assumptions_command_text_json_csv(capsys):
     text = capsys.readouterr().out
     assert re.search(r"streams\.tourists\.volume\.weekend +400 +\[200, 600\] +A-demand +- +\S+blossom-weekend.yaml:18",
                      text)
-    assert text.endswith("195 assumptions\n")
+    assert text.endswith("199 assumptions\n")
     assert main(["assumptions", str(BLOSSOM), "--format", "json"]) == 0
     rows = json.loads(capsys.readouterr().out)["assumptions"]
-    assert len(rows) == 195 and rows[0]["name"] == "service.by_outcome.admit.mean"
+    assert len(rows) == 199 and rows[0]["name"] == "service.by_outcome.admit.mean"
     assert main(["assumptions", str(BLOSSOM), "--format", "csv",
                  "--vary", "streams.tourists.behaviour.hotspot=0.25"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "name,value,low,high,integer,source,group,file,line" and len(lines) == 196
+    assert lines[0] == "name,value,low,high,integer,source,group,file,line" and len(lines) == 200
     assert "streams.tourists.behaviour.hotspot,0.25,0.02,0.3,False,A-journeys,," in "\n".join(lines)
 
 

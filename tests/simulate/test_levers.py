@@ -33,6 +33,9 @@ DAY_CAMERAS = (("cameras.from", "06:00"), ("cameras.to", "20:00"))
 # which the shipped staffing keeps near 0 (utilisation ~3 %), can show what a chief or 代送 does.
 ONE_BY_DAY = (("shifts.village-entrance.0.staff", 1),)
 MOUNTAIN_LEGS = [30, 25, 30, 20]
+# Focused: one screener by day at the township gates (shipped: 2), so that their queues reach
+# the tourists' balking point (the township gate only informs, so the shipped queues rarely do).
+ONE_AT_TOWNSHIP = (("shifts.township-gate.0.staff", 1),)
 MOUNTAIN_ROUTE = ["sizuolou-trailhead", "hiking-road", "laoquan-hills", "windmill-plaza"]
 
 # Variants that cannot be said as overrides (an entrance changing kind), written beside the run.
@@ -82,8 +85,8 @@ LEVERS = {
         BLOSSOM, _on(BLOSSOM, ("patrols.mountain.windows.0.from", "20:00"), ("patrols.mountain.windows.0.to", "05:00")),
         ("all.leaks_per_day",), +1),
     "patrol-route-mountain-plus-hill-path-fewer-hill-entries": Lever(
-        BLOSSOM, _on(BLOSSOM, ("patrols.mountain.route", [*MOUNTAIN_ROUTE, "hill-south-xez"]),
-                     ("patrols.mountain.leg_min", [*MOUNTAIN_LEGS, 20])),
+        BLOSSOM, _on(BLOSSOM, ("patrols.mountain.route", [*MOUNTAIN_ROUTE, "hill-south-xez", "hill-south-wjw"]),
+                     ("patrols.mountain.leg_min", [*MOUNTAIN_LEGS, 20, 10])),
         ("containment.leaks.hill_path",), -1),
     # cameras: hours; a hotspot's and an entrance's camera flag
     "cameras-hours-by-day-find-more": Lever(
@@ -144,7 +147,8 @@ LEVERS = {
         BLOSSOM, _on(BLOSSOM, ("streams.tourists.queue.balk_from", 15)),
         ("gate.pingcheng-south.balked", "gate.pingcheng-north.balked"), -1),
     "queue-balk-later-longer-queue": Lever(
-        BLOSSOM, _on(BLOSSOM, ("streams.tourists.queue.balk_from", 15)), ("all.queue_max",), +1),
+        _on(BLOSSOM, *ONE_AT_TOWNSHIP),
+        _on(BLOSSOM, *ONE_AT_TOWNSHIP, ("streams.tourists.queue.balk_from", 15)), ("all.queue_max",), +1),
 }
 
 
