@@ -30,9 +30,9 @@ from .network import Network
 from .patrols import Cameras, Patrol
 from .roster import Roster
 from .scenario_check import check_structure
-from .scenario_format import TARGETS
 from .scenario_network import drive_times, read_network
 from .scenario_reader import Override, PathT, Reader, override, resolve_once
+from .scenario_returners import Returners, read_season
 from .scenario_roster import read_roster
 from .scenario_values import MAX_MINUTES, MAX_SERVICE_S, base60_as_text
 from .shifts import Shift, ShiftPattern, Volunteers
@@ -86,6 +86,7 @@ class Scenario:
     roster: Roster | None = None    # None: staff are the shift patterns' anonymous counts
     assumptions: tuple[Assumption, ...] = ()   # at their point values, whatever world was loaded
     observed: tuple[Observation, ...] = ()   # figures observed on the ground (history matching)
+    returners: Returners | None = None     # the season's returner population (scenario_returners)
 
 
 def load_scenario(path: str | Path, overrides: Sequence[Override] = (),
@@ -471,8 +472,7 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
     town = town if r.diagnostics else drive_times(town, network)
     horizon = _horizon(r, doc.horizon, doc.holidays)
     patrols, cameras = _patrols(r, doc, town)
-    pack = doc.pack or ""
-    loaded = None
+    pack, loaded = doc.pack or "", None
     if pack and not Path(pack).is_dir():
         r.fail(("pack",), "scenario.pack", f"no policy pack folder at {pack}")
     elif pack:
@@ -481,7 +481,7 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
     outcomes = tuple(policy.outcomes) if policy is not None else None
     policy = policy or GatePolicy("", {}, {}, {})
     shifts, volunteers = _shifts(r, doc), _volunteers(r, doc, town)
-    return Scenario(
+    scenario = Scenario(
         name=path.stem if doc.name is None else doc.name, title=path.stem if doc.title is None else doc.title,
         source=str(path), files=tuple(reversed(r.source.files)), pack=pack, gate_policy=policy,
         engine=doc.engine, seed=doc.seed, replications=doc.replications,
@@ -491,8 +491,9 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
         township=town, patrols=patrols, cameras=cameras,  # type: ignore[arg-type]
         streams=_streams(r, doc, town, policy, loaded, horizon),
         road_block_queue=doc.road_block_queue, sample_min=doc.sample_min,
-        targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()),
+        targets=tuple(Target(k, fmt.TARGETS[k], v) for k, v in (doc.targets or {}).items()),
         network=network,
         neighbour_watch=_neighbour_watch(r, doc, town),
         roster=read_roster(r, doc, town, shifts, volunteers, horizon, _complete(doc)),
         observed=read_observed(r, doc.observed))
+    return read_season(r, doc, scenario, loaded)

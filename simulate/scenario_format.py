@@ -55,6 +55,7 @@ from .scenario_values import (
     number,
     show,
 )
+from .season_policy import MODEL_INPUTS
 from .township import STATUSES
 
 TARGETS = {"p95_wait_min": "all.wait_p95_min", "max_wait_min": "all.wait_max_min",
@@ -394,6 +395,48 @@ class Observed(Strict):
     source: StrictStr = Field(description="a docs/sources.md entry id")
 
 
+# --- the season: returners and the two decisions they meet (docs/model.md, "The season") --
+
+class SeasonPolicyDoc(Strict):
+    """How the model asks the pack one of the season's decisions: the pack's input for each
+    thing the model works out itself, and what each outcome means to the model."""
+
+    decision: StrictStr
+    inputs: dict[choice(MODEL_INPUTS), StrictStr]
+    outcomes: dict[StrictStr, StrictStr]
+    at_gate: dict[StrictStr, StrictStr] = Field(
+        {}, description="quarantine_policy: each outcome's gate_policy quarantine value")
+
+
+class ReturnPeriod(Strict):
+    from_: Date = Field(alias="from")
+    to: Date
+    weight: Weight
+
+
+class ReturnersDoc(Strict):
+    """Residents away at the Spring Festival and how they behave (docs/scenarios.md)."""
+
+    count: number(0, 100_000, integer=True)
+    arrive_as: StrictStr = Field(description="the stream a returner's party is made like (replaced)")
+    go_out_as: StrictStr = Field(description="the stream observed residents going out are made like (replaced)")
+    origin: Shares
+    necessity: Shares
+    villages: Shares = Field(None, description="default: the villages' weights")
+    attributes: dict[StrictStr, Share | Shares] = Field(
+        {}, description="other inputs by pack field name: a bool's share true, an enum's shares")
+    return_dates: list[ReturnPeriod] = Field(min_length=1)
+    defer_share: Share
+    ask_again_days: number(1, 365, integer=True)
+    fever_per_day: Share
+    symptoms_per_day: Share
+    referral_days: number(1, 60, integer=True)
+    visits_per_day: number(0, 10, integer=True) = 2
+    visit_min: number(0.1, 120.0)
+    exit_per_day: Share
+    decide_at: Clock = 0
+
+
 class ScenarioDoc(Strict):
     """A scenario after ``extends:`` is merged (docs/scenarios.md)."""
 
@@ -426,6 +469,9 @@ class ScenarioDoc(Strict):
     profiles: dict[Id, Weights] = {}
     streams: dict[Id, Stream] = {}
     observed: dict[Id, Observed] = Field({}, description="figures observed on the ground (history matching)")
+    returners: ReturnersDoc = Field(None, description="the season's returner population")
+    return_policy: SeasonPolicyDoc = Field(None, description="how returners ask return_deferral")
+    quarantine_policy: SeasonPolicyDoc = Field(None, description="how statuses ask quarantine_status")
 
 
 SCENARIO = TypeAdapter(ScenarioDoc)
