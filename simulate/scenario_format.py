@@ -423,7 +423,8 @@ class ReturnersDoc(Strict):
     origin: Shares
     necessity: Shares
     villages: Shares = Field(None, description="default: the villages' weights")
-    attributes: dict[StrictStr, Share | Shares] = Field(
+    attributes: dict[StrictStr, either("scenario.type", "expected a share (bool input) or {value: share} (enum)",
+                                       ("<number>", Share), ("<mapping>", Shares))] = Field(
         {}, description="other inputs by pack field name: a bool's share true, an enum's shares")
     return_dates: list[ReturnPeriod] = Field(min_length=1)
     defer_share: Share
