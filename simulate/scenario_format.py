@@ -402,7 +402,8 @@ class SeasonPolicyDoc(Strict):
     thing the model works out itself, and what each outcome means to the model."""
 
     decision: StrictStr
-    inputs: dict[choice(MODEL_INPUTS), StrictStr]
+    inputs: dict[choice(MODEL_INPUTS), StrictStr] = Field(
+        json_schema_extra={"propertyNames": {"enum": list(MODEL_INPUTS)}})
     outcomes: dict[StrictStr, StrictStr]
     at_gate: dict[StrictStr, StrictStr] = Field(
         {}, description="quarantine_policy: each outcome's gate_policy quarantine value")

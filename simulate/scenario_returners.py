@@ -55,6 +55,8 @@ def read_season(r: Reader, doc: ScenarioDoc, scenario: Scenario, pack: Pack | No
     origin = _shares(r, (*path, "origin"), given.origin, _values(pack, (rp, qp), "origin"))
     necessity = _shares(r, (*path, "necessity"), given.necessity, _values(pack, (rp,), "necessity"))
     chosen = _shares(r, (*path, "villages"), given.villages, villages) if given.villages else _normal(by_weight)
+    if not chosen:
+        r.fail((*path, "villages"), "scenario.missing", "returners need a village with a weight, or villages: shares")
     attributes = _attributes(r, path, given.attributes, pack, (rp, qp))
     start, days = scenario.horizon.start.date(), scenario.horizon.days
     periods = []
@@ -137,11 +139,12 @@ def _attributes(r: Reader, path: PathT, given: dict[str, float | dict[str, float
         if pack is not None and found is None:
             r.fail(where, "scenario.vocabulary", f"no decision the season asks has an input {name!r} it does not map")
         elif isinstance(found, BoolField) and not isinstance(spec_, float | int):
-            r.fail(where, "scenario.type", f"input {name!r} is a bool: give the share true")
+            r.fail(where, "scenario.vocabulary", f"input {name!r} is a bool: give the share true")
         elif isinstance(found, EnumField) and not isinstance(spec_, dict):
-            r.fail(where, "scenario.type", f"input {name!r} is an enum: give its values' shares")
+            r.fail(where, "scenario.vocabulary", f"input {name!r} is an enum: give its values' shares")
         elif found is not None and not isinstance(found, BoolField | EnumField):
-            r.fail(where, "scenario.type", f"input {name!r} is a {found.kind}: only bool and enum inputs are drawn")
+            r.fail(where, "scenario.vocabulary",
+                   f"input {name!r} is a {found.kind}: only bool and enum inputs are drawn")
         if isinstance(spec_, dict):
             out[name] = _shares(r, where, spec_, found.values if isinstance(found, EnumField) else None)
         else:
