@@ -50,6 +50,7 @@ def _length_min(r: Reader, h: fmt.Horizon) -> float:
         if length <= 0:
             r.fail(("horizon", "end"), "scenario.range",
                    f"the last day {h.end.isoformat()} is before the start {start.isoformat(sep=' ')}")
+            return DEFAULT_DAYS * MIN_PER_DAY     # the scenario is discarded; the other checks go on
         return length
     if key == "hours" and h.hours is not None:
         return h.hours * 60.0
@@ -61,10 +62,10 @@ def read_horizon(r: Reader, h: fmt.Horizon | None, holidays: list[Any] | None) -
     if h is None:
         return None
     length = _length_min(r, h)
-    if length > 0 and h.warmup_min >= length:
+    if h.warmup_min >= length:
         r.fail(("horizon", "warmup_min"), "scenario.range",
                f"the warm-up ({h.warmup_min:g} min) must end before the horizon does ({length:g} min)")
-    return Horizon(h.start, float(max(length, 0.0)), frozenset(holidays or ()), float(h.warmup_min))
+    return Horizon(h.start, float(length), frozenset(holidays or ()), float(h.warmup_min))
 
 
 def read_trend(r: Reader, path: PathT, points: Mapping[dt.date, float] | None) -> Trend | None:
