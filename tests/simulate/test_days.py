@@ -50,16 +50,16 @@ def test_the_expected_count_is_the_sum_of_the_days_volumes():
     s = stream(trend, Limit(((D(2020, 4, 25), 100.0),)))
     days = [SEASON.start.date() + dt.timedelta(days=d) for d in range(82)]
     assert s.expected_count(SEASON) == pytest.approx(sum(s.volume_on(d, SEASON.day_type(d)) for d in days))
-    edges, rates, bounds = s.bounds(SEASON)
+    _, rates, bounds = s.bounds(SEASON)
     assert np.all(rates <= bounds)                                # a multiplier above 1 raises the bound
     assert bounds.max() * 60 * 24 == pytest.approx(512)            # Qingming, 500 × 0.98 = 488: up to 2^9
-    edges, rates, bounds = stream(Trend(((D(2020, 2, 9), 1.5),))).bounds(SEASON)
+    _, rates, bounds = stream(Trend(((D(2020, 2, 9), 1.5),))).bounds(SEASON)
     assert np.all(rates <= bounds)
     assert bounds.max() * 60 * 24 == pytest.approx(1024)           # 500 × 1.5 = 750: up to 2^10
 
 
 def test_without_trend_or_limit_the_bound_is_the_day_types_largest_volume():
-    edges, rates, bounds = stream().bounds(SEASON)
+    bounds = stream().bounds(SEASON)[2]
     assert np.allclose(bounds * 60 * 24, 512.0)
 
 
@@ -111,5 +111,6 @@ def test_a_mistake_in_the_days_is_one_located_line(variant, text, line, field, m
 
 
 def test_an_end_in_an_extending_file_replaces_the_bases_days(variant):
-    path = variant(SCENARIOS / "baseline-march-weekend.yaml", "horizon:\n  start: 2020-04-09T12:00\n  end: 2020-04-10\n")
+    text = "horizon:\n  start: 2020-04-09T12:00\n  end: 2020-04-10\n"
+    path = variant(SCENARIOS / "baseline-march-weekend.yaml", text)
     assert load_scenario(path).horizon.length_min == 36 * 60.0
