@@ -30,6 +30,7 @@ from .network import Network
 from .patrols import Cameras, Patrol
 from .roster import Roster
 from .scenario_check import check_structure
+from .scenario_days import read_horizon, read_limit, read_trend
 from .scenario_network import drive_times, read_network
 from .scenario_reader import Override, PathT, Reader, override, resolve_once
 from .scenario_returners import Returners, read_season
@@ -42,7 +43,6 @@ from .watchers import Hours, NeighbourWatch
 Item = TypeVar("Item")
 Shares = tuple[tuple[str, float], ...]
 UNIFORM_DAY = (1 / 24,) * 24
-DEFAULT_DAYS = 2.0
 # Thinning candidates one replication may draw over all streams (memory and time grow with
 # them; the shipped scenarios draw a few thousand): far past any township's traffic.
 MAX_CANDIDATES = 2_000_000
@@ -119,22 +119,6 @@ def _ids(*collections: Mapping[str, Any] | None) -> tuple[str, ...] | None:
 def _reference(r: Reader, path: PathT, value: str, known: Iterable[str] | None, what: str) -> None:
     if known is not None and value not in known:
         r.fail(path, "scenario.reference", f"unknown {what} {value!r}")
-
-
-def _horizon(r: Reader, h: fmt.Horizon | None, holidays: list[Any] | None) -> Horizon | None:
-    """The horizon. One file states ``days`` or ``hours``, not both (``hours`` in a file that
-    extends one stating ``days`` replaces them); a warm-up must leave something to measure."""
-    if h is None:
-        return None
-    marks = r.source.marks
-    days_at, hours_at = marks.get(("horizon", "days")), marks.get(("horizon", "hours"))
-    if h.days is not None and h.hours is not None and days_at and hours_at and days_at[0] == hours_at[0]:
-        r.fail(("horizon", "hours"), "scenario.conflict", "give days or hours, not both")
-    length = h.hours * 60 if h.hours is not None else (DEFAULT_DAYS if h.days is None else h.days) * 1440
-    if h.warmup_min >= length:
-        r.fail(("horizon", "warmup_min"), "scenario.range",
-               f"the warm-up ({h.warmup_min:g} min) must end before the horizon does ({length:g} min)")
-    return Horizon(h.start, float(length), frozenset(holidays or ()), float(h.warmup_min))
 
 
 def _shifts(r: Reader, doc: fmt.ScenarioDoc) -> dict[str, ShiftPattern]:
@@ -397,6 +381,7 @@ def _streams(r: Reader, doc: fmt.ScenarioDoc, town: Township, policy: GatePolicy
             bound_per_h=s.bound_per_h,
             outsider=s.role in policy.outsiders if s.outsider is None else s.outsider,
             queue=_queue(r, (*p, "queue"), s.queue),
+            trend=read_trend(r, (*p, "trend"), s.trend), limit=read_limit(r, (*p, "limit"), s.limit),
             **_journey_fields(r, p, s, s.role in policy.outsiders if s.outsider is None else s.outsider)))
     if horizon is not None:
         _demand_bounds(r, out, horizon)
@@ -470,7 +455,7 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
     town = _township(r, doc)
     network = read_network(r, doc, town)
     town = town if r.diagnostics else drive_times(town, network)
-    horizon = _horizon(r, doc.horizon, doc.holidays)
+    horizon = read_horizon(r, doc.horizon, doc.holidays)
     patrols, cameras = _patrols(r, doc, town)
     pack, loaded = doc.pack or "", None
     if pack and not Path(pack).is_dir():

@@ -58,6 +58,9 @@ from .scenario_values import (
 from .season_policy import MODEL_INPUTS
 from .township import STATUSES
 
+# A trend multiplies a day type's volume; beyond 100× the day type's volume no longer says what
+# the stream is (state a bigger volume and a smaller multiplier).
+MAX_TREND = 100.0
 TARGETS = {"p95_wait_min": "all.wait_p95_min", "max_wait_min": "all.wait_max_min",
            "max_queue": "all.queue_max", "blocked_min": "all.blocked_min",
            "leaks_per_day": "all.leaks_per_day", "unfinished": "all.unfinished",
@@ -156,6 +159,7 @@ class Horizon(Strict):
     start: Start
     days: number(0.01, MAX_DAYS) = Field(None, description="default 2")
     hours: number(0.01, MAX_DAYS * 24) = Field(None, description="instead of days (a file states one)")
+    end: Date = Field(None, description="the last simulated day, inclusive: instead of days or hours")
     warmup_min: Minutes = 0.0
 
 
@@ -382,6 +386,10 @@ class Stream(Strict):
     save_min: Minutes = 5.0
     meet_min: Dist = 0.0
     queue: Queue = Field(None, description="default: joins every queue and waits")
+    trend: dict[Date, number(0.0, MAX_TREND)] = Field(
+        None, description="multiplier on volume by date, linear between the dates (simulate/demand.py)")
+    limit: dict[Date, number(0.0, MAX_VOLUME)] = Field(
+        None, description="at most this many parties a day from each date on (0: closed)")
 
 
 # --- observed figures (simulate/history_matching.py) ----------------------------------------
