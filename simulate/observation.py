@@ -31,7 +31,7 @@ from .horizon import MIN_PER_DAY, Horizon
 from .journeys import Run
 from .parties import DEFAULT_RULE, Decider, Engine, Party
 from .returners import ARRIVE_TIME, EXIT, EXIT_TIME, FEVER, SYMPTOMS, Person, Returners, draw_people
-from .season_policy import ADVISED, BARRED, CENTRALIZED, FREE, HOME, REFERRED, next_change
+from .season_policy import ADVISED, BARRED, CENTRALIZED, FREE, HOME, REFERRED, SeasonPolicy, next_change
 
 # Where a returner is: not yet asked, deferring, barred, back home.
 AWAY, DEFERRED, BARRED_STATE, RETURNED = "away", "deferred", "barred", "returned"
@@ -134,11 +134,14 @@ class Season:
         """Book the last day's gate counters (call after the run)."""
         self.snapshot(min(self.days - 1, int((self.offset + self.env.now) // MIN_PER_DAY)))
 
-    def decide(self, decision: str, record: dict[str, Any], date: dt.date, d: int) -> str | None:
-        key = (decision, tuple(sorted(record.items())), date)
+    def decide(self, policy: SeasonPolicy, person: Person, known: dict[str, Any], date: dt.date,
+               d: int) -> str | None:
+        """*policy*'s answer for *person* on *date* (memoised by what the pack is told and the date)."""
+        decision = policy.decision
+        key = (decision, person.attributes, tuple(known.values()), date)
         hit = self.memo.get(key)
         if hit is None:
-            answer = self.engine.decide(decision, record, at=date)
+            answer = self.engine.decide(decision, policy.facts(known, dict(person.attributes)), at=date)
             hit = self.memo[key] = (answer.outcome, answer.rule or DEFAULT_RULE)
         self.hits[decision].setdefault(hit[1], [0] * self.days)[d] += 1
         return hit[0]
@@ -149,8 +152,8 @@ class Season:
         for k, person in enumerate(self.people):
             if self.state[k] == RETURNED or self.ask[k] != d:
                 continue
-            facts = rp.facts({"origin": person.origin, "necessity": person.necessity}, dict(person.attributes))
-            meaning = rp.meaning(self.decide(rp.decision, facts, date, d))
+            meaning = rp.meaning(self.decide(rp, person, {"origin": person.origin, "necessity": person.necessity},
+                                             date, d))
             if meaning == ADVISED:
                 s["advised"][d] += 1
                 if person.defers:
@@ -175,7 +178,7 @@ class Season:
             known = {"origin": person.origin, "days_since_return": d - self.back[k],
                      "fever": observed and bool(u[FEVER] < r.fever_per_day),
                      "symptoms": observed and bool(u[SYMPTOMS] < r.symptoms_per_day)}
-            outcome = self.decide(qp.decision, qp.facts(known, dict(person.attributes)), date, d)
+            outcome = self.decide(qp, person, known, date, d)
             status = qp.meaning(outcome)
             self.status[k] = status
             if status == REFERRED:
