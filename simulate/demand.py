@@ -1,7 +1,8 @@
 """Demand streams: who arrives, when, and with which attributes the policy reads.
 
 A stream's rate is piecewise constant by clock hour: its daily volume for the day's type
-times the hour's share of its profile. Arrivals are drawn by thinning (Lewis & Shedler)
+(times its dated trend, under its dated limit: :meth:`Stream.volume_on`) times the hour's share
+of its profile. Arrivals are drawn by thinning (Lewis & Shedler)
 against a fixed bound, never by sampling the next gap from the current rate (that skips
 short peaks). Candidates, their attributes and their uniforms for service and behaviour are
 drawn on separate streams, so with the same seed and bound two scenarios see the same
@@ -77,6 +78,41 @@ class Behaviour:
 
 
 @dataclass(frozen=True)
+class Trend:
+    """A multiplier on a stream's day-type volume by date: linear between the dated *points*
+    (sorted by date), flat before the first and after the last (a season warming up)."""
+
+    points: tuple[tuple[dt.date, float], ...]
+
+    def at(self, day: dt.date) -> float:
+        first, last = self.points[0], self.points[-1]
+        if day <= first[0]:
+            return first[1]
+        if day >= last[0]:
+            return last[1]
+        for (d0, m0), (d1, m1) in zip(self.points, self.points[1:], strict=False):
+            if d0 <= day <= d1:
+                return m0 + (m1 - m0) * (day - d0).days / (d1 - d0).days
+        raise AssertionError("dates are sorted")       # pragma: no cover
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A ceiling on a stream's parties per day from each date on (*steps*, sorted; none before the
+    first): a scenic area closed (0) or reopened under a daily cap (a reservation quota)."""
+
+    steps: tuple[tuple[dt.date, float], ...]
+
+    def at(self, day: dt.date) -> float:
+        ceiling = math.inf
+        for since, cap in self.steps:
+            if since > day:
+                break
+            ceiling = cap
+        return ceiling
+
+
+@dataclass(frozen=True)
 class Stream:
     """One kind of traveller (see docs/scenarios.md, "streams")."""
 
@@ -102,9 +138,20 @@ class Stream:
     save_min: float = 5.0                        # fields walkers walk round a barrier saving at least this
     meet_min: Distribution = NONE                # minutes met at the gate when the errand is handled there
     queue: QueueBehaviour | None = None          # balking and patience at a staffed gate; None: waits
+    trend: Trend | None = None                   # a multiplier on volume by date; None: 1 every day
+    limit: Limit | None = None                   # a daily ceiling by date; None: no ceiling
     # bounds() per horizon, kept: every replication thins against the same table
     _bounds: dict[Horizon, tuple[np.ndarray, np.ndarray, np.ndarray]] = field(
         default_factory=dict, init=False, repr=False, compare=False)
+
+    def volume_on(self, day: dt.date, day_type: str) -> float:
+        """Parties expected on *day* of type *day_type*: the type's volume times the trend, capped."""
+        volume = self.volume.get(day_type, 0.0)
+        if self.trend is not None:
+            volume *= self.trend.at(day)
+        if self.limit is not None:
+            volume = min(volume, self.limit.at(day))
+        return volume
 
     def _hours(self, horizon: Horizon) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Clock-hour intervals: ``(edges, profile weight, volume of the day)`` per interval."""
@@ -115,8 +162,8 @@ class Stream:
         hours = ((lows // 60) % 24).astype(int)
         days = (lows // 1440).astype(int)
         first = horizon.start.date()
-        volumes = [self.volume.get(horizon.day_type(first + dt.timedelta(days=d)), 0.0)
-                   for d in range(int(days.max(initial=0)) + 1)]
+        dates = [first + dt.timedelta(days=d) for d in range(int(days.max(initial=0)) + 1)]
+        volumes = [self.volume_on(day, horizon.day_type(day)) for day in dates]
         return edges, np.asarray(self.profile)[hours], np.asarray(volumes)[days]
 
     def rate_table(self, horizon: Horizon) -> tuple[np.ndarray, np.ndarray]:
@@ -139,6 +186,9 @@ class Stream:
         the stream's largest daily volume rounded up to a power of two. Demand that changes
         only in volume (within a power of two) thus keeps the same bound, so its candidates,
         and hence its visitors, coincide; and hours the profile leaves empty get none.
+        With a trend or limit, the largest volume is the largest of the horizon's days (a
+        multiplier may exceed 1), one bound for all of them: a trend point moved anywhere
+        below the peak keeps every candidate of the season, not only those after it.
         """
         known = self._bounds.get(horizon)
         if known is None:
@@ -153,6 +203,8 @@ class Stream:
         if self.bound_per_h:
             return edges, rates, np.full(len(rates), self.bound_per_h / 60.0)
         top = max(self.volume.values(), default=0.0)
+        if self.trend is not None or self.limit is not None:
+            top = float(volumes.max(initial=0.0))
         scale = 2.0 ** math.ceil(math.log2(top)) if top > 0 else 0.0
         return edges, rates, scale * weights / 60.0
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from heapq import heappush
 from operator import itemgetter
+from typing import Any
 
 import numpy as np
 import simpy
@@ -22,6 +23,7 @@ from .demand import Arrivals, draw_arrivals
 from .gates import Checkpoint
 from .journeys import AWAY, Run
 from .metrics import gate_result, queue_series, staff_series
+from .observation import DailyDecider, Season, arrivals_by_role
 from .parties import Engine, Party
 from .patrols import build_watch, team_minutes
 from .results import ReplicationResult
@@ -137,11 +139,17 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
     watch = build_watch(scenario.patrols, scenario.cameras, horizon, seed, replication, scenario.neighbour_watch)
     run = Run(env, horizon, engine, scenario.gate_policy, scenario.service, {g.id: g for g in town.gates},
               {v.id: v for v in town.villages}, town.hotspots, checkpoints, watch, scenario.network)
+    season = None
+    if scenario.returners is not None:           # the season: the daily round beside the streams
+        run.decider = DailyDecider(engine, scenario.gate_policy)
+        season = Season(env, run, scenario.returners, engine, horizon, seed, replication)
     queue = [p for s in scenario.streams for p in parties(draw_arrivals(s, horizon, seed, replication))]
     events = [(p.time, p, run.arrive) for p in queue]
     events += [(t, p, run.set_out) for p in queue if p.stream.away_min is not None for t in leaving_time(p)]
     events.sort(key=itemgetter(0))
     Feed(env, events)
+    if season is not None:
+        season.start()
     env.run(until=horizon.length_min)
     start, end = horizon.warmup_min, horizon.length_min
     gates = tuple(gate_result(cp, *levels[cp.id], steps[cp.id], scenario.road_block_queue, start, end)
@@ -152,4 +160,18 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
         scenario=scenario.name, replication=replication, seed=seed, days=horizon.days,
         gates=gates, containment=run.tally.containment(),
         rule_hits={scenario.gate_policy.decision: run.decider.hits()}, queues=queues,
-        patrol_person_min=team_minutes(scenario.patrols, horizon), staffing=staffing)
+        patrol_person_min=team_minutes(scenario.patrols, horizon), staffing=staffing,
+        **({} if season is None else season_series(season, run, queue, scenario.gate_policy.decision)))
+
+
+def season_series(season: Season, run: Run, queue: list[Party], gate_decision: str) -> dict[str, Any]:
+    """A season's daily series and rule hits per day (the gate's among them)."""
+    season.finish()
+    daily = season.daily()
+    daily.update((k, tuple(v)) for k, v in arrivals_by_role(queue + season.parties, season.horizon,
+                                                             season.days).items())
+    hits = season.hits_daily()
+    assert isinstance(run.decider, DailyDecider)
+    hits[gate_decision] = {rule: tuple(v) for rule, v in
+                           sorted(run.decider.hits_daily(season.first, season.days).items())}
+    return {"daily": daily, "rule_hits_daily": hits}

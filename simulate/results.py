@@ -115,6 +115,11 @@ class ReplicationResult:
     queues: tuple[QueueSeries, ...]
     patrol_person_min: float
     staffing: tuple[StaffSeries, ...]
+    # Last, with defaults, so replications stored before they existed still read (a season's;
+    # empty without returners): one value per simulated day, from the horizon's first day.
+    daily: Mapping[str, tuple[float, ...]] = field(default_factory=dict)   # simulate.observation series
+    # decision → rule → persons per day
+    rule_hits_daily: Mapping[str, Mapping[str, tuple[int, ...]]] = field(default_factory=dict)
 
     def metrics(self) -> dict[str, float]:
         """Flat ``name → value`` (``gate.<id>.<field>``, ``containment.<field>``, ``all.<field>``)."""

@@ -30,9 +30,10 @@ from .network import Network
 from .patrols import Cameras, Patrol
 from .roster import Roster
 from .scenario_check import check_structure
-from .scenario_format import TARGETS
+from .scenario_days import read_horizon, read_limit, read_trend
 from .scenario_network import drive_times, read_network
 from .scenario_reader import Override, PathT, Reader, override, resolve_once
+from .scenario_returners import Returners, read_season
 from .scenario_roster import read_roster
 from .scenario_values import MAX_MINUTES, MAX_SERVICE_S, base60_as_text
 from .shifts import Shift, ShiftPattern, Volunteers
@@ -42,7 +43,6 @@ from .watchers import Hours, NeighbourWatch
 Item = TypeVar("Item")
 Shares = tuple[tuple[str, float], ...]
 UNIFORM_DAY = (1 / 24,) * 24
-DEFAULT_DAYS = 2.0
 # Thinning candidates one replication may draw over all streams (memory and time grow with
 # them; the shipped scenarios draw a few thousand): far past any township's traffic.
 MAX_CANDIDATES = 2_000_000
@@ -86,6 +86,7 @@ class Scenario:
     roster: Roster | None = None    # None: staff are the shift patterns' anonymous counts
     assumptions: tuple[Assumption, ...] = ()   # at their point values, whatever world was loaded
     observed: tuple[Observation, ...] = ()   # figures observed on the ground (history matching)
+    returners: Returners | None = None     # the season's returner population (scenario_returners)
 
 
 def load_scenario(path: str | Path, overrides: Sequence[Override] = (),
@@ -118,22 +119,6 @@ def _ids(*collections: Mapping[str, Any] | None) -> tuple[str, ...] | None:
 def _reference(r: Reader, path: PathT, value: str, known: Iterable[str] | None, what: str) -> None:
     if known is not None and value not in known:
         r.fail(path, "scenario.reference", f"unknown {what} {value!r}")
-
-
-def _horizon(r: Reader, h: fmt.Horizon | None, holidays: list[Any] | None) -> Horizon | None:
-    """The horizon. One file states ``days`` or ``hours``, not both (``hours`` in a file that
-    extends one stating ``days`` replaces them); a warm-up must leave something to measure."""
-    if h is None:
-        return None
-    marks = r.source.marks
-    days_at, hours_at = marks.get(("horizon", "days")), marks.get(("horizon", "hours"))
-    if h.days is not None and h.hours is not None and days_at and hours_at and days_at[0] == hours_at[0]:
-        r.fail(("horizon", "hours"), "scenario.conflict", "give days or hours, not both")
-    length = h.hours * 60 if h.hours is not None else (DEFAULT_DAYS if h.days is None else h.days) * 1440
-    if h.warmup_min >= length:
-        r.fail(("horizon", "warmup_min"), "scenario.range",
-               f"the warm-up ({h.warmup_min:g} min) must end before the horizon does ({length:g} min)")
-    return Horizon(h.start, float(length), frozenset(holidays or ()), float(h.warmup_min))
 
 
 def _shifts(r: Reader, doc: fmt.ScenarioDoc) -> dict[str, ShiftPattern]:
@@ -396,6 +381,7 @@ def _streams(r: Reader, doc: fmt.ScenarioDoc, town: Township, policy: GatePolicy
             bound_per_h=s.bound_per_h,
             outsider=s.role in policy.outsiders if s.outsider is None else s.outsider,
             queue=_queue(r, (*p, "queue"), s.queue),
+            trend=read_trend(r, (*p, "trend"), s.trend), limit=read_limit(r, (*p, "limit"), s.limit),
             **_journey_fields(r, p, s, s.role in policy.outsiders if s.outsider is None else s.outsider)))
     if horizon is not None:
         _demand_bounds(r, out, horizon)
@@ -469,10 +455,9 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
     town = _township(r, doc)
     network = read_network(r, doc, town)
     town = town if r.diagnostics else drive_times(town, network)
-    horizon = _horizon(r, doc.horizon, doc.holidays)
+    horizon = read_horizon(r, doc.horizon, doc.holidays)
     patrols, cameras = _patrols(r, doc, town)
-    pack = doc.pack or ""
-    loaded = None
+    pack, loaded = doc.pack or "", None
     if pack and not Path(pack).is_dir():
         r.fail(("pack",), "scenario.pack", f"no policy pack folder at {pack}")
     elif pack:
@@ -481,7 +466,7 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
     outcomes = tuple(policy.outcomes) if policy is not None else None
     policy = policy or GatePolicy("", {}, {}, {})
     shifts, volunteers = _shifts(r, doc), _volunteers(r, doc, town)
-    return Scenario(
+    scenario = Scenario(
         name=path.stem if doc.name is None else doc.name, title=path.stem if doc.title is None else doc.title,
         source=str(path), files=tuple(reversed(r.source.files)), pack=pack, gate_policy=policy,
         engine=doc.engine, seed=doc.seed, replications=doc.replications,
@@ -491,8 +476,9 @@ def _build(r: Reader, doc: fmt.ScenarioDoc, path: Path) -> Scenario:
         township=town, patrols=patrols, cameras=cameras,  # type: ignore[arg-type]
         streams=_streams(r, doc, town, policy, loaded, horizon),
         road_block_queue=doc.road_block_queue, sample_min=doc.sample_min,
-        targets=tuple(Target(k, TARGETS[k], v) for k, v in (doc.targets or {}).items()),
+        targets=tuple(Target(k, fmt.TARGETS[k], v) for k, v in (doc.targets or {}).items()),
         network=network,
         neighbour_watch=_neighbour_watch(r, doc, town),
         roster=read_roster(r, doc, town, shifts, volunteers, horizon, _complete(doc)),
         observed=read_observed(r, doc.observed))
+    return read_season(r, doc, scenario, loaded)

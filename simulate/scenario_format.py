@@ -55,8 +55,12 @@ from .scenario_values import (
     number,
     show,
 )
+from .season_policy import MODEL_INPUTS
 from .township import STATUSES
 
+# A trend multiplies a day type's volume; beyond 100× the day type's volume no longer says what
+# the stream is (state a bigger volume and a smaller multiplier).
+MAX_TREND = 100.0
 TARGETS = {"p95_wait_min": "all.wait_p95_min", "max_wait_min": "all.wait_max_min",
            "max_queue": "all.queue_max", "blocked_min": "all.blocked_min",
            "leaks_per_day": "all.leaks_per_day", "unfinished": "all.unfinished",
@@ -155,6 +159,7 @@ class Horizon(Strict):
     start: Start
     days: number(0.01, MAX_DAYS) = Field(None, description="default 2")
     hours: number(0.01, MAX_DAYS * 24) = Field(None, description="instead of days (a file states one)")
+    end: Date = Field(None, description="the last simulated day, inclusive: instead of days or hours")
     warmup_min: Minutes = 0.0
 
 
@@ -381,6 +386,10 @@ class Stream(Strict):
     save_min: Minutes = 5.0
     meet_min: Dist = 0.0
     queue: Queue = Field(None, description="default: joins every queue and waits")
+    trend: dict[Date, number(0.0, MAX_TREND)] = Field(
+        None, description="multiplier on volume by date, linear between the dates (simulate/demand.py)")
+    limit: dict[Date, number(0.0, MAX_VOLUME)] = Field(
+        None, description="at most this many parties a day from each date on (0: closed)")
 
 
 # --- observed figures (simulate/history_matching.py) ----------------------------------------
@@ -392,6 +401,50 @@ class Observed(Strict):
     value: NonNegative
     sd: number(above=0.0) = Field(description="observation error and model discrepancy, one sd")
     source: StrictStr = Field(description="a docs/sources.md entry id")
+
+
+# --- the season: returners and the two decisions they meet (docs/model.md, "The season") --
+
+class SeasonPolicyDoc(Strict):
+    """How the model asks the pack one of the season's decisions: the pack's input for each
+    thing the model works out itself, and what each outcome means to the model."""
+
+    decision: StrictStr
+    inputs: dict[choice(MODEL_INPUTS), StrictStr] = Field(
+        json_schema_extra={"propertyNames": {"enum": list(MODEL_INPUTS)}})
+    outcomes: dict[StrictStr, StrictStr]
+    at_gate: dict[StrictStr, StrictStr] = Field(
+        {}, description="quarantine_policy: each outcome's gate_policy quarantine value")
+
+
+class ReturnPeriod(Strict):
+    from_: Date = Field(alias="from")
+    to: Date
+    weight: Weight
+
+
+class ReturnersDoc(Strict):
+    """Residents away at the Spring Festival and how they behave (docs/scenarios.md)."""
+
+    count: number(0, 100_000, integer=True)
+    arrive_as: StrictStr = Field(description="the stream a returner's party is made like (replaced)")
+    go_out_as: StrictStr = Field(description="the stream observed residents going out are made like (replaced)")
+    origin: Shares
+    necessity: Shares
+    villages: Shares = Field(None, description="default: the villages' weights")
+    attributes: dict[StrictStr, either("scenario.type", "expected a share (bool input) or {value: share} (enum)",
+                                       ("<number>", Share), ("<mapping>", Shares))] = Field(
+        {}, description="other inputs by pack field name: a bool's share true, an enum's shares")
+    return_dates: list[ReturnPeriod] = Field(min_length=1)
+    defer_share: Share
+    ask_again_days: number(1, 365, integer=True)
+    fever_per_day: Share
+    symptoms_per_day: Share
+    referral_days: number(1, 60, integer=True)
+    visits_per_day: number(0, 10, integer=True) = 2
+    visit_min: number(0.1, 120.0)
+    exit_per_day: Share
+    decide_at: Clock = 0
 
 
 class ScenarioDoc(Strict):
@@ -426,6 +479,9 @@ class ScenarioDoc(Strict):
     profiles: dict[Id, Weights] = {}
     streams: dict[Id, Stream] = {}
     observed: dict[Id, Observed] = Field({}, description="figures observed on the ground (history matching)")
+    returners: ReturnersDoc = Field(None, description="the season's returner population")
+    return_policy: SeasonPolicyDoc = Field(None, description="how returners ask return_deferral")
+    quarantine_policy: SeasonPolicyDoc = Field(None, description="how statuses ask quarantine_status")
 
 
 SCENARIO = TypeAdapter(ScenarioDoc)

@@ -22,6 +22,7 @@ class Purpose(IntEnum):
     SERVICE = 3
     BEHAVIOUR = 4
     PATROLS = 5
+    RETURNERS = 6                 # the season's returners, keyed by person
 
 
 def key_of(name: str) -> int:

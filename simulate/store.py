@@ -97,7 +97,10 @@ def decode(data: Mapping[str, Any]) -> ReplicationResult:
         queues=tuple(QueueSeries(q["gate"], q["step_min"], tuple(q["lengths"])) for q in data["queues"]),
         patrol_person_min=data["patrol_person_min"],
         staffing=tuple(StaffSeries(s["gate"], s["step_min"], tuple(s["on_duty_min"]), tuple(s["busy_min"]))
-                       for s in data["staffing"]))
+                       for s in data["staffing"]),
+        daily={name: tuple(v) for name, v in data.get("daily", {}).items()},
+        rule_hits_daily={d: {rule: tuple(v) for rule, v in hits.items()}
+                         for d, hits in data.get("rule_hits_daily", {}).items()})
 
 
 def record_path(out_dir: str | Path, variant_digest: str, replication: int) -> Path:

@@ -1,0 +1,117 @@
+"""The season's returner population: residents away at the Spring Festival, one by one.
+
+Each returner has an origin and a necessity (the pack's values), a village, the other inputs
+the pack's decisions read (drawn from shares by the pack's field name), an intended return
+day, and per-day uniforms for fever, symptoms and going out. Everything about person *k* is
+drawn from the stream ``(seed, replication, RETURNERS, k)``: the same person is the same in
+every scenario run with that seed (common random numbers), whatever the population's size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .demand import Stream
+from .season_policy import SeasonPolicy
+from .seeds import Purpose, stream
+
+Shares = tuple[tuple[str, float], ...]
+# Columns of a returner's per-day uniforms.
+FEVER, SYMPTOMS, EXIT, EXIT_TIME, ARRIVE_TIME = range(5)
+DAY_COLUMNS = 5
+# Columns of a returner's party uniforms: choice (3), service (7), behaviour (13), temperature (2).
+PARTY_COLUMNS = 25
+
+
+@dataclass(frozen=True)
+class Returners:
+    """The scenario's ``returners:``, resolved (docs/scenarios.md, "returners").
+
+    *attributes* are the pack's other inputs: a bool field's share true, or an enum's shares.
+    *days* and *weights* give the intended return day's distribution.
+    """
+
+    count: int
+    arrive_as: Stream
+    go_out_as: Stream
+    origin: Shares
+    necessity: Shares
+    villages: Shares
+    attributes: Mapping[str, float | Shares]
+    days: tuple[int, ...]            # day indices from the horizon's first day
+    weights: tuple[float, ...]
+    defer_share: float
+    ask_again_days: int
+    fever_per_day: float
+    symptoms_per_day: float
+    referral_days: int
+    visits_per_day: int
+    visit_min: float
+    exit_per_day: float
+    decide_at: int
+    return_policy: SeasonPolicy
+    quarantine_policy: SeasonPolicy
+    changes: tuple[dt.date, ...] = ()   # days return_deferral's rules change (barred ask again then)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One returner as drawn: what the pack is told about them and their uniforms."""
+
+    index: int
+    origin: str
+    necessity: str
+    village: str
+    attributes: tuple[tuple[str, object], ...]
+    intended: int                  # day index in the horizon
+    defers: bool                   # defers when advised to
+    party: tuple[float, ...]       # PARTY_COLUMNS uniforms for their party at the gate
+    daily: np.ndarray              # (days, DAY_COLUMNS) uniforms
+
+
+def _pick(shares: Shares, u: float) -> str:
+    acc = 0.0
+    for name, share in shares:
+        acc += share
+        if u < acc:
+            return name
+    return shares[-1][0]
+
+
+def draw_people(returners: Returners, seed: int, replication: int, days: int) -> list[Person]:
+    """The population of *replication*, each person from their own stream."""
+    cum = np.cumsum(returners.weights)
+    cum = cum / cum[-1]
+    out = []
+    names = sorted(returners.attributes)
+    for k in range(returners.count):
+        rng = stream(seed, replication, Purpose.RETURNERS, k)
+        u = rng.uniform(size=5 + len(names))
+        attributes: list[tuple[str, object]] = []
+        for name, v in zip(names, u[5:], strict=True):
+            spec = returners.attributes[name]
+            attributes.append((name, bool(v < spec) if isinstance(spec, float) else _pick(spec, v)))
+        day = int(min(np.searchsorted(cum, u[3], side="right"), len(cum) - 1))
+        out.append(Person(k, _pick(returners.origin, u[0]), _pick(returners.necessity, u[1]),
+                          _pick(returners.villages, u[2]), tuple(attributes), returners.days[day],
+                          bool(u[4] < returners.defer_share), tuple(rng.uniform(size=PARTY_COLUMNS).tolist()),
+                          rng.uniform(size=(days, DAY_COLUMNS))))
+    return out
+
+
+def intended_days(periods: list[tuple[dt.date, dt.date, float]],
+                  start: dt.date) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """Day indices (from *start*) and weights of the intended return day: each period's weight
+    spread evenly over its days."""
+    weights: dict[int, float] = {}
+    for first, last, weight in periods:
+        n = (last - first).days + 1
+        for d in range(n):
+            index = (first - start).days + d
+            weights[index] = weights.get(index, 0.0) + weight / n
+    days = tuple(sorted(weights))
+    return days, tuple(weights[d] for d in days)
