@@ -23,13 +23,13 @@ LENGTHS = ("days", "hours", "end")
 
 def _stated_in(r: Reader, h: fmt.Horizon) -> dict[str, int]:
     """Where each given length (days, hours, end) was stated: the index of its file in the
-    extends chain (base first), past the last file for a ``--vary`` override (it has no mark)."""
+    extends chain (base first), past the last file for a ``--vary`` override (marked at the flag)."""
     order = {f: i for i, f in enumerate(r.source.files)}
     out = {}
     for key in LENGTHS:
         if getattr(h, key) is not None:
             mark = r.source.marks.get(("horizon", key))
-            out[key] = order.get(mark[0], -1) if mark else len(order)
+            out[key] = order.get(mark[0], len(order)) if mark else len(order)
     return out
 
 

@@ -114,3 +114,11 @@ def test_an_end_in_an_extending_file_replaces_the_bases_days(variant):
     text = "horizon:\n  start: 2020-04-09T12:00\n  end: 2020-04-10\n"
     path = variant(SCENARIOS / "baseline-march-weekend.yaml", text)
     assert load_scenario(path).horizon.length_min == 36 * 60.0
+
+
+def test_a_vary_of_the_length_replaces_the_files_length():
+    from simulate.scenario_reader import Override
+    season = SCENARIOS / "season-spring-2020.yaml"
+    shorter = load_scenario(season, [Override(("horizon", "end"), "2020-03-01", "--vary horizon.end")])
+    assert shorter.horizon.days == 22
+    assert load_scenario(season, [Override(("horizon", "days"), 3, "--vary horizon.days")]).horizon.days == 3
