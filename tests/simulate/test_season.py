@@ -163,7 +163,7 @@ def test_a_stored_season_reads_back_whole():
     ("return_policy: {outcomes: {barred: gone}}\n", "return_policy.outcomes.barred", "'gone' is not one of"),
     ("returners: {arrive_as: tourists_by_air}\n", "returners.arrive_as", "unknown stream"),
     ("returners: {return_dates: [{from: 2020-01-01, to: 2020-01-05, weight: 1}]}\n",
-     "returners.return_dates[0]", "within the horizon"),
+     "returners.return_dates[0]", "before the horizon starts"),
 ])
 def test_a_season_mistake_is_one_located_line(variant, text, where, message):
     path = variant(QUIET, text)
