@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from policy import DurableEngine, ReferenceEngine, load_pack
-from policy.errors import PolicysimError
 from policy.analysis.diff import diff_lines, diff_records
 from policy.analysis.impact_report import impact_json, render_text
+from policy.errors import PolicysimError
 
 ROOT = Path(__file__).resolve().parents[2]
 PACK = ROOT / "policy" / "packs" / "xiongerzhai-2020"
@@ -224,7 +224,7 @@ def test_a_field_only_one_pack_declares_is_that_packs_input_alone(tmp_path):
     added = decl + "      necessity_note: {enum: [plain, urgent], required: false}\n"
     old_pack, new_pack = load_pack(PACK), load_pack(_input_edited(tmp_path, "new", decl, added))
     good = {"id": "a", "decision": "return_deferral", "at": "2020-03-01", "meta": {"village": "南岔", "role": "away"},
-            "origin": "outside_medium_risk", "necessity": "medical", "registered_in_advance": True,
+            "origin": "outside_beijing", "necessity": "medical", "registered_in_advance": True,
             "necessity_note": "urgent"}
     lines = [json.dumps(good, ensure_ascii=False) + "\n",
              json.dumps({**good, "id": "b", "necessity_note": "loud"}, ensure_ascii=False) + "\n",
