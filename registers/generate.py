@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +50,23 @@ HOUSEHOLD_SIZE = (0.30, 0.37, 0.17, 0.10, 0.05, 0.01)
 # commuters work in other Beijing districts (§一(六) 往返区外市内工作人员) [FR].
 ROLES = (("resident", 0.795), ("commuter", 0.10), ("taxi_driver", 0.015),
          ("returner", 0.06), ("away", 0.03))
-RETURNER_ORIGIN = (("outside_beijing", 0.95), ("hubei", 0.05))                       # [A]
-AWAY_ORIGIN = (("outside_beijing", 0.85), ("hubei", 0.05), ("beijing_other_district", 0.10))  # [A]
+# [A] origins outside Beijing as the notices split them (A-origin-risk): Tianjin/Hebei (Pinggu
+# borders both), other areas by risk (high: the 2020-02-09 high-incidence areas; low: the
+# 2020-04-30 low-risk areas; outside_beijing: neither), Hubei.
+RETURNER_ORIGIN = (("tianjin_hebei", 0.15), ("outside_low_risk", 0.45), ("outside_beijing", 0.30),
+                   ("outside_high_risk", 0.05), ("hubei", 0.05))                       # [A]
+AWAY_ORIGIN = (("tianjin_hebei", 0.13), ("outside_low_risk", 0.38), ("outside_beijing", 0.26),
+               ("outside_high_risk", 0.08), ("hubei", 0.05), ("beijing_other_district", 0.10))  # [A]
+# [A] the groups of returners the 2020-02-21 and 2020-04-18 notices exempt (A-exempt-groups):
+# from Tianjin/Hebei, commuters (北三县 or elsewhere) and people who stayed 14 days there; from
+# anywhere outside Beijing but Hubei, workers returning to a closed workplace.
+TIANJIN_HEBEI_GROUP = (("beisanxian_commuter", 0.20), ("tianjin_hebei_commuter", 0.10),
+                       ("tianjin_hebei_stay_14_days", 0.40), ("none", 0.30))
+CLOSED_WORKPLACE = 0.05               # [A] share of other outside-Beijing returners
+HUBEI_HISTORY = 2e-3                  # [A] residents back from Hubei before the notices (key persons, §一(二))
 NECESSITY = (("essential_work", 0.40), ("family_emergency", 0.05), ("medical", 0.05),
              ("non_essential", 0.50))                                                  # [A]
+CONTACT_DAYS = 28                     # [A] days since the contact, uniform 0–27 (A-close-contact)
 REGISTERED_IN_ADVANCE = 0.6           # [A] share of people away who reported before returning
 HOME_SUITABLE = 0.92                  # [A] homes fit for home observation (P-home-observation: else centralized)
 FEVER = 5e-4                          # [A] A-fever-rate: 1e-4..1e-3 of entrants read ≥ 37.3 °C
@@ -81,8 +94,9 @@ class Person:
     days_since_return: int
     fever: bool
     symptoms: bool
-    contact: bool
+    contact: int | None
     home_suitable: bool
+    group: str
 
     @property
     def id(self) -> str:
@@ -133,17 +147,31 @@ def people(households: int = HOUSEHOLDS, residents: int = RESIDENTS, seed: int =
     roles = _pick(rng, ROLES, residents)
     out: list[Person] = []
     for h, (village, size) in enumerate(zip(villages, sizes, strict=True), 1):
-        for number in range(1, int(size) + 1):
-            out.append(_person(rng, f"xez-{h:0{width}d}", number, village, roles[len(out)]))
+        household = [_person(rng, f"xez-{h:0{width}d}", number, village, roles[len(out) + number - 1])
+                     for number in range(1, int(size) + 1)]
+        out += _key_households(household)
     return out
+
+
+def _key_households(household: list[Person]) -> list[Person]:
+    """A household with a member away (哪家有出京人员, §一(一)): its other members with no group
+    of their own are key persons of group ``household_member_away``."""
+    if not any(p.role == "away" and p.origin != "beijing_other_district" for p in household):
+        return household
+    return [replace(p, group="household_member_away") if p.role != "away" and p.group == "none" else p
+            for p in household]
 
 
 def _person(rng: np.random.Generator, household: str, number: int, village: tuple[str, str, float],
             role: str) -> Person:
     """Draw one person's origin, case day and health; returners came back on a day in Feb–Apr."""
-    days = 0
+    days, group = 0, "taxi_driver" if role == "taxi_driver" else "none"
     if role == "returner":
         origin = _pick(rng, RETURNER_ORIGIN, 1)[0]
+        if origin == "tianjin_hebei":
+            group = _pick(rng, TIANJIN_HEBEI_GROUP, 1)[0]
+        elif origin != "hubei" and rng.random() < CLOSED_WORKPLACE:
+            group = "closed_workplace_worker"
         back = _day(rng)
         while origin == "hubei" and HUBEI_BARRED[0] <= back <= HUBEI_BARRED[1]:
             back = _day(rng)
@@ -154,9 +182,12 @@ def _person(rng: np.random.Generator, household: str, number: int, village: tupl
     else:
         origin = "local" if role == "resident" else "beijing_other_district"
         day = _day(rng)
-    return Person(household, number, village, role, origin, day, days,
-                  bool(rng.random() < FEVER), bool(rng.random() < SYMPTOMS),
-                  bool(rng.random() < CONTACT_WITH_CASE), bool(rng.random() < HOME_SUITABLE))
+        if role == "resident" and rng.random() < HUBEI_HISTORY:
+            group = "hubei_travel_history"
+    fever, symptoms = bool(rng.random() < FEVER), bool(rng.random() < SYMPTOMS)
+    contact = int(rng.integers(CONTACT_DAYS)) if rng.random() < CONTACT_WITH_CASE else None
+    return Person(household, number, village, role, origin, day, days, fever, symptoms, contact,
+                  bool(rng.random() < HOME_SUITABLE), group)
 
 
 def cases(persons: list[Person], seed: int = SEED) -> Iterator[dict[str, Any]]:
@@ -167,8 +198,12 @@ def cases(persons: list[Person], seed: int = SEED) -> Iterator[dict[str, Any]]:
     status = DurableEngine(load_pack(PACK))
     for p in persons:
         head = {"decision": "quarantine_status", "at": p.day.isoformat(), "meta": p.meta()}
+        contact = {"contact_with_case": p.contact is not None}
+        if p.contact is not None:
+            contact["days_since_contact"] = p.contact
         quarantine = {"origin": p.origin, "days_since_return": p.days_since_return, "fever": p.fever,
-                      "symptoms": p.symptoms, "contact_with_case": p.contact, "home_suitable": p.home_suitable}
+                      "symptoms": p.symptoms, **contact, "home_suitable": p.home_suitable,
+                      "person_group": p.group}
         yield {"id": f"{p.id}-q", **head, **quarantine}
         if p.role == "away":
             necessity = _pick(rng, NECESSITY, 1)[0]

@@ -2,7 +2,9 @@
 
 A register line is one case: ``{"id": ID, "decision": D, "at": DAY, "meta": {...}, inputs}``.
 ``decision`` and ``at`` (else the default day) say what to decide and when; ``meta`` says
-whose case it is (``village``, ``role``) and is otherwise ignored. The result, an
+whose case it is (``village``, ``role``) and is otherwise ignored. When the two packs declare
+different inputs for a decision, a field only one of them declares is that pack's input alone:
+the other reads the record without it (a field neither declares is still refused). The result, an
 :class:`Impact`, holds per decision the transition counts (old outcome → new outcome), the
 changed cases by village and by role, and every case whose outcome changed.
 
@@ -26,7 +28,7 @@ import orjson
 
 from ..engine import Decision, Engine
 from ..errors import Diagnostic, Location, PolicysimError
-from ..ir import Reason
+from ..ir import DecisionSpec, Reason
 from ..jsonl import read_jsonl
 from ..partition import period_index
 
@@ -202,12 +204,13 @@ class _Comparison:
         where = Location(self.name, number)
         old_spec, new_spec = self.old.pack.decisions[decision], self.new.pack.decisions[decision]
         try:
-            old = self.old.validate(decision, inputs, where)
+            old = self.old.validate(decision, _own(inputs, old_spec, new_spec), where)
         except PolicysimError as exc:
             self.errors.append(exc.diagnostics[0])
             return None
         try:
-            new = old if old_spec.inputs == new_spec.inputs else self.new.validate(decision, inputs, where)
+            new = old if old_spec.inputs == new_spec.inputs else self.new.validate(
+                decision, _own(inputs, new_spec, old_spec), where)
         except PolicysimError as exc:  # the old pack accepted it: say which pack refused
             found = exc.diagnostics[0]
             self.errors.append(Diagnostic(found.code, f"{found.message} (in {self.new.pack.label})", found.location))
@@ -296,6 +299,14 @@ class _Comparison:
         return DecisionImpact(name, outcomes, acc["records"], acc["changed"], acc["rule_only"], transitions,
                               _breakdown(acc["village"]), _breakdown(acc["role"]),
                               "role" if has_role else "meta.role", tuple(listed))
+
+
+def _own(inputs: dict[str, Any], spec: DecisionSpec, other: DecisionSpec) -> dict[str, Any]:
+    """*inputs* without the fields only *other* declares: when one pack adds or drops an input,
+    a record carrying both packs' fields is read by each pack as its own inputs. A field
+    neither pack declares is kept, so validation still refuses it as unknown."""
+    foreign = other.inputs.keys() - spec.inputs.keys()
+    return {k: v for k, v in inputs.items() if k not in foreign} if foreign & inputs.keys() else inputs
 
 
 def _breakdown(table: dict[str, list[int]]) -> tuple[Breakdown, ...]:

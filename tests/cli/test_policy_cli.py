@@ -99,7 +99,7 @@ def test_decide_writes_one_object_per_record_and_reports_bad_lines(tmp_path):
     assert "<stdin>:4:2: not JSON" in done.stderr
     rows = [json.loads(x) for x in out.read_text().splitlines()]
     assert [r["id"] for r in rows] == ["a", "b", "c", None]
-    assert rows[0]["outcome"] == "turn_back" and rows[0]["policy"] == "xiongerzhai-2020@1"
+    assert rows[0]["outcome"] == "turn_back" and rows[0]["policy"] == "xiongerzhai-2020@2"
     assert rows[2]["outcome"] == "hold_for_medical" and rows[2]["rule"] == "gate.fever-hold"
     assert {"id", "decision", "outcome", "rule", "reason", "obligations", "policy"} <= set(rows[2])
     assert "error" in rows[1] and rows[1]["line"] == 2

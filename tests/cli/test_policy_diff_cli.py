@@ -24,7 +24,7 @@ def new_pack(tmp_path_factory):
     rules.write_text(rules.read_text(encoding="utf-8").replace(
         NO_PASS, NO_PASS.replace("admit_and_register", "turn_back")), encoding="utf-8")
     (root / "pack.yaml").write_text((root / "pack.yaml").read_text(encoding="utf-8")
-                                    .replace("version: 1", "version: 2"), encoding="utf-8")
+                                    .replace("version: 2", "version: 3"), encoding="utf-8")
     return root
 
 
@@ -37,12 +37,12 @@ def run(capsys, *args):
 def test_text_report_has_matrix_breakdowns_cases_and_summary(capsys, new_pack):
     code, out, err = run(capsys, "policy", "diff", PACK, new_pack, "--input", REGISTER)
     assert code == 0, err
-    assert "policy diff xiongerzhai-2020@1 → xiongerzhai-2020@2" in out
-    assert "gate_admission: 226 of 2,772 change (8.2%)" in out
+    assert "policy diff xiongerzhai-2020@2 → xiongerzhai-2020@3" in out
+    assert "gate_admission: 228 of 2,772 change (8.2%)" in out
     assert "old \\ new" in out and "changed by village:" in out and "changed by role (role):" in out
     assert "gate.resident-village-no-pass-2020-02-09) → turn_back" in out
-    assert "… and 206 more" in out
-    assert out.rstrip().endswith("226 of 5,718 decisions change (4.0%)")
+    assert "… and 208 more" in out
+    assert out.rstrip().endswith("228 of 5,718 decisions change (4.0%)")
 
 
 def test_fail_over_gates_the_blast_radius(capsys, new_pack):
@@ -59,15 +59,15 @@ def test_json_document_lists_every_changed_case(capsys, new_pack, tmp_path):
     assert code == 0 and out == ""
     doc = json.loads(target.read_text(encoding="utf-8"))
     assert set(doc) == {"old", "new", "input", "records", "changed", "percent", "decisions", "errors"}
-    assert (doc["records"], doc["changed"], doc["errors"]) == (5718, 226, [])
+    assert (doc["records"], doc["changed"], doc["errors"]) == (5718, 228, [])
     gate = doc["decisions"][0]
-    assert gate["decision"] == "gate_admission" and len(gate["changed_records"]) == gate["changed"] == 226
-    assert {"old": "admit_and_register", "new": "turn_back", "count": 226} in gate["transitions"]
+    assert gate["decision"] == "gate_admission" and len(gate["changed_records"]) == gate["changed"] == 228
+    assert {"old": "admit_and_register", "new": "turn_back", "count": 228} in gate["transitions"]
     case = gate["changed_records"][0]
     assert set(case) == {"id", "line", "at", "village", "role", "old", "new"}
     assert case["new"]["rule"] == "gate.resident-village-no-pass-2020-02-09"
     assert set(case["new"]["reason"]) == {"zh", "en"}
-    assert sum(v["changed"] for v in gate["by_village"]) == 226
+    assert sum(v["changed"] for v in gate["by_village"]) == 228
     assert list(tmp_path.joinpath("out").iterdir()) == [target]  # no temporary file left behind
 
 

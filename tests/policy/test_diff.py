@@ -13,6 +13,7 @@ import pytest
 from policy import DurableEngine, ReferenceEngine, load_pack
 from policy.analysis.diff import diff_lines, diff_records
 from policy.analysis.impact_report import impact_json, render_text
+from policy.errors import PolicysimError
 
 ROOT = Path(__file__).resolve().parents[2]
 PACK = ROOT / "policy" / "packs" / "xiongerzhai-2020"
@@ -33,7 +34,7 @@ def edited_pack(tmp_path: Path, name: str, old: str, new: str, rules: str = "gat
 
 NO_PASS = ("  when: {gate_level: village, role: {in: [resident, commuter]}, has_pass: false}\n"
            "  then: admit_and_register")
-OBSERVATION_DATES = "  effective: {from: 2020-02-14, to: 2020-04-29}\n\n- id: quarantine.outside-released"
+OBSERVATION_DATES = "  effective: {from: 2020-02-14}\n\n- id: quarantine.outside-released"
 
 
 @pytest.fixture(scope="module")
@@ -202,3 +203,42 @@ def test_the_generator_rewrites_the_shipped_register_byte_for_byte(tmp_path, mon
     spec.loader.exec_module(generator)
     generator.write(generator.generate(), tmp_path / "r.jsonl")
     assert (tmp_path / "r.jsonl").read_bytes() == REGISTER.read_bytes()
+
+
+def _input_edited(tmp_path: Path, name: str, old: str, new: str) -> Path:
+    """A copy of the shipped pack with one piece of pack.yaml replaced."""
+    root = tmp_path / name
+    shutil.copytree(PACK, root)
+    path = root / "pack.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return root
+
+
+def test_a_field_only_one_pack_declares_is_that_packs_input_alone(tmp_path):
+    """The old pack lacks `necessity_note`; the new one declares it (optional). A record carrying
+    it is read by the old pack without it, by the new one with it; a field neither declares is
+    still refused, and each direction of the diff gives the same transitions."""
+    decl = "      registered_in_advance: {type: bool}\n"
+    added = decl + "      necessity_note: {enum: [plain, urgent], required: false}\n"
+    old_pack, new_pack = load_pack(PACK), load_pack(_input_edited(tmp_path, "new", decl, added))
+    good = {"id": "a", "decision": "return_deferral", "at": "2020-03-01", "meta": {"village": "南岔", "role": "away"},
+            "origin": "outside_beijing", "necessity": "medical", "registered_in_advance": True,
+            "necessity_note": "urgent"}
+    lines = [json.dumps(good, ensure_ascii=False) + "\n",
+             json.dumps({**good, "id": "b", "necessity_note": "loud"}, ensure_ascii=False) + "\n",
+             json.dumps({**good, "id": "c", "nonsense": 1}, ensure_ascii=False) + "\n"]
+    forward = diff_lines(DurableEngine(old_pack), DurableEngine(new_pack), lines, "r", AT)
+    backward = diff_lines(DurableEngine(new_pack), DurableEngine(old_pack), lines, "r", AT)
+    assert forward.records == backward.records == 1
+    assert [(t.old, t.new, t.count) for d in forward.decisions for t in d.transitions] == [
+        ("permit_with_registration", "permit_with_registration", 1)]
+    assert [(e.location.line, e.location.path, e.code) for e in forward.errors] == [
+        (2, "necessity_note", "record.value"), (3, "nonsense", "record.unknown-field")]
+    assert [(e.location.line, e.location.path, e.code) for e in backward.errors] == [
+        (2, "necessity_note", "record.value"), (3, "nonsense", "record.unknown-field")]
+    # Only the pack that declares a field validates it: the old pack alone never sees it.
+    with pytest.raises(PolicysimError):
+        DurableEngine(old_pack).validate("return_deferral", {k: v for k, v in good.items()
+                                                             if k not in ("id", "decision", "at", "meta")})

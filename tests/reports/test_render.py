@@ -47,7 +47,7 @@ def test_html_lists_the_exact_inputs(report_en, scenarios):
     for name in PAIR:
         assert hashlib.sha256((SCENARIOS / name).read_bytes()).hexdigest() in page
     assert hashlib.sha256((SCENARIOS / "baseline-march-weekend.yaml").read_bytes()).hexdigest() in page
-    assert "xiongerzhai-2020@1" in page
+    assert "xiongerzhai-2020@2" in page
     assert f'<span class="mono">{SEED}</span>' in page
     assert f'<span class="mono">{REPLICATIONS}</span>' in page
     for package in (f"python {platform.python_version()}", "simpy ", "numpy ", "durable-rules ", "policysim "):
@@ -95,7 +95,7 @@ def test_markdown_summary_has_the_tables_and_numbers(lang, report_en, report_zh)
                 f"{i18n.status_label(lang, v.status)} |") in md
     diff = c.metric("all.wait_p95_min").differences[1]
     assert f"Δ {i18n.signed_interval(diff.mean, diff.low, diff.high, diff.half_width)}" in md
-    assert "xiongerzhai-2020@1" in md
+    assert "xiongerzhai-2020@2" in md
 
 
 def test_metrics_csv_has_every_metric_per_scenario_and_replication(report_en, experiments):

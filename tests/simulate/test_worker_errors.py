@@ -142,7 +142,7 @@ def test_a_role_the_pack_does_not_declare_is_one_located_line(tmp_path, jobs):
     assert len(lines) == 1, done.stderr
     assert lines[0].startswith(f"policysim: {scenario}:")
     assert "streams.through.role: 'through_traffic' is not a value of input 'role'" in lines[0]
-    assert f"pack xiongerzhai-2020@1 ({pack / 'pack.yaml'}:" in lines[0]
+    assert f"pack xiongerzhai-2020@2 ({pack / 'pack.yaml'}:" in lines[0]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
