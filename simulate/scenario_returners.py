@@ -61,7 +61,7 @@ def read_season(r: Reader, doc: ScenarioDoc, scenario: Scenario, pack: Pack | No
     attributes = _attributes(r, path, given.attributes, pack, (rp, qp))
     if scenario.horizon is None:             # a broken horizon, reported already: no days to check against
         return scenario
-    start, days = scenario.horizon.start.date(), scenario.horizon.days
+    start = scenario.horizon.start.date()
     periods = []
     for i, p in enumerate(given.return_dates):
         if p.to < p.from_:
