@@ -1,13 +1,26 @@
 # Two commands do all set-up: `make demo` and `make test`.
-# durable-rules builds from source and imports only on CPython 3.11 or 3.12, so pick one of those.
-PYTHON ?= $(shell for p in python3.11 python3.12 python3; do \
-	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not ((3,11) <= sys.version_info[:2] <= (3,12)))' 2>/dev/null; \
+# Interpreters tried in this order, the first one that runs and is CPython 3.11–3.13 wins:
+# python3.11 (the goldens and the shared venv were made on it), python3.12, python3.13, python3.
+# `make PYTHON=python3.13 VENV=.venv313 test` builds and tests a second venv beside .venv.
+PYTHON ?= $(shell for p in python3.11 python3.12 python3.13 python3; do \
+	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(not ((3,11) <= sys.version_info[:2] <= (3,13)))' 2>/dev/null; \
 	  then echo $$p; break; fi; done)
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint fuzz venv clean system-deps
+# durable-rules 2.0.28 is an sdist only (no wheel for any CPython), and its C extension calls
+# PyEval_CallObject, which CPython 3.13 removed: built as-is on 3.13 it fails to import
+# ("undefined symbol: PyEval_CallObject"; gcc >= 14 refuses to compile it at all).
+# PyObject_CallObject takes the same arguments and means the same, so the preprocessor renames
+# the call. Its setup.py overwrites CFLAGS, so the define goes in CPPFLAGS, which setuptools adds
+# to every compile. On 3.11 and 3.12 Python.h's own PyEval_CallObject macro replaces ours (gcc
+# says "redefined"), so those builds are the code they always were. No wheel cache: a cached
+# wheel may have been built without the define.
+DURABLE_CPPFLAGS := -DPyEval_CallObject=PyObject_CallObject
+DURABLE_PIN := $(shell grep -o '"durable-rules==[^"]*"' pyproject.toml | tr -d '"')
+
+.PHONY: demo test lint fuzz venv clean system-deps engine-check
 
 # System packages: headless Chromium for the report's browser test, a CJK font for Chinese
 # figures, gcc and Python headers for durable-rules. Installed from Debian when missing.
@@ -26,13 +39,16 @@ system-deps:
 	fi
 
 $(STAMP): pyproject.toml
-	@if [ -z "$(PYTHON)" ]; then echo "policysim needs CPython 3.11 or 3.12 (durable-rules does not import on 3.13)"; exit 2; fi
+	@if [ -z "$(PYTHON)" ]; then echo "policysim needs CPython 3.11, 3.12 or 3.13"; exit 2; fi
 	@if ! $(PYTHON) -c 'import sysconfig, os; exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))'; then \
 	  echo "installing a C compiler and Python headers (durable-rules builds from source)"; \
 	  apt-get update -qq && apt-get install -y -qq gcc python3-dev >/dev/null; fi
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
+	CPPFLAGS="$$CPPFLAGS $(DURABLE_CPPFLAGS)" $(BIN)/pip install -q --no-cache-dir --no-binary durable-rules \
+	  '$(DURABLE_PIN)'
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/policy/test_engine_installed.py
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -48,7 +64,12 @@ demo: $(STAMP) system-deps
 	  --input examples/gate-cases.jsonl --at 2020-04-18 --explain | head -12
 	$(BIN)/policysim compare $(SCENARIOS) --replications 10 --out out/compare --lang zh
 
-test: $(STAMP) system-deps lint
+# The built durable_rules extension imports, and a real ruleset posted to it decides a record:
+# a broken build stops here, before lint and the suite (the venv's install runs it too).
+engine-check: $(STAMP)
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/policy/test_engine_installed.py
+
+test: $(STAMP) engine-check system-deps lint
 	$(BIN)/policysim regress
 	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest
 

@@ -98,7 +98,7 @@ def gate_result(cp: Checkpoint, level: str, village: str, steps: tuple[tuple[flo
         persons=cp.persons,
         wait_mean_min=float(waits.mean()) if waits.size else 0.0,
         wait_p95_min=float(np.percentile(waits, 95)) if waits.size else 0.0,
-        wait_max_min=float(waits.max()) if waits.size else 0.0,
+        wait_max_min=float(np.max(waits)) if waits.size else 0.0,
         queue_mean=stats.mean, queue_max=stats.max, blocked_min=stats.blocked_min,
         utilisation=cp.busy_min / available if available > 0 else 0.0,
         staff_min=available,
