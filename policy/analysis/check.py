@@ -22,12 +22,12 @@ from typing import Any
 
 from ..durable import DurableEngine
 from ..engine import Decision, Engine, resolve
-from ..ir import All, BoolField, Condition, DecisionSpec, EnumField, Eq, In, Pack, Rule
-from ..reference import holds
+from ..ir import DecisionSpec, Pack, Rule
 from .admission import remember
 from .agreement import Agreement, crash_finding
 from .engine_run import Isolated, schedule
 from .findings import Finding
+from .matching import RuleIndex
 from .space import example
 
 
@@ -56,7 +56,7 @@ def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
     agreements = {name: Agreement(pack, spec, engine) for name, spec in pack.decisions.items()}
     tallies = {name: _Tally() for name in pack.decisions}
     rules = {r.id: r for r in pack.rules}
-    matchers: dict[tuple[str, int], _Matcher] = {}
+    matchers: dict[tuple[str, int], RuleIndex] = {}
     crashed: Decision | None = None
     total = 0
     for key, spec, day, cell in schedule(pack):
@@ -65,7 +65,7 @@ def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
         tally.cells += 1
         matcher = matchers.get(key[:2])
         if matcher is None:
-            matcher = matchers[key[:2]] = _Matcher(spec, tuple(r for r in pack.rules_for(spec.name)
+            matcher = matchers[key[:2]] = RuleIndex(spec, tuple(r for r in pack.rules_for(spec.name)
                                                                 if r.effective.covers(day)))
         decided = resolve(spec, matcher.matching(cell.facts), pack.label, day)
         if stream is None:
@@ -88,43 +88,6 @@ def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
     for name, spec in pack.decisions.items():
         findings.extend(_findings(tallies[name], pack, spec) + agreements[name].findings())
     return sorted(findings, key=lambda f: (f.location, f.kind))
-
-
-class _Matcher:
-    """The rules of one period that match a cell, as the reference evaluator says (``holds``),
-    asking it only about rules whose top-level equalities on enum and bool fields the cell
-    meets: a rule that requires ``role: tourist`` cannot match a resident, and with hundreds
-    of rules most are ruled out by one dictionary look-up."""
-
-    def __init__(self, spec: DecisionSpec, rules: tuple[Rule, ...]) -> None:
-        self.always: list[Rule] = []
-        self.by_value: dict[str, dict[Any, list[Rule]]] = {}
-        for rule in rules:
-            need = _required(spec, rule.when)
-            if need is None:
-                self.always.append(rule)
-                continue
-            name, allowed = need
-            for value in allowed:
-                self.by_value.setdefault(name, {}).setdefault(value, []).append(rule)
-
-    def matching(self, facts: dict[str, Any]) -> list[Rule]:
-        candidates = list(self.always)
-        for name, table in self.by_value.items():
-            if name in facts:
-                candidates.extend(table.get(facts[name], ()))
-        return [r for r in candidates if holds(r.when, facts)]
-
-
-def _required(spec: DecisionSpec, cond: Condition) -> tuple[str, tuple[Any, ...]] | None:
-    """A field of enum or bool type and the values of it that *cond* needs, if *cond* is an
-    equality or ``in`` on one, or an ``all`` holding one at its top level."""
-    items = cond.items if isinstance(cond, All) else (cond,)
-    for item in items:
-        if isinstance(item, Eq | In) and isinstance(spec.inputs.get(item.field), EnumField | BoolField):
-            values = (item.value,) if isinstance(item, Eq) else item.values
-            return item.field, tuple(dict.fromkeys(values))
-    return None
 
 
 def check_decision(pack: Pack, spec: DecisionSpec, engine: Engine) -> list[Finding]:

@@ -37,6 +37,7 @@ from ..language import Problems, describe, parse_condition, parse_list_file
 from ..reference import holds
 from ..yaml_doc import Doc
 from .findings import Finding
+from .matching import RuleIndex
 from .space import cells, decision_periods, example, period_day
 
 
@@ -146,11 +147,13 @@ def _check(pack: Pack, prop: Property) -> Finding | None:
             continue
         day = max(period_day(period), prop.start) if prop.start and period.start is None else period_day(period)
         decided: dict[tuple[Any, ...], tuple[dict[str, Any], str | None]] = {}
+        index = RuleIndex(spec, period.rules)
         for cell in cells(spec, period.rules, (prop.when,)):
-            outcome = resolve(spec, [r for r in period.rules if holds(r.when, cell.facts)],
-                              pack.label, day).outcome
+            if prop.field is None and not holds(prop.when, cell.facts):
+                continue                          # outside the property: nothing to decide
+            outcome = resolve(spec, index.matching(cell.facts), pack.label, day).outcome
             if prop.field is None:
-                if holds(prop.when, cell.facts) and not prop.allows(outcome):
+                if not prop.allows(outcome):
                     return _broken(prop, f"decides {outcome}", cell.facts, day)
             else:
                 decided[cell.key] = (cell.facts, outcome)
