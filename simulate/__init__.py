@@ -37,6 +37,7 @@ from .results import (
 )
 from .roster import PoolSummary, RosterSummary, roster_summary
 from .scenario import Scenario, Target, load_scenario
+from .season_series import SeasonSeries, is_season, rule_changes, season_series
 from .student_t import t_quantile
 from .summary import statistics, summary_json, verdicts, write_outputs
 from .township_map import MapLink, MapNode, MapRoute, TownshipMap, township_map
@@ -58,12 +59,14 @@ __all__ = [
     "ReplicationResult",
     "RosterSummary",
     "Scenario",
+    "SeasonSeries",
     "StaffSeries",
     "Statistic",
     "Target",
     "TownshipMap",
     "Verdict",
     "WAIT_BINS_MIN",
+    "is_season",
     "load_scenario",
     "make_executor",
     "mean_interval",
@@ -73,9 +76,11 @@ __all__ = [
     "paired_difference",
     "replicate",
     "roster_summary",
+    "rule_changes",
     "run_experiment",
     "run_replication",
     "scenario_assumptions",
+    "season_series",
     "statistics",
     "summary_json",
     "t_quantile",
