@@ -124,7 +124,7 @@ def _cumulative(starts: np.ndarray, lengths: np.ndarray, weights: np.ndarray, ed
     """
     if starts.size == 0:
         return np.zeros(edges.size)
-    return _ramp(starts, weights, edges) - _ramp(starts + lengths, weights, edges)
+    return np.asarray(_ramp(starts, weights, edges) - _ramp(starts + lengths, weights, edges))
 
 
 def _ramp(points: np.ndarray, weights: np.ndarray, edges: np.ndarray) -> np.ndarray:

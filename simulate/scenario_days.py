@@ -53,7 +53,7 @@ def _length_min(r: Reader, h: fmt.Horizon) -> float:
             return DEFAULT_DAYS * MIN_PER_DAY     # the scenario is discarded; the other checks go on
         return length
     if key == "hours" and h.hours is not None:
-        return h.hours * 60.0
+        return float(h.hours) * 60.0
     return (DEFAULT_DAYS if h.days is None else h.days) * MIN_PER_DAY
 
 

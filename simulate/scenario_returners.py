@@ -58,6 +58,8 @@ def read_season(r: Reader, doc: ScenarioDoc, scenario: Scenario, pack: Pack | No
     if not chosen:
         r.fail((*path, "villages"), "scenario.missing", "returners need a village with a weight, or villages: shares")
     attributes = _attributes(r, path, given.attributes, pack, (rp, qp))
+    if scenario.horizon is None:             # a broken horizon, reported already: no days to check against
+        return scenario
     start, days = scenario.horizon.start.date(), scenario.horizon.days
     periods = []
     for i, p in enumerate(given.return_dates):
