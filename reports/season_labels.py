@@ -36,7 +36,8 @@ _TEXT = MappingProxyType({
                       "staff-hours by post; then each target judged on that week (where it has a weekly form).",
         "week": "Week",
         "dates": "Dates",
-        "not_weekly": "not by week",
+        "season_only": "Judged on the whole season only (the results have no daily split for them; see "
+                       "report.html): {targets}.",
         "rule_hits": "Rule hits by week",
         "rule_hits.lede": "Mean persons decided per replication in each week, by deciding rule, for all three "
                           "decisions.",
@@ -67,7 +68,7 @@ _TEXT = MappingProxyType({
                       "最繁忙卡口最长排队（抽样）及各岗位工时；然后按周评判各目标（有周口径的）。",
         "week": "周",
         "dates": "日期",
-        "not_weekly": "无周口径",
+        "season_only": "仅按整个防控季评判（结果中没有逐日数据，见 report.html）：{targets}。",
         "rule_hits": "逐周规则命中",
         "rule_hits.lede": "每次重复每周由各规则决定的平均人数，三个决策全部列出。",
         "decision": "决策",

@@ -54,13 +54,9 @@ def week_rows(season: SeasonSeries, lang: str) -> list[dict[str, Any]]:
     rows = []
     for w in season.weeks:
         cells = [_number(season.week_means[c][w.index]) if c in season.week_means else "–" for c in WEEK_COLUMNS]
-        verdicts = []
-        for v in season.verdicts:
-            if v.week != w.index:
-                continue
-            shown = (text(lang, "not_weekly") if v.status == "not_weekly"
-                     else f"{i18n.interval(v.mean, v.half_width)} · {i18n.status_label(lang, v.status)}")
-            verdicts.append({"status": v.status, "text": shown})
+        verdicts = [{"status": v.status,
+                     "text": f"{i18n.interval(v.mean, v.half_width)} · {i18n.status_label(lang, v.status)}"}
+                    for v in season.verdicts if v.week == w.index and v.status != "not_weekly"]
         rows.append({"week": w.index + 1, "dates": f"{w.first:%m-%d} – {w.last:%m-%d}", "cells": cells,
                      "verdicts": verdicts})
     return rows
@@ -77,14 +73,19 @@ def render_season(seasons: Sequence[tuple[str, SeasonSeries]], changes: dict[dt.
     """The season page's HTML."""
     t = {key: text(lang, key) for key in PAGE_KEYS}
     t["lede"] = text(lang, "lede", n=seasons[0][1].replications, seed=seed)
-    first = seasons[0][1]
-    targets = [v.target for v in first.verdicts if v.week == 0]
-    tables = [{"scenario": name, "weeks": week_rows(season, lang), "hits": hit_rows(season),
-               "week_numbers": [w.index + 1 for w in season.weeks]} for name, season in seasons]
+    tables = []
+    for name, season in seasons:
+        first_week = [v for v in season.verdicts if v.week == 0]
+        season_only = [v.target for v in first_week if v.status == "not_weekly"]
+        tables.append({"scenario": name, "weeks": week_rows(season, lang), "hits": hit_rows(season),
+                       "week_numbers": [w.index + 1 for w in season.weeks],
+                       "targets": [v.target for v in first_week if v.status != "not_weekly"],
+                       "season_only": text(lang, "season_only", targets=", ".join(season_only))
+                       if season_only else ""})
     return template_environment().get_template("season.html.j2").render(
         lang=lang, t=t, scenarios=[name for name, _ in seasons], figure=figure_src,
         changes=[{"day": day.isoformat(), "decisions": ", ".join(names)} for day, names in changes.items()],
-        columns=[series_label(lang, c) for c in WEEK_COLUMNS], targets=targets, tables=tables)
+        columns=[series_label(lang, c) for c in WEEK_COLUMNS], tables=tables)
 
 
 def build_season_page(experiments: Sequence[ExperimentResult], scenarios: Sequence[Scenario],

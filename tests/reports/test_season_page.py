@@ -63,6 +63,10 @@ def test_page_marks_each_rule_change_and_has_the_weeks_table(small, lang):
     weeks = page.split('<table class="weeks">')[1].split("</table>")[0]
     assert weeks.count("<tr>") == 1 + 12                     # header + 82 days in 12 weeks (the last 5 days)
     assert "02-09 – 02-15" in weeks and "04-26 – 04-30" in weeks
+    assert ">max_queue</th>" in weeks and ">leaks_per_day</th>" not in weeks   # a weekly form, or none
+    assert weeks.count('<td class="holds">') == 12                          # max 3 ≤ 15 every week
+    note = page.split('class="note season-only">')[1].split("</p>")[0]
+    assert "leaks_per_day" in note and "max_queue" not in note
     hits = page.split('<table class="rule-hits">')[1].split("</table>")[0]
     for decision in ("quarantine_status", "return_deferral", "gate_admission"):
         assert decision in hits
