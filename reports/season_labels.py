@@ -32,8 +32,9 @@ _TEXT = MappingProxyType({
         "changes.decisions": "Decisions whose rules change",
         "weeks": "Weeks",
         "weeks.lede": "Per week: returners (arrived, advised, barred: totals; deferring and under observation: "
-                      "mean day), referrals, visits, tourist arrivals, the worst gate's longest queue (sampled) and "
-                      "staff-hours by post; then each target judged on that week (where it has a weekly form).",
+                      "mean day), referrals, visits, unscreened entries, tourist arrivals, the worst gate's longest "
+                      "queue (sampled) and staff-hours by post; then each target judged on that week (where it "
+                      "has a weekly form).",
         "week": "Week",
         "dates": "Dates",
         "season_only": "Judged on the whole season only (the results have no daily split for them; see "
@@ -90,6 +91,7 @@ _SERIES = MappingProxyType({
     "referrals": ("Referrals", "转诊"),
     "visits": ("Home-service visits", "上门次数"),
     "observation_exits": ("Exits from observation", "观察期外出"),
+    "unscreened": ("Unscreened entries", "未经检查进入"),
     "arrivals.tourist": ("Tourist arrivals", "游客到达"),
     "gate.queue_max": ("Worst gate's longest queue", "最繁忙卡口最长排队"),
     "staff_hours.township": ("Staff-hours, township gates", "工时：乡级卡口"),
@@ -98,7 +100,7 @@ _SERIES = MappingProxyType({
 })
 # The weeks table's columns, in order.
 WEEK_COLUMNS = ("returners_arrived", "advised", "refused", "deferred", "home_observation", "centralized",
-                "referrals", "visits", "arrivals.tourist", "gate.queue_max", "staff_hours.township",
+                "referrals", "visits", "unscreened", "arrivals.tourist", "gate.queue_max", "staff_hours.township",
                 "staff_hours.village", "staff_hours.home_service")
 
 

@@ -35,7 +35,8 @@ WEEK_MAX = (QUEUE_MAX,)
 # Targets with a weekly form: the target's metric → (daily series, how a week reads it).
 # "max": the week's worst day; "per_day": the week's sum over its days.
 WEEKLY_TARGETS = {"all.queue_max": (QUEUE_MAX, "max"),
-                  "all.observation_exits_per_day": ("observation_exits", "per_day")}
+                  "all.observation_exits_per_day": ("observation_exits", "per_day"),
+                  "all.leaks_per_day": ("unscreened", "per_day")}
 
 
 @dataclass(frozen=True)

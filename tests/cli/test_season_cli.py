@@ -54,6 +54,13 @@ def test_summary_json_has_the_season_block(simulated):
     assert float(rows[("2020-02-20", "home_observation")]["mean"]) == season["daily"]["home_observation"]["mean"][11]
 
 
+def test_unscreened_entries_by_day_add_up_to_the_season_total(simulated):
+    doc = json.loads((simulated / "summary.json").read_text(encoding="utf-8"))
+    by_day = sum(float(r["mean"]) for r in rows_of(simulated / "daily.csv") if r["series"] == "unscreened")
+    assert by_day == pytest.approx(doc["containment"]["leaks_total"]["mean"], abs=1e-9)
+    assert doc["containment"]["leaks_total"]["mean"] > 0
+
+
 def test_simulate_writes_season_html(simulated):
     page = (simulated / "season.html").read_text(encoding="utf-8")
     assert (simulated / "figures" / "season-timeline.png").stat().st_size > 10_000

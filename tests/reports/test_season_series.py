@@ -75,6 +75,6 @@ def test_season_weeks_verdicts_and_rule_hits():
     verdict = {(v.week, v.target): v for v in s.verdicts}
     assert verdict[(0, "max_queue")].status == "holds" and verdict[(1, "max_queue")].status == "fails"
     assert verdict[(0, "exits")].mean == pytest.approx(1 / 7) and verdict[(0, "exits")].status == "holds"
-    assert verdict[(0, "leaks")].status == "not_weekly"       # no per-day split of leaks in the results
+    assert verdict[(0, "leaks")].status == "not_weekly"       # these results carry no "unscreened" series
     assert s.rule_hits["return_deferral"]["r1"] == (1.0,) * days
     assert s.rule_hits_weekly["return_deferral"]["r1"] == (7.0, 2.0)
