@@ -104,6 +104,8 @@ def run_compare(args: argparse.Namespace) -> int:
     console = Console() if sys.stdout.isatty() else Console(width=160, soft_wrap=True)
     render_table(comparison, args.lang, console)
     report = next(p for p in paths if p.name == "report.html")
+    for page in (p for p in paths if p.name == "season.html"):
+        console.print(f"season: {page}", highlight=False, soft_wrap=True, markup=False)
     if uncertainty is not None:
         worlds_cmd.render(uncertainty, console)
         for path in worlds_cmd.write(uncertainty, args.out):
@@ -158,15 +160,17 @@ def write_report(experiments: Sequence[ExperimentResult], out_dir: str | Path, l
 
     Everything is rendered before the first file is written, and each file is replaced
     atomically, report.html last: a failed run leaves no half-written report. *worlds* is the
-    ``worlds.json`` document of ``--uncertainty`` (the report's plausible-worlds section).
+    ``worlds.json`` document of ``--uncertainty`` (the report's plausible-worlds section). Seasons
+    (scenarios with daily series) also get season.html and its timeline figure.
     """
-    from reports import build_report
+    from reports import build_report, build_season_page
 
     out = check_out_dir(out_dir)
     report = build_report(experiments, scenarios, lang, worlds=worlds)
+    season = build_season_page(experiments, scenarios, lang)
     paths = []
     try:
-        for name, data in report.files:
+        for name, data in (*season, *report.files):
             path = out / name
             with atomic_writer(path, binary=True) as f:
                 f.write(data)

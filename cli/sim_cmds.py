@@ -70,7 +70,7 @@ def run_simulate(args: argparse.Namespace) -> int:
         console.print(roster_line(roster), highlight=False, soft_wrap=True, markup=False)
     uncertainty = _worlds(args, experiment, console) if args.uncertainty else None
     if args.out:
-        for path in write_outputs(experiment, args.out, roster):
+        for path in write_outputs(experiment, args.out, roster, scenario.horizon.start):
             console.print(f"wrote {path}", highlight=False, soft_wrap=True, markup=False)
         for path in worlds_cmd.write(uncertainty, args.out) if uncertainty is not None else ():
             console.print(f"wrote {path}", highlight=False, soft_wrap=True, markup=False)
@@ -78,6 +78,8 @@ def run_simulate(args: argparse.Namespace) -> int:
         write_report([experiment], args.out, args.lang, scenarios=[scenario],
                      worlds=None if uncertainty is None else uncertainty.doc)
         console.print(f"report: {Path(args.out) / 'report.html'}", highlight=False, soft_wrap=True, markup=False)
+        if (Path(args.out) / "season.html").is_file() and experiment.replications[0].daily:
+            console.print(f"season: {Path(args.out) / 'season.html'}", highlight=False, soft_wrap=True, markup=False)
     return 0
 
 

@@ -24,6 +24,7 @@ from .compare import (
 from .figures import Chart, FontMissingError, charts, check_fonts
 from .i18n import LANGS
 from .render import Report, build_report, clearly_label, markdown_text
+from .season_page import build_season_page
 
 __all__ = [
     "Band",
@@ -39,6 +40,7 @@ __all__ = [
     "TargetVerdict",
     "band",
     "build_report",
+    "build_season_page",
     "charts",
     "check_fonts",
     "clearly_label",

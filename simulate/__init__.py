@@ -37,6 +37,7 @@ from .results import (
 )
 from .roster import PoolSummary, RosterSummary, roster_summary
 from .scenario import Scenario, Target, load_scenario
+from .season_series import SeasonSeries, is_season, rule_changes, season_series
 from .student_t import t_quantile
 from .summary import statistics, summary_json, verdicts, write_outputs
 from .township_map import MapLink, MapNode, MapRoute, TownshipMap, township_map
@@ -58,6 +59,7 @@ __all__ = [
     "ReplicationResult",
     "RosterSummary",
     "Scenario",
+    "SeasonSeries",
     "StaffSeries",
     "Statistic",
     "Target",
@@ -65,6 +67,7 @@ __all__ = [
     "Verdict",
     "WAIT_BINS_MIN",
     "groups_of",
+    "is_season",
     "load_scenario",
     "make_executor",
     "mean_interval",
@@ -74,9 +77,11 @@ __all__ = [
     "paired_difference",
     "replicate",
     "roster_summary",
+    "rule_changes",
     "run_experiment",
     "run_replication",
     "scenario_assumptions",
+    "season_series",
     "statistics",
     "summary_json",
     "t_quantile",

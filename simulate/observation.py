@@ -38,7 +38,7 @@ AWAY, DEFERRED, BARRED_STATE, RETURNED = "away", "deferred", "barred", "returned
 STOCKS = (AWAY, DEFERRED, BARRED_STATE, RETURNED, FREE, HOME, CENTRALIZED, REFERRED)
 FLOWS = ("returners_arrived", "advised", "refused", "referrals", "visits", "visit_staff_min",
          "exit_attempts", "observation_exits", "arrivals", "turned_back", "into_home_observation",
-         "home_spells_ended", "home_spell_days_ended")
+         "home_spells_ended", "home_spell_days_ended", "unscreened")
 NEVER = 1 << 30
 _STANDARD = NormalDist()
 # The engine's answers outlive a replication (as the gate's do, :func:`simulate.parties.answers`).
@@ -101,7 +101,7 @@ class Season:
         self.hits: dict[str, dict[str, list[int]]] = {returners.return_policy.decision: {},
                                                       returners.quarantine_policy.decision: {}}
         self.parties: list[Party] = []
-        self._seen = (0, 0, 0)
+        self._seen = (0, 0, 0, 0)
         cum, acc = [], 0.0
         for w in returners.arrive_as.profile:
             acc += w
@@ -123,9 +123,10 @@ class Season:
     def snapshot(self, d: int) -> None:
         """Book the gate's counters since the last snapshot to day *d* (the day's round to the next)."""
         tally = self.run.tally
-        now = (tally.arrivals, tally.turned_back, tally.leaks["observation_exit"])
+        now = (tally.arrivals, tally.turned_back, tally.leaks["observation_exit"], sum(tally.leaks.values()))
         if d >= 0:
-            for name, value, before in zip(("arrivals", "turned_back", "observation_exits"), now, self._seen,
+            for name, value, before in zip(("arrivals", "turned_back", "observation_exits", "unscreened"), now,
+                                           self._seen,
                                            strict=True):
                 self.series[name][d] += value - before
         self._seen = now

@@ -3,13 +3,16 @@
 Per metric: mean, 95 % t-interval half-width, min and max over replications; per target a
 verdict. Files (each written atomically): ``summary.json``, ``replications.csv`` (one row
 per replication, one column per metric) and ``queues.csv`` (queue length per gate over
-time, per replication).
+time, per replication). A season (replications with daily series) adds a ``season`` block to
+``summary.json`` and ``daily.csv``, ``weeks.csv`` and ``rule_hits_daily.csv``
+(:mod:`simulate.season_series`).
 """
 
 from __future__ import annotations
 
 import csv
 import dataclasses
+import datetime as dt
 import json
 import math
 from collections.abc import Iterable, Sequence
@@ -21,6 +24,7 @@ from policy.atomic import atomic_writer
 from .estimates import Interval, mean_interval, mean_rule_hits, metric_table, verdict_status
 from .results import ExperimentResult, ReplicationResult, Statistic, Verdict
 from .roster import RosterSummary
+from .season_series import SeasonSeries, is_season, season_series
 
 
 def statistic(metric: str, values: Sequence[float]) -> Statistic:
@@ -62,9 +66,11 @@ def _stat_json(s: Statistic) -> dict[str, float | int | None]:
             "max": num(s.max), "n": s.n}
 
 
-def summary_json(experiment: ExperimentResult, roster: RosterSummary | None = None) -> dict[str, Any]:
+def summary_json(experiment: ExperimentResult, roster: RosterSummary | None = None,
+                 season: SeasonSeries | None = None) -> dict[str, Any]:
     """The ``summary.json`` document: statistics grouped by gate, containment and overall;
-    with *roster* (the scenario's, :func:`~simulate.roster.roster_summary`) a ``roster`` block."""
+    with *roster* (the scenario's, :func:`~simulate.roster.roster_summary`) a ``roster`` block,
+    with *season* a ``season`` block (:func:`season_json`)."""
     gates: dict[str, dict[str, Any]] = {}
     groups: dict[str, dict[str, Any]] = {"containment": {}, "all": {}}
     for s in experiment.statistics:
@@ -83,17 +89,81 @@ def summary_json(experiment: ExperimentResult, roster: RosterSummary | None = No
                           "status": v.status} for v in experiment.verdicts]}
     if roster is not None:
         doc["roster"] = dataclasses.asdict(roster)
+    if season is not None:
+        doc["season"] = season_json(season)
     return doc
 
 
+def _num(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+def season_json(season: SeasonSeries) -> dict[str, Any]:
+    """The ``season`` block: daily means and 95 % bands per series, weeks with their measures
+    and each target's verdict, mean rule hits per week."""
+    return {
+        "first_day": season.first.isoformat(), "days": season.days, "replications": season.replications,
+        "band": "95 % t-interval of the mean over replications (mean ± t·sd/√n); null with one replication",
+        "weeks_from": "the season's first day (7-day weeks; the last may be short)",
+        "daily": {b.series: {"mean": list(b.mean), "low": [_num(x) for x in b.low],
+                             "high": [_num(x) for x in b.high]} for b in season.bands},
+        "weeks": [{"week": w.index, "first": w.first.isoformat(), "last": w.last.isoformat(),
+                   "measures": {name: values[w.index] for name, values in season.week_means.items()},
+                   "verdicts": [{"target": v.target, "metric": v.metric, "limit": v.limit, "mean": _num(v.mean),
+                                 "half_width": _num(v.half_width), "status": v.status}
+                                for v in season.verdicts if v.week == w.index]}
+                  for w in season.weeks],
+        "rule_hits_weekly": {d: {rule: list(v) for rule, v in rules.items()}
+                             for d, rules in season.rule_hits_weekly.items()},
+    }
+
+
+def _cell(x: float) -> str:
+    return repr(x) if math.isfinite(x) else ""
+
+
+def write_season(season: SeasonSeries, out: Path) -> list[Path]:
+    """``daily.csv`` (day, series, mean, low, high), ``weeks.csv`` (week, first, last, measure,
+    mean, then targets as measure ``target:<name>`` with its verdict) and ``rule_hits_daily.csv``
+    (decision, rule, day, mean persons), each written atomically into *out*."""
+    paths = [out / "daily.csv", out / "weeks.csv", out / "rule_hits_daily.csv"]
+    with atomic_writer(paths[0]) as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["day", "series", "mean", "low", "high"])
+        for b in season.bands:
+            for d in range(season.days):
+                writer.writerow([season.date(d).isoformat(), b.series, _cell(b.mean[d]), _cell(b.low[d]),
+                                 _cell(b.high[d])])
+    with atomic_writer(paths[1]) as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["week", "first", "last", "measure", "mean", "half_width", "limit", "status"])
+        for w in season.weeks:
+            dates = [w.index, w.first.isoformat(), w.last.isoformat()]
+            for name, values in season.week_means.items():
+                writer.writerow([*dates, name, _cell(values[w.index]), "", "", ""])
+            for v in season.verdicts:
+                if v.week == w.index:
+                    writer.writerow([*dates, f"target:{v.target}", _cell(v.mean), _cell(v.half_width),
+                                     repr(v.limit), v.status])
+    with atomic_writer(paths[2]) as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["decision", "rule", "day", "mean_persons"])
+        for decision, rules in season.rule_hits.items():
+            for rule, per_day in rules.items():
+                for d, value in enumerate(per_day):
+                    writer.writerow([decision, rule, season.date(d).isoformat(), repr(value)])
+    return paths
+
+
 def write_outputs(experiment: ExperimentResult, out_dir: str | Path,
-                  roster: RosterSummary | None = None) -> list[Path]:
+                  roster: RosterSummary | None = None, start: dt.datetime | None = None) -> list[Path]:
     """Write summary.json (with *roster*'s block), replications.csv and queues.csv into
-    *out_dir*; return their paths."""
+    *out_dir*; for a season (*start*: its horizon's start) its block and CSVs too; return their paths."""
     out = Path(out_dir)
     paths = [out / "summary.json", out / "replications.csv", out / "queues.csv"]
+    season = season_series(experiment, start) if start is not None and is_season(experiment) else None
     with atomic_writer(paths[0]) as f:
-        json.dump(summary_json(experiment, roster), f, ensure_ascii=False, indent=2)
+        json.dump(summary_json(experiment, roster, season), f, ensure_ascii=False, indent=2)
         f.write("\n")
     table = metric_table(experiment.replications)
     with atomic_writer(paths[1]) as f:
@@ -108,4 +178,6 @@ def write_outputs(experiment: ExperimentResult, out_dir: str | Path,
             for series in r.queues:
                 for i, length in enumerate(series.lengths):
                     writer.writerow([r.replication, series.gate, f"{i * series.step_min:g}", length])
+    if season is not None:
+        paths += write_season(season, out)
     return paths

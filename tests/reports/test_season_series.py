@@ -1,0 +1,80 @@
+"""The season's series over replications, against answers worked out by hand."""
+
+import datetime as dt
+import math
+
+import pytest
+
+from simulate import QueueSeries, SeasonSeries, StaffSeries, season_series
+from simulate.season_series import QUEUE_MAX, bands, replication_daily, week_value, weeks_of
+from simulate.student_t import t_quantile
+
+from .season_results import experiment, gate, replication
+
+
+def test_band_is_the_mean_and_its_t_interval_per_day():
+    (b,) = bands([{"home_observation": (1.0, 3.0)}, {"home_observation": (3.0, 5.0)}])
+    half = t_quantile(0.975, 1) * 1.0           # sd √2 over √2 replications
+    assert b.mean == (2.0, 4.0)
+    assert b.low == pytest.approx((2.0 - half, 4.0 - half))
+    assert b.high == pytest.approx((2.0 + half, 4.0 + half))
+
+
+def test_one_replication_has_no_band():
+    (b,) = bands([{"visits": (4.0,)}])
+    assert b.mean == (4.0,) and math.isnan(b.low[0]) and math.isnan(b.high[0])
+
+
+def test_a_missing_series_counts_zero():
+    bs = {b.series: b for b in bands([{"a": (2.0,)}, {"b": (4.0,)}])}
+    assert bs["a"].mean == (1.0,) and bs["b"].mean == (2.0,)
+
+
+def test_worst_queue_and_staff_hours_per_day_from_the_public_series():
+    r = replication(0, {"home_observation": (0.0, 0.0), "visit_staff_min": (120.0, 30.0)},
+                    queues=(QueueSeries("g1", 720.0, (1, 4, 2, 0)), QueueSeries("v1", 720.0, (0, 5, 3, 0))),
+                    staffing=(StaffSeries("g1", 60.0, (60.0,) * 48, (0.0,) * 48),
+                              StaffSeries("v1", 60.0, (120.0,) * 48, (0.0,) * 48)),
+                    gates=(gate("g1", "township"), gate("v1", "village")))
+    daily = replication_daily(r)
+    assert daily[QUEUE_MAX] == (5.0, 3.0)                    # the worst gate, day by day
+    assert daily["staff_hours.township"] == (24.0, 24.0)
+    assert daily["staff_hours.village"] == (48.0, 48.0)
+    assert daily["staff_hours.home_service"] == (2.0, 0.5)
+    noon = replication_daily(r, offset_min=720.0)            # the horizon starts at noon: samples shift a day
+    assert noon[QUEUE_MAX] == (1.0, 5.0)
+    assert noon["staff_hours.township"] == (12.0, 36.0)
+
+
+def test_weeks_run_from_the_first_day_and_the_last_is_short():
+    weeks = weeks_of(dt.date(2020, 2, 9), 10)
+    assert [(w.start, w.end) for w in weeks] == [(0, 6), (7, 9)]
+    assert weeks[1].first == dt.date(2020, 2, 16) and weeks[1].last == dt.date(2020, 2, 18)
+    values = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]
+    assert week_value(values, weeks[1], "sum") == 27.0
+    assert week_value(values, weeks[1], "mean") == 9.0
+    assert week_value(values, weeks[1], "max") == 10.0
+
+
+def test_season_weeks_verdicts_and_rule_hits():
+    days = 9
+    reps = [replication(k, {"home_observation": tuple(float(k + 1) for _ in range(days)),
+                            "observation_exits": tuple(1.0 if d == 0 else 0.0 for d in range(days)),
+                            "returners_arrived": (2.0,) * days},
+                        queues=(QueueSeries("g1", 1440.0, tuple(10 if d == 8 else 1 for d in range(days))),),
+                        hits={"return_deferral": {"r1": (1,) * days}})
+            for k in range(3)]
+    s = season_series(experiment(reps, {"max_queue": ("all.queue_max", 5.0),
+                                        "exits": ("all.observation_exits_per_day", 0.5),
+                                        "leaks": ("all.leaks_per_day", 1.0)}),
+                      dt.datetime(2020, 2, 9))
+    assert isinstance(s, SeasonSeries) and s.days == days and len(s.weeks) == 2
+    assert s.week_means["home_observation"] == (2.0, 2.0)     # stocks: the mean day
+    assert s.week_means["returners_arrived"] == (14.0, 4.0)   # flows: the week's total
+    assert s.week_means[QUEUE_MAX] == (1.0, 10.0)             # the queue: the week's worst day
+    verdict = {(v.week, v.target): v for v in s.verdicts}
+    assert verdict[(0, "max_queue")].status == "holds" and verdict[(1, "max_queue")].status == "fails"
+    assert verdict[(0, "exits")].mean == pytest.approx(1 / 7) and verdict[(0, "exits")].status == "holds"
+    assert verdict[(0, "leaks")].status == "not_weekly"       # these results carry no "unscreened" series
+    assert s.rule_hits["return_deferral"]["r1"] == (1.0,) * days
+    assert s.rule_hits_weekly["return_deferral"]["r1"] == (7.0, 2.0)
