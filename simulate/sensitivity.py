@@ -21,14 +21,13 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 
-from policy.atomic import atomic_writer
 from policy.errors import FileFormatError, Location, error
 
 from . import store
@@ -36,8 +35,10 @@ from .assumptions import Assumption
 from .estimates import metric_table
 from .scenario import Scenario, Target, load_scenario
 from .scenario_reader import Override
+from .sensitivity_matching import Matching, match_points
 from .sweep import OnResult, Plan, Storage, run_sweep
 from .variants import Variant, scenario_digest
+from .worlds import world_run
 
 METHODS = ("morris", "sobol")
 LEVELS = 4                      # Morris grid levels (SALib's default; Saltelli's advice for few trajectories)
@@ -147,6 +148,7 @@ class SensitivityResult:
     assumptions: tuple[Assumption, ...]           # the varied ones
     worlds: int                                   # design rows + tornado worlds
     measures: tuple[MeasureSensitivity, ...]
+    matching: Matching | None = None              # the design points against ``observed:`` (None: none stated)
 
 
 def chosen(assumptions: Sequence[Assumption], only: Sequence[str] = ()) -> tuple[Assumption, ...]:
@@ -251,7 +253,13 @@ def run_worlds(path: str | Path, design: Design, replications: int, executor: Ex
             values = table.get(m, [0.0] * replications)
             means[m].append(math.fsum(values) / len(values))
     by_metric = {m: [means[m][i] for i in where] for m in metrics}
-    return analyse(design, worlds, base, by_metric, replications)
+    result = analyse(design, worlds, base, by_metric, replications)
+    if not base.observed:
+        return result
+    judged = [world_run(v.scenario, {k: float(x) for k, x in v.settings}, r.experiment.replications)
+              for v, r in zip(variants, sweep.variants, strict=True)]
+    matching = match_points(base.observed, design.values, [judged[where[i]] for i in range(len(design.values))])
+    return replace(result, matching=matching)
 
 
 def measures_of(targets: Sequence[Target]) -> tuple[str, ...]:
@@ -334,53 +342,3 @@ def _sobol(design: Design, y: np.ndarray) -> dict[str, dict[str, float]]:
                       conf_level=CONFIDENCE, seed=design.seed)
     return {a.name: {"s1": float(r["S1"][i]), "s1_ci": float(r["S1_conf"][i]), "st": float(r["ST"][i]),
                      "st_ci": float(r["ST_conf"][i])} for i, a in enumerate(design.assumptions)}
-
-
-def sensitivity_json(result: SensitivityResult) -> dict[str, Any]:
-    """The ``sensitivity.json`` document: the run, the assumptions varied, and per measure its ranking."""
-    fields = FIELDS[result.method]
-    return {"scenario": result.scenario, "title": result.title, "seed": result.seed, "method": result.method,
-            "size": result.size, "replications": result.replications, "worlds": result.worlds,
-            "confidence": CONFIDENCE, "bootstrap_resamples": RESAMPLES,
-            "assumptions": [{"name": a.name, "value": a.value, "low": a.low, "high": a.high, "source": a.source,
-                             "integer": a.integer} for a in result.assumptions],
-            "measures": [{"target": m.target, "metric": m.metric, "limit": m.limit, "point": m.point,
-                          "ranking": [{"rank": r + 1, "assumption": i.assumption, "low": i.low, "high": i.high,
-                                       **{f: _finite(getattr(i, f)) for f in fields}}
-                                      for r, i in enumerate(m.influences)]} for m in result.measures]}
-
-
-def _finite(x: float | None) -> float | None:
-    return None if x is None or not math.isfinite(x) else x
-
-
-def sensitivity_csv(result: SensitivityResult) -> bytes:
-    """One row per measure and assumption, ranked: the indices, their CIs and the tornado's ends."""
-    fields = FIELDS[result.method]
-    lines = [",".join(("target", "metric", "rank", "assumption", *fields, "low_end", "high_end", "point"))]
-    for m in result.measures:
-        for r, i in enumerate(m.influences):
-            cells = [m.target, m.metric, str(r + 1), i.assumption,
-                     *(_cell(getattr(i, f)) for f in fields), _cell(i.low), _cell(i.high), _cell(m.point)]
-            lines.append(",".join(_quoted(c) for c in cells))
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _cell(x: float | None) -> str:
-    return "" if x is None or not math.isfinite(x) else repr(float(x))
-
-
-def _quoted(cell: str) -> str:
-    return '"' + cell.replace('"', '""') + '"' if any(c in cell for c in ',"\n') else cell
-
-
-def write_tables(result: SensitivityResult, out_dir: str | Path) -> tuple[Path, Path]:
-    """Write ``sensitivity.json`` and ``sensitivity.csv`` into *out_dir* atomically."""
-    out = Path(out_dir)
-    with atomic_writer(out / "sensitivity.json") as f:
-        json.dump(sensitivity_json(result), f, ensure_ascii=False, indent=2)
-        f.write("\n")
-    with atomic_writer(out / "sensitivity.csv", binary=True) as b:
-        b.write(sensitivity_csv(result))
-    return out / "sensitivity.json", out / "sensitivity.csv"
-
