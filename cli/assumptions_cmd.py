@@ -12,14 +12,15 @@ from typing import Any
 
 from .main import ExitCode
 
-COLUMNS = ("name", "value", "low", "high", "integer", "source", "file", "line")
+COLUMNS = ("name", "value", "low", "high", "integer", "source", "group", "file", "line")
 
 
 def add_command(commands: Any) -> None:
     p = commands.add_parser(
         "assumptions", help="list a scenario's assumptions: value, plausible range, source",
         description="List every number the scenario states as an assumption ({value, range, source}), "
-                    "in file order: its path, point value, plausible range, source and where it is stated.")
+                    "in file order: its path, point value, plausible range, source, group (assumptions "
+                    "moved as one factor in sensitivity) and where it is stated.")
     p.add_argument("scenario", help="scenario file")
     p.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output format (default: text)")
     p.add_argument("--vary", action="append", default=[], metavar="PATH=VALUE",
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
                         Location(f"--vary {v.flag}"))
     found = scenario_assumptions(args.scenario, overrides_of([(v, v.values[0]) for v in varies]))
     rows = [{"name": a.name, "value": a.value, "low": a.low, "high": a.high, "integer": a.integer,
-             "source": a.source, "file": a.file, "line": a.line} for a in found]
+             "source": a.source, "group": a.group, "file": a.file, "line": a.line} for a in found]
     sys.stdout.write(render(rows, args.format))
     return ExitCode.OK
 
@@ -56,9 +57,9 @@ def render(rows: list[dict[str, Any]], form: str) -> str:
         return out.getvalue()
     if not rows:
         return "no assumptions: the scenario states no number as {value, range, source}\n"
-    table = [("assumption", "value", "range", "source", "stated at")] + [
+    table = [("assumption", "value", "range", "source", "group", "stated at")] + [
         (r["name"], f"{r['value']:g}", f"[{r['low']:g}, {r['high']:g}]" + (" whole" if r["integer"] else ""),
-         r["source"], f"{r['file']}:{r['line']}") for r in rows]
+         r["source"], r["group"] or "-", f"{r['file']}:{r['line']}") for r in rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]) - 1)]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1]
              for row in table]

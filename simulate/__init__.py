@@ -10,7 +10,7 @@ Public API (what ``reports`` and the CLI may use)::
 The model asks ``policy`` for every person's decision through ``Engine.decide`` only.
 """
 
-from .assumptions import Assumption, scenario_assumptions
+from .assumptions import Assumption, groups_of, scenario_assumptions
 from .estimates import (
     Interval,
     mean_interval,
@@ -64,6 +64,7 @@ __all__ = [
     "TownshipMap",
     "Verdict",
     "WAIT_BINS_MIN",
+    "groups_of",
     "load_scenario",
     "make_executor",
     "mean_interval",

@@ -1,7 +1,9 @@
 """Assumptions: numbers a scenario states with a plausible range and a source, and *worlds*.
 
 Wherever a scenario has a number it may write ``{value: 0.05, range: [0.01, 0.20], source:
-A-journeys}``. :func:`resolve_assumptions` runs over the merged source before the format check:
+A-journeys}``, optionally with ``group: NAME``: assumptions of one kind (the 46 closed entrances'
+walk-round minutes) that sensitivity analysis moves as one factor (SALib's ``groups``); worlds
+still draw each assumption on its own. :func:`resolve_assumptions` runs over the merged source before the format check:
 it puts each point value in place of its mapping (with the value's own line mark, so a format
 error points at the ``value``), checks the range and the source, and records an
 :class:`Assumption` per occurrence, in file order. The model only ever sees numbers, so a
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +45,23 @@ class Assumption:
     integer: bool = False     # the field takes whole numbers (a world rounds to the nearest)
     file: str = ""            # where it is stated
     line: int = 0
+    group: str = ""           # assumptions of one kind moved as one factor in sensitivity ("" = its own)
+
+    @property
+    def factor(self) -> str:
+        """The sensitivity factor it belongs to: its group, or its own name when it has none."""
+        return self.group or self.name
+
+
+GROUP = re.compile(r"[a-z0-9_.-]{1,40}")   # a group's name: short, lower case
+
+
+def groups_of(found: Sequence[Assumption]) -> dict[str, tuple[Assumption, ...]]:
+    """*found* by sensitivity factor (:attr:`Assumption.factor`), factors in order of first mention."""
+    out: dict[str, list[Assumption]] = {}
+    for a in found:
+        out.setdefault(a.factor, []).append(a)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def name_of(path: PathT) -> str:
@@ -94,6 +114,11 @@ def resolve_assumptions(source: Source, world: Mapping[str, float] | None = None
         if not (isinstance(text, str) and text.strip()):
             fail((*path, "source") if "source" in node else path, "scenario.assumption",
                  "an assumption needs a source: a docs/sources.md id (A-…) or a short reason")
+        group = node.get("group", "")
+        if "group" in node and not (isinstance(group, str) and GROUP.fullmatch(group)):
+            fail((*path, "group"), "scenario.assumption",
+                 "a group is a short name of lower-case letters, digits and _ . - (at most 40)")
+            group = ""
         for p in _below(node, path):
             marks.pop(p, None)
         marks[path] = at                  # from here on the assumption is its value
@@ -105,7 +130,7 @@ def resolve_assumptions(source: Source, world: Mapping[str, float] | None = None
             fail(path, "scenario.range",
                  f"{value:g} is outside its range [{low:g}, {high:g}]")
         a = Assumption(name_of(path), float(value), low, high, text if isinstance(text, str) else "",
-                       integer_at(path), at[0], at[1])
+                       integer_at(path), at[0], at[1], group)
         found.append(a)
         by_name[a.name] = a
         return value

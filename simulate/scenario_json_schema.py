@@ -29,7 +29,7 @@ def scenario_schema() -> dict[str, Any]:
 
 
 def _assumable(node: Any) -> Any:
-    """*node* with every number also allowed as an assumption, ``{value, range, source}``
+    """*node* with every number also allowed as an assumption, ``{value, range, source[, group]}``
     (:mod:`simulate.assumptions`): the value as the number's own schema; that it lies within its
     range the schema cannot say (the loader does)."""
     if isinstance(node, list):
@@ -44,7 +44,8 @@ def _assumable(node: Any) -> Any:
         "type": "object", "description": "an assumption: point value, plausible range, source",
         "properties": {"value": out,
                        "range": {"type": "array", "items": finite, "minItems": 2, "maxItems": 2},
-                       "source": {"type": "string", "pattern": "\\S"}},
+                       "source": {"type": "string", "pattern": "\\S"},
+                       "group": {"type": "string", "pattern": "^[a-z0-9_.-]{1,40}$"}},
         "required": ["value", "range", "source"], "additionalProperties": False}]}
 
 

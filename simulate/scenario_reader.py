@@ -27,7 +27,7 @@ PathT = tuple[str | int, ...]
 
 MAX_EXTENDS = 32  # files in one extends chain; real scenarios use 2 or 3, and each is read whole
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
-ASSUMPTION_KEYS = ("value", "range", "source")   # a number stated as an assumption (simulate.assumptions)
+ASSUMPTION_KEYS = ("value", "range", "source", "group")   # a number stated as an assumption (simulate.assumptions)
 
 
 def is_assumption(node: Any) -> bool:

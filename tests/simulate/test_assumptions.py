@@ -10,7 +10,7 @@ import pytest
 
 from cli.main import main
 from policy.errors import FileFormatError
-from simulate import load_scenario, scenario_assumptions
+from simulate import groups_of, load_scenario, scenario_assumptions
 from simulate.scenario_reader import Override
 
 from .conftest import ROOT
@@ -104,7 +104,7 @@ def test_the_form_mistakes_are_located(tmp_path):
         f"{path}:10:50: streams.hikers.volume.holiday.source: an assumption needs a source: a docs/sources.md id "
         "(A-…) or a short reason [scenario.assumption]",
         f"{path}:13:65: streams.relatives.volume.weekday.why: unknown field 'why' in an assumption "
-        "(expected: value, range, source) [scenario.assumption]",
+        "(expected: value, range, source, group) [scenario.assumption]",
         f"{path}:14:16: streams.relatives.volume.holiday: an assumption needs a range: [low, high] "
         "[scenario.assumption]",
     ]
@@ -140,7 +140,7 @@ def test_a_vary_replaces_the_point_value_keeps_the_range_and_may_leave_it():
 def test_the_assumptions_command_text_json_csv(capsys):
     assert main(["assumptions", str(BLOSSOM)]) == 0
     text = capsys.readouterr().out
-    assert re.search(r"streams\.tourists\.volume\.weekend +400 +\[200, 600\] +A-demand +\S+blossom-weekend.yaml:18",
+    assert re.search(r"streams\.tourists\.volume\.weekend +400 +\[200, 600\] +A-demand +- +\S+blossom-weekend.yaml:18",
                      text)
     assert text.endswith("40 assumptions\n")
     assert main(["assumptions", str(BLOSSOM), "--format", "json"]) == 0
@@ -149,8 +149,8 @@ def test_the_assumptions_command_text_json_csv(capsys):
     assert main(["assumptions", str(BLOSSOM), "--format", "csv",
                  "--vary", "streams.tourists.behaviour.hotspot=0.25"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "name,value,low,high,integer,source,file,line" and len(lines) == 41
-    assert "streams.tourists.behaviour.hotspot,0.25,0.02,0.3,False,A-journeys," in "\n".join(lines)
+    assert lines[0] == "name,value,low,high,integer,source,group,file,line" and len(lines) == 41
+    assert "streams.tourists.behaviour.hotspot,0.25,0.02,0.3,False,A-journeys,," in "\n".join(lines)
 
 
 def test_the_assumptions_command_refuses_bad_input_on_one_line(tmp_path, capsys):
@@ -159,3 +159,41 @@ def test_the_assumptions_command_refuses_bad_input_on_one_line(tmp_path, capsys)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "outside its range [2, 3] [scenario.range]" in err
     assert main(["assumptions", str(BLOSSOM), "--vary", "streams.tourists.volume.weekend=1,2"]) == 2
+
+
+def test_a_group_is_kept_shown_and_gathers_its_assumptions_into_one_factor(tmp_path, capsys):
+    path = _variant(tmp_path, (
+        "streams:\n  tourists:\n    volume:\n"
+        "      weekday: {value: 70, range: [10, 90], source: A-demand, group: cars}\n"
+        "      holiday: {value: 50, range: [10, 90], source: A-demand, group: cars}\n"))
+    found = scenario_assumptions(path)
+    named = {a.name: a for a in found}
+    assert named["streams.tourists.volume.weekday"].group == "cars"
+    assert named["streams.tourists.volume.weekend"].group == ""
+    assert named["streams.tourists.volume.weekend"].factor == "streams.tourists.volume.weekend"
+    factors = groups_of(found)
+    assert [a.name for a in factors["cars"]] == ["streams.tourists.volume.weekday", "streams.tourists.volume.holiday"]
+    assert sum(len(v) for v in factors.values()) == len(found)
+    # a world still draws each member on its own
+    world = load_scenario(path, world={"streams.tourists.volume.weekday": 20.0})
+    tourists = next(s for s in world.streams if s.id == "tourists")
+    assert (tourists.volume["weekday"], tourists.volume["holiday"]) == (20.0, 50.0)
+    # a variant restating the value keeps the base's group
+    again = _write(tmp_path, "w.yaml", f"extends: {path}\nstreams:\n  tourists:\n    volume: {{holiday: 60}}\n")
+    assert next(a for a in scenario_assumptions(again) if a.name.endswith("holiday")).group == "cars"
+    assert main(["assumptions", str(path), "--format", "csv"]) == 0
+    assert "streams.tourists.volume.weekday,70.0,10.0,90.0,False,A-demand,cars," in capsys.readouterr().out
+    assert main(["assumptions", str(path), "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["assumptions"]
+    assert {r["group"] for r in rows} == {"", "cars"}
+    assert main(["assumptions", str(path)]) == 0
+    assert re.search(r"streams\.tourists\.volume\.holiday +50 +\[10, 90\] +A-demand +cars +\S+v\.yaml:6",
+                     capsys.readouterr().out)
+
+
+def test_a_bad_group_is_located(tmp_path):
+    path = _variant(tmp_path, "streams:\n  tourists:\n    volume:\n"
+                              "      weekday: {value: 70, range: [10, 90], source: A-demand, group: Round Min}\n")
+    assert _errors(path) == [
+        f"{path}:5:70: streams.tourists.volume.weekday.group: a group is a short name of lower-case letters, "
+        "digits and _ . - (at most 40) [scenario.assumption]"]
