@@ -78,7 +78,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     design = make_design(varied, args.method, size, base.seed)
     out = prepare_out(args.out)
     check_fonts(args.lang)
-    worlds = len(design.values) + 1 + 2 * len(varied)
+    worlds = len(design.values) + 1 + 2 * len(design.factors())
     show = not args.quiet and sys.stderr.isatty()
     try:
         with open_executor(args.executor, args.jobs, args.scheduler) as executor, \

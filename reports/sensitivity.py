@@ -111,7 +111,8 @@ def measure_section(result: SensitivityResult, m: MeasureSensitivity, lang: str,
     rows = [{"rank": r + 1, "assumption": i.assumption,
              "first": _pm(i.mu_star, i.mu_star_ci) if result.method == "morris" else _pm(i.s1, i.s1_ci),
              "second": _pm(i.sigma, i.sigma_ci) if result.method == "morris" else _pm(i.st, i.st_ci),
-             "low": i18n.number(i.low, i18n.digits_for(i.low)), "high": i18n.number(i.high, i18n.digits_for(i.high))}
+             "low": i18n.number(i.low, i18n.digits_for(i.low)), "high": i18n.number(i.high, i18n.digits_for(i.high)),
+             "members": "" if i.members in ((), (i.assumption,)) else f"{len(i.members)}: " + ", ".join(i.members)}
             for r, i in enumerate(m.influences)]
     return {"label": label, "target": m.target, "limit": "" if m.limit is None else f"≤ {m.limit:g}",
             "sentence": sentence(m, lang), "rows": rows,

@@ -30,9 +30,10 @@ def sensitivity_json(result: SensitivityResult) -> dict[str, Any]:
             "size": result.size, "replications": result.replications, "worlds": result.worlds,
             "confidence": CONFIDENCE, "bootstrap_resamples": RESAMPLES,
             "assumptions": [{"name": a.name, "value": a.value, "low": a.low, "high": a.high, "source": a.source,
-                             "integer": a.integer} for a in result.assumptions],
+                             "integer": a.integer, "group": a.group} for a in result.assumptions],
             "measures": [{"target": m.target, "metric": m.metric, "limit": m.limit, "point": m.point,
-                          "ranking": [{"rank": r + 1, "assumption": i.assumption, "low": i.low, "high": i.high,
+                          "ranking": [{"rank": r + 1, "assumption": i.assumption, "members": list(i.members),
+                                       "low": i.low, "high": i.high,
                                        **{f: _finite(getattr(i, f)) for f in fields}}
                                       for r, i in enumerate(m.influences)]} for m in result.measures],
             **({} if result.matching is None else matching_json(result, result.matching))}
@@ -77,13 +78,15 @@ def _finite(x: float | None) -> float | None:
 
 
 def sensitivity_csv(result: SensitivityResult) -> bytes:
-    """One row per measure and assumption, ranked: the indices, their CIs and the tornado's ends."""
+    """One row per measure and factor, ranked: the indices, their CIs, the tornado's ends and the
+    factor's members (space-separated)."""
     fields = FIELDS[result.method]
-    lines = [",".join(("target", "metric", "rank", "assumption", *fields, "low_end", "high_end", "point"))]
+    lines = [",".join(("target", "metric", "rank", "assumption", *fields, "low_end", "high_end", "point", "members"))]
     for m in result.measures:
         for r, i in enumerate(m.influences):
             cells = [m.target, m.metric, str(r + 1), i.assumption,
-                     *(_cell(getattr(i, f)) for f in fields), _cell(i.low), _cell(i.high), _cell(m.point)]
+                     *(_cell(getattr(i, f)) for f in fields), _cell(i.low), _cell(i.high), _cell(m.point),
+                     " ".join(i.members)]
             lines.append(",".join(_quoted(c) for c in cells))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
