@@ -11,11 +11,14 @@ the design revisits run once. Printed:
    point values (``run_experiment`` on 2 processes). Target: ≤ 1.15×.
 
 Run: ``python benchmarks/sensitivity.py`` from the repository root (the load average is printed:
-the machine may be shared).
+the machine may be shared). ``--out DIR`` stores every replication as the command does (store
+writes included in the time), so ``policysim sensitivity … --resume --out DIR`` afterwards
+writes the report without running anything again; ``--trajectories N`` for a quicker look.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -26,7 +29,10 @@ sys.path.insert(0, str(ROOT))
 
 from simulate import load_scenario, run_experiment, scenario_assumptions  # noqa: E402
 from simulate.executors import open_executor  # noqa: E402
+from simulate.provenance import policysim_version  # noqa: E402
 from simulate.sensitivity import chosen, make_design, run_worlds  # noqa: E402
+from simulate.store import prepare_out  # noqa: E402
+from simulate.sweep import Storage  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "blossom-weekend.yaml"
 TRAJECTORIES = 10
@@ -35,15 +41,21 @@ JOBS = 2
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="time policysim sensitivity against plain replications")
+    parser.add_argument("--trajectories", type=int, default=TRAJECTORIES)
+    parser.add_argument("--out", help="store the replications here, as the command does")
+    args = parser.parse_args()
     base = load_scenario(SCENARIO)
     varied = chosen(scenario_assumptions(SCENARIO))
-    print(f"blossom-weekend: {len(varied)} assumptions, Morris {TRAJECTORIES} trajectories, "
+    factors = len({a.factor for a in varied})
+    print(f"blossom-weekend: {len(varied)} assumptions in {factors} factors, Morris {args.trajectories} trajectories, "
           f"{REPLICATIONS} replications per world, {JOBS} processes; load average {os.getloadavg()[0]:.2f}")
     ran = []
     start = time.perf_counter()
+    storage = Storage(prepare_out(args.out), False, policysim_version()) if args.out else None
     with open_executor("process", JOBS) as pool:
-        design = make_design(varied, "morris", TRAJECTORIES, base.seed)
-        result = run_worlds(SCENARIO, design, REPLICATIONS, pool, on_result=lambda *_: ran.append(1))
+        design = make_design(varied, "morris", args.trajectories, base.seed)
+        result = run_worlds(SCENARIO, design, REPLICATIONS, pool, storage, on_result=lambda *_: ran.append(1))
     sensitivity = time.perf_counter() - start
     start = time.perf_counter()
     with open_executor("process", JOBS) as pool:
@@ -53,6 +65,7 @@ def main() -> None:
           f"{len(ran)} replications run (a world the design revisits runs once)")
     print(f"1. sensitivity wall time: {sensitivity:.1f} s (target <= 120 s)")
     print(f"2. plain replications ({len(ran)}): {plain:.1f} s; ratio {sensitivity / plain:.3f}x (target <= 1.15x)")
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
     for m in result.measures:
         top = ", ".join(f"{i.assumption} ({i.mu_star:.3g})" for i in m.influences[:3])
         print(f"   {m.target}: {top}")

@@ -4,7 +4,8 @@ Thin: parse the flags, read the scenario's assumptions, let :mod:`simulate.sensi
 the design and run every world on the chosen executor (each replication stored as it finishes,
 ``--resume`` reusing them, as ``sweep`` does), then write ``sensitivity.json``,
 ``sensitivity.csv`` and ``sensitivity.html`` (:mod:`reports.sensitivity`) and print one sentence
-per target.
+per target (with ``observed:`` figures also the share of design points they leave, and per
+target the share of points where it holds, over all and over those).
 """
 
 from __future__ import annotations
@@ -58,11 +59,12 @@ def run_sensitivity(args: argparse.Namespace) -> int:
 
     from policy.atomic import atomic_writer
     from reports import check_fonts
-    from reports.sensitivity import sensitivity_report, sentence
+    from reports.sensitivity import holds_sentence, sensitivity_report, sentence, surviving_sentence
     from simulate import load_scenario, scenario_assumptions
     from simulate.executors import open_executor
     from simulate.provenance import policysim_version
-    from simulate.sensitivity import chosen, make_design, run_worlds, write_tables
+    from simulate.sensitivity import chosen, make_design, run_worlds
+    from simulate.sensitivity_tables import write_tables
     from simulate.store import prepare_out
     from simulate.sweep import Storage
 
@@ -76,7 +78,7 @@ def run_sensitivity(args: argparse.Namespace) -> int:
     design = make_design(varied, args.method, size, base.seed)
     out = prepare_out(args.out)
     check_fonts(args.lang)
-    worlds = len(design.values) + 1 + 2 * len(varied)
+    worlds = len(design.values) + 1 + 2 * len(design.factors())
     show = not args.quiet and sys.stderr.isatty()
     try:
         with open_executor(args.executor, args.jobs, args.scheduler) as executor, \
@@ -92,6 +94,10 @@ def run_sensitivity(args: argparse.Namespace) -> int:
             f.write(data)
     for m in result.measures:
         print(f"{m.target}: {sentence(m, args.lang)}")
+    if result.matching is not None:
+        print(surviving_sentence(result.matching, args.lang))
+        for t in result.matching.targets:
+            print(f"{t.target}: {holds_sentence(t, args.lang)}")
     print(f"wrote {json_path}")
     print(f"report: {out / 'sensitivity.html'}")
     return 0

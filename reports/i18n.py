@@ -203,6 +203,16 @@ _TEXT = MappingProxyType({
         "fig.morris": "{measure}: Morris μ* against σ (95% CI of μ*)",
         "fig.sobol": "{measure}: Sobol S1 and ST (95% CI)",
         "fig.low": "low end", "fig.high": "high end", "sens.end": ".", "sens.and": " and ", "sens.comma": ", ",
+        # sensitivity against observed figures (part "sens", issue 12)
+        "sens.observed": "Against the observed figures",
+        "sens.surviving": "{k} of {n} design points ({share}% [{low}, {high}]) survive the observed figures "
+                          "(a point whose |simulated − observed| / sd exceeds 3 is ruled out)",
+        "sens.holds": "holds at {share}% [{low}, {high}] of {n} design points",
+        "sens.holds.plausible": "; at {share}% [{low}, {high}] of the {n} the observations do not rule out",
+        "sens.holds.none": "; the observations rule out every point",
+        "sens.observation": "Observation", "sens.observed_value": "Observed ± sd",
+        "sens.rules_out": "Points it rules out", "sens.ruled_out": "Design points ruled out",
+        "sens.point_no": "Point", "sens.ruled_by": "Ruled out by",
     }),
     "zh": MappingProxyType({
         "report.title": "情景比较",
@@ -373,6 +383,16 @@ _TEXT = MappingProxyType({
         "fig.morris": "{measure}：Morris μ* 与 σ（μ* 的 95% 置信区间）",
         "fig.sobol": "{measure}：Sobol S1 与 ST（95% 置信区间）",
         "fig.low": "下限", "fig.high": "上限", "sens.end": "。", "sens.and": "和", "sens.comma": "、",
+        # sensitivity against observed figures (part "sens", issue 12)
+        "sens.observed": "与实测数字对照",
+        "sens.surviving": "{n} 个设计点中有 {k} 个（{share}% [{low}, {high}]）未被实测数字排除"
+                          "（|模拟 − 实测| / 标准差超过 3 即排除）",
+        "sens.holds": "在 {n} 个设计点中的 {share}% [{low}, {high}] 成立",
+        "sens.holds.plausible": "；在未被实测数字排除的 {n} 个中的 {share}% [{low}, {high}] 成立",
+        "sens.holds.none": "；实测数字排除了所有设计点",
+        "sens.observation": "实测项", "sens.observed_value": "实测值 ± 标准差",
+        "sens.rules_out": "排除的设计点数", "sens.ruled_out": "被排除的设计点",
+        "sens.point_no": "设计点", "sens.ruled_by": "排除依据",
     }),
 })
 

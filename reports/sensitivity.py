@@ -16,7 +16,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from simulate.sensitivity import LEVELS, MeasureSensitivity, SensitivityResult, sensitivity_csv
+from simulate.sensitivity import LEVELS, MeasureSensitivity, SensitivityResult
+from simulate.sensitivity_matching import Matching, TargetShare
+from simulate.sensitivity_tables import POINTS_CSV, points_csv, sensitivity_csv
+from simulate.worlds import Share
 
 from . import i18n
 from .figures import drawing_style, morris_figure, png, sobol_figure, tornado_figure
@@ -51,6 +54,43 @@ def sentence(measure: MeasureSensitivity, lang: str) -> str:
     return out + i18n.text(lang, "sens.end")
 
 
+def _share(s: Share) -> dict[str, object]:
+    return {"k": s.k, "n": s.n, "share": f"{100 * s.share:.0f}", "low": f"{100 * s.low:.0f}",
+            "high": f"{100 * s.high:.0f}"}
+
+
+def holds_sentence(t: TargetShare, lang: str) -> str:
+    """``holds at 40% [31, 50] of 110 design points; at 62% [48, 74] of the 50 the observations do not rule out``."""
+    out = i18n.text(lang, "sens.holds", **_share(t.holds))
+    if t.holds_plausible.n:
+        out += i18n.text(lang, "sens.holds.plausible", **_share(t.holds_plausible))
+    else:
+        out += i18n.text(lang, "sens.holds.none")
+    return out + i18n.text(lang, "sens.end")
+
+
+def surviving_sentence(matching: Matching, lang: str) -> str:
+    """How many design points the observed figures leave, with the share's 95 % Wilson interval."""
+    return i18n.text(lang, "sens.surviving", **_share(matching.surviving)) + i18n.text(lang, "sens.end")
+
+
+def matching_section(matching: Matching, lang: str) -> dict[str, object]:
+    """What the page shows of the observations: the surviving share, per target the shares
+    holding, each observation with the points it rules out, and the ruled-out points."""
+    def score(x: float) -> str:
+        return i18n.number(x, 2) if math.isfinite(x) else "∞"
+
+    return {"surviving": surviving_sentence(matching, lang),
+            "targets": [{"label": i18n.metric_label(lang, t.metric), "target": t.target,
+                         "sentence": holds_sentence(t, lang)} for t in matching.targets],
+            "observed": [{"name": o.name, "metric": o.metric, "value": f"{o.value:g} ± {o.sd:g}", "source": o.source,
+                          "rules_out": sum(o.name in p.ruled_out for p in matching.points)}
+                         for o in matching.observed],
+            "names": [o.name for o in matching.observed],
+            "points": [{"index": p.index + 1, "scores": [score(x) for _, x in p.implausibility],
+                        "ruled_by": ", ".join(p.ruled_out)} for p in matching.points if p.ruled_out]}
+
+
 def _uri(data: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
@@ -71,7 +111,8 @@ def measure_section(result: SensitivityResult, m: MeasureSensitivity, lang: str,
     rows = [{"rank": r + 1, "assumption": i.assumption,
              "first": _pm(i.mu_star, i.mu_star_ci) if result.method == "morris" else _pm(i.s1, i.s1_ci),
              "second": _pm(i.sigma, i.sigma_ci) if result.method == "morris" else _pm(i.st, i.st_ci),
-             "low": i18n.number(i.low, i18n.digits_for(i.low)), "high": i18n.number(i.high, i18n.digits_for(i.high))}
+             "low": i18n.number(i.low, i18n.digits_for(i.low)), "high": i18n.number(i.high, i18n.digits_for(i.high)),
+             "members": "" if i.members in ((), (i.assumption,)) else f"{len(i.members)}: " + ", ".join(i.members)}
             for r, i in enumerate(m.influences)]
     return {"label": label, "target": m.target, "limit": "" if m.limit is None else f"≤ {m.limit:g}",
             "sentence": sentence(m, lang), "rows": rows,
@@ -97,6 +138,7 @@ def render_sensitivity_html(result: SensitivityResult, charts: Sequence[tuple[by
                n=result.replications, seed=result.seed),
         note=t(f"sens.{result.method}.note"),
         measures=[measure_section(result, m, lang, c) for m, c in zip(result.measures, charts, strict=True)],
+        matching=None if result.matching is None else matching_section(result.matching, lang),
         files=files, software=software_versions(), generated=i18n.when(lang, generated))
 
 
@@ -114,5 +156,8 @@ def sensitivity_report(result: SensitivityResult, lang: str = "en", scenario_pat
         files += [(f"figures/tornado-{n + 1}.png", tornado), (f"figures/{result.method}-{n + 1}.png", indices)]
     moment = generated or dt.datetime.now().replace(microsecond=0)
     page = render_sensitivity_html(result, charts, lang, scenario_files(scenario_paths), moment)
-    files += [("sensitivity.csv", sensitivity_csv(result)), ("sensitivity.html", page.encode("utf-8"))]
+    files.append(("sensitivity.csv", sensitivity_csv(result)))
+    if result.matching is not None:
+        files.append((POINTS_CSV, points_csv(result, result.matching)))
+    files.append(("sensitivity.html", page.encode("utf-8")))
     return SensitivityReport(tuple(files))

@@ -7,6 +7,11 @@ ST) — and every design point is a *world*: the scenario loaded with those valu
 seed. Every world therefore sees the same visitors (common random numbers): an assumption no
 measure reads changes nothing, and its μ* and ST are exactly zero, not noise.
 
+Assumptions of one kind share a ``group:`` (the 46 closed entrances' walk-round minutes) and
+move as one *factor* (SALib's ``groups``: a Morris trajectory has G + 1 points for G factors, a
+Sobol sample G + 2); an assumption with no group is a factor of its own. Indices, tornado bars
+and rankings are per factor, named by the group and listing its members.
+
 Beside the design, the run has the tornado's worlds: the point values, and each assumption at
 its low and at its high end with the others at their point values (2k + 1 worlds). All worlds go
 through :func:`simulate.sweep.run_sweep`, so they run on any executor, each replication is stored
@@ -21,23 +26,24 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
 import numpy as np
 
-from policy.atomic import atomic_writer
 from policy.errors import FileFormatError, Location, error
 
 from . import store
-from .assumptions import Assumption
+from .assumptions import Assumption, groups_of
 from .estimates import metric_table
 from .scenario import Scenario, Target, load_scenario
 from .scenario_reader import Override
+from .sensitivity_matching import Matching, match_points
 from .sweep import OnResult, Plan, Storage, run_sweep
 from .variants import Variant, scenario_digest
+from .worlds import world_run
 
 METHODS = ("morris", "sobol")
 LEVELS = 4                      # Morris grid levels (SALib's default; Saltelli's advice for few trajectories)
@@ -68,14 +74,30 @@ class Design:
     seed: int
 
     def problem(self) -> dict[str, Any]:
-        """The SALib problem: names and bounds of the varied assumptions."""
-        return {"num_vars": len(self.assumptions), "names": [a.name for a in self.assumptions],
-                "bounds": [[a.low, a.high] for a in self.assumptions]}
+        """The SALib problem: names and bounds of the varied assumptions (and their groups, when any
+        factor has more than one member)."""
+        return problem_of(self.assumptions)
+
+    def factors(self) -> dict[str, tuple[Assumption, ...]]:
+        """The factors moved: group (or lone assumption) → its members, in order of first mention."""
+        return groups_of(self.assumptions)
 
     def identity(self) -> tuple[str, ...]:
         """What a stored replication must have been run for to be reused by ``--resume``."""
+        grouped = "groups" in self.problem()
         return ("sensitivity", self.method, f"size={self.size}", f"levels={LEVELS}", f"design-seed={self.seed}",
-                "only=" + ",".join(a.name for a in self.assumptions))
+                "only=" + ",".join(a.name for a in self.assumptions),
+                *(["groups=" + ",".join(a.factor for a in self.assumptions)] if grouped else []))
+
+
+def problem_of(assumptions: Sequence[Assumption]) -> dict[str, Any]:
+    """SALib's problem for *assumptions*; ``groups`` only when some factor has several members,
+    so a scenario without groups gets exactly the design it always had."""
+    problem: dict[str, Any] = {"num_vars": len(assumptions), "names": [a.name for a in assumptions],
+                               "bounds": [[a.low, a.high] for a in assumptions]}
+    if len(groups_of(assumptions)) < len(assumptions):
+        problem["groups"] = [a.factor for a in assumptions]
+    return problem
 
 
 @dataclass(frozen=True)
@@ -85,16 +107,17 @@ class World:
     index: int
     role: str                                     # DESIGN, POINT, LOW or HIGH
     values: tuple[tuple[str, float], ...]         # assumption → value (others at their point values)
-    assumption: str = ""                          # for LOW and HIGH: the assumption moved
+    assumption: str = ""                          # for LOW and HIGH: the factor moved (group or assumption)
 
 
 @dataclass(frozen=True)
 class Influence:
-    """How much one assumption moves one measure (Morris fields or Sobol fields are set, not both)."""
+    """How much one factor (a group of assumptions, or one) moves one measure (Morris fields or
+    Sobol fields are set, not both)."""
 
-    assumption: str
-    low: float                                    # the measure with this assumption at its low end
-    high: float                                   # … and at its high end (others at point values)
+    assumption: str                               # the factor: its group's name, or the assumption's
+    low: float                                    # the measure with its members at their low ends
+    high: float                                   # … and at their high ends (others at point values)
     mu_star: float | None = None                  # Morris: mean |elementary effect|, in the measure's unit
     mu_star_ci: float | None = None               # half-width of its 95 % bootstrap CI
     sigma: float | None = None                    # Morris: spread of the effects (interactions, curvature)
@@ -103,6 +126,7 @@ class Influence:
     s1_ci: float | None = None
     st: float | None = None                       # Sobol: share with all its interactions
     st_ci: float | None = None
+    members: tuple[str, ...] = ()                 # the assumptions it moves (one, unless a group)
 
     @property
     def importance(self) -> float:
@@ -147,6 +171,7 @@ class SensitivityResult:
     assumptions: tuple[Assumption, ...]           # the varied ones
     worlds: int                                   # design rows + tornado worlds
     measures: tuple[MeasureSensitivity, ...]
+    matching: Matching | None = None              # the design points against ``observed:`` (None: none stated)
 
 
 def chosen(assumptions: Sequence[Assumption], only: Sequence[str] = ()) -> tuple[Assumption, ...]:
@@ -173,8 +198,9 @@ def make_design(assumptions: Sequence[Assumption], method: str, size: int, seed:
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     varied = tuple(assumptions)
-    problem = {"num_vars": len(varied), "names": [a.name for a in varied], "bounds": [[a.low, a.high] for a in varied]}
-    rows = len(varied) + 1 if method == "morris" else len(varied) + 2
+    problem = problem_of(varied)
+    factors = len(groups_of(varied))
+    rows = factors + 1 if method == "morris" else factors + 2
     if size * rows > MAX_POINTS:
         raise error(FileFormatError, "sensitivity.too-many",
                     f"{size} × {rows} = {size * rows:,} design worlds, more than {MAX_POINTS:,}: fewer "
@@ -196,13 +222,14 @@ def make_design(assumptions: Sequence[Assumption], method: str, size: int, seed:
 
 
 def worlds_of(design: Design) -> tuple[World, ...]:
-    """The design's rows, then the point values, then each assumption at its low and its high end."""
+    """The design's rows, then the point values, then each factor with all its members at their
+    low ends and at their high ends."""
     names = [a.name for a in design.assumptions]
     out = [World(i, DESIGN, tuple(zip(names, row, strict=True))) for i, row in enumerate(design.values)]
     out.append(World(len(out), POINT, ()))
-    for a in design.assumptions:
-        out.append(World(len(out), LOW, ((a.name, a.low),), a.name))
-        out.append(World(len(out), HIGH, ((a.name, a.high),), a.name))
+    for factor, members in design.factors().items():
+        out.append(World(len(out), LOW, tuple((a.name, a.low) for a in members), factor))
+        out.append(World(len(out), HIGH, tuple((a.name, a.high) for a in members), factor))
     return tuple(out)
 
 
@@ -251,7 +278,13 @@ def run_worlds(path: str | Path, design: Design, replications: int, executor: Ex
             values = table.get(m, [0.0] * replications)
             means[m].append(math.fsum(values) / len(values))
     by_metric = {m: [means[m][i] for i in where] for m in metrics}
-    return analyse(design, worlds, base, by_metric, replications)
+    result = analyse(design, worlds, base, by_metric, replications)
+    if not base.observed:
+        return result
+    judged = [world_run(v.scenario, {k: float(x) for k, x in v.settings}, r.experiment.replications)
+              for v, r in zip(variants, sweep.variants, strict=True)]
+    matching = match_points(base.observed, design.values, [judged[where[i]] for i in range(len(design.values))])
+    return replace(result, matching=matching)
 
 
 def measures_of(targets: Sequence[Target]) -> tuple[str, ...]:
@@ -272,8 +305,9 @@ def analyse(design: Design, worlds: Sequence[World], base: Scenario, by_metric: 
         ends = {(w.assumption, w.role): float(y[w.index]) for w in worlds if w.role in (LOW, HIGH)}
         point = float(y[rows])
         indices = _morris(design, y[:rows]) if design.method == "morris" else _sobol(design, y[:rows])
-        influences = [Influence(a.name, ends[(a.name, LOW)], ends[(a.name, HIGH)], **indices[a.name])
-                      for a in design.assumptions]
+        influences = [Influence(f, ends[(f, LOW)], ends[(f, HIGH)], **indices[f],
+                                members=tuple(a.name for a in members))
+                      for f, members in design.factors().items()]
         order = sorted(range(len(influences)), key=lambda i: -influences[i].importance)
         named = [t for t in base.targets if t.metric == metric]
         out.append(MeasureSensitivity(named[0].name if named else metric, metric, named[0].limit if named else None,
@@ -286,30 +320,36 @@ def _morris(design: Design, y: np.ndarray) -> dict[str, dict[str, float]]:
     from SALib.analyze import morris
 
     x = np.asarray(design.values, dtype=float)
-    k = len(design.assumptions)
-    effects = elementary_effects(design, x, y)               # trajectories × assumptions
+    factors = list(design.factors())
+    effects = elementary_effects(design, x, y)               # trajectories × factors
     sigma_ci = _bootstrap_ci(effects, design.seed)
     if not np.any(y != y[0]):                                # a measure no world moves: every index is 0
-        return {a.name: {"mu_star": 0.0, "mu_star_ci": 0.0, "sigma": 0.0, "sigma_ci": 0.0} for a in design.assumptions}
+        return {f: {"mu_star": 0.0, "mu_star_ci": 0.0, "sigma": 0.0, "sigma_ci": 0.0} for f in factors}
     r = morris.analyze(design.problem(), x, y, num_resamples=RESAMPLES, conf_level=CONFIDENCE, num_levels=LEVELS,
                        seed=design.seed)
-    return {design.assumptions[i].name: {"mu_star": float(r["mu_star"][i]), "mu_star_ci": float(r["mu_star_conf"][i]),
-                                          "sigma": float(r["sigma"][i]), "sigma_ci": sigma_ci[i]} for i in range(k)}
+    # SALib leaves σ of a many-member group undefined; it is then the spread of the group's own effects
+    own = effects.std(axis=0, ddof=1) if design.size > 1 else np.full(len(factors), math.nan)
+    return {f: {"mu_star": float(r["mu_star"][i]), "mu_star_ci": float(r["mu_star_conf"][i]),
+                "sigma": float(r["sigma"][i]) if math.isfinite(r["sigma"][i]) else float(own[i]),
+                "sigma_ci": sigma_ci[i]} for i, f in enumerate(factors)}
 
 
 def elementary_effects(design: Design, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per Morris trajectory and assumption: the change of the measure over the step, per unit of the
-    range (the effects SALib's μ* and σ summarise; here for σ's bootstrap)."""
-    k = len(design.assumptions)
+    """Per Morris trajectory and factor: the change of the measure over the step, per unit of the
+    range (the effects SALib's μ* and σ summarise; here for σ's bootstrap). A group's members
+    move together by the same share of their ranges; the sign is its first moved member's."""
+    factor_of = {a.name: a.factor for a in design.assumptions}
+    column = {f: i for i, f in enumerate(design.factors())}
+    g = len(column)
     span = np.array([a.high - a.low for a in design.assumptions])
-    effects = np.zeros((design.size, k))
+    effects = np.zeros((design.size, g))
     for t in range(design.size):
-        block = slice(t * (k + 1), (t + 1) * (k + 1))
+        block = slice(t * (g + 1), (t + 1) * (g + 1))
         xs, ys = x[block], y[block]
-        for j in range(k):
+        for j in range(g):
             step = (xs[j + 1] - xs[j]) / span
             moved = int(np.flatnonzero(step)[0])
-            effects[t, moved] = (ys[j + 1] - ys[j]) / step[moved]
+            effects[t, column[factor_of[design.assumptions[moved].name]]] = (ys[j + 1] - ys[j]) / step[moved]
     return effects
 
 
@@ -328,59 +368,10 @@ def _bootstrap_ci(effects: np.ndarray, seed: int) -> list[float]:
 def _sobol(design: Design, y: np.ndarray) -> dict[str, dict[str, float]]:
     from SALib.analyze import sobol
 
+    factors = list(design.factors())
     if not np.any(y != y[0]):                                # no variance to share out: every index is 0
-        return {a.name: {"s1": 0.0, "s1_ci": 0.0, "st": 0.0, "st_ci": 0.0} for a in design.assumptions}
+        return {f: {"s1": 0.0, "s1_ci": 0.0, "st": 0.0, "st_ci": 0.0} for f in factors}
     r = sobol.analyze(design.problem(), y, calc_second_order=False, num_resamples=RESAMPLES,
                       conf_level=CONFIDENCE, seed=design.seed)
-    return {a.name: {"s1": float(r["S1"][i]), "s1_ci": float(r["S1_conf"][i]), "st": float(r["ST"][i]),
-                     "st_ci": float(r["ST_conf"][i])} for i, a in enumerate(design.assumptions)}
-
-
-def sensitivity_json(result: SensitivityResult) -> dict[str, Any]:
-    """The ``sensitivity.json`` document: the run, the assumptions varied, and per measure its ranking."""
-    fields = FIELDS[result.method]
-    return {"scenario": result.scenario, "title": result.title, "seed": result.seed, "method": result.method,
-            "size": result.size, "replications": result.replications, "worlds": result.worlds,
-            "confidence": CONFIDENCE, "bootstrap_resamples": RESAMPLES,
-            "assumptions": [{"name": a.name, "value": a.value, "low": a.low, "high": a.high, "source": a.source,
-                             "integer": a.integer} for a in result.assumptions],
-            "measures": [{"target": m.target, "metric": m.metric, "limit": m.limit, "point": m.point,
-                          "ranking": [{"rank": r + 1, "assumption": i.assumption, "low": i.low, "high": i.high,
-                                       **{f: _finite(getattr(i, f)) for f in fields}}
-                                      for r, i in enumerate(m.influences)]} for m in result.measures]}
-
-
-def _finite(x: float | None) -> float | None:
-    return None if x is None or not math.isfinite(x) else x
-
-
-def sensitivity_csv(result: SensitivityResult) -> bytes:
-    """One row per measure and assumption, ranked: the indices, their CIs and the tornado's ends."""
-    fields = FIELDS[result.method]
-    lines = [",".join(("target", "metric", "rank", "assumption", *fields, "low_end", "high_end", "point"))]
-    for m in result.measures:
-        for r, i in enumerate(m.influences):
-            cells = [m.target, m.metric, str(r + 1), i.assumption,
-                     *(_cell(getattr(i, f)) for f in fields), _cell(i.low), _cell(i.high), _cell(m.point)]
-            lines.append(",".join(_quoted(c) for c in cells))
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-def _cell(x: float | None) -> str:
-    return "" if x is None or not math.isfinite(x) else repr(float(x))
-
-
-def _quoted(cell: str) -> str:
-    return '"' + cell.replace('"', '""') + '"' if any(c in cell for c in ',"\n') else cell
-
-
-def write_tables(result: SensitivityResult, out_dir: str | Path) -> tuple[Path, Path]:
-    """Write ``sensitivity.json`` and ``sensitivity.csv`` into *out_dir* atomically."""
-    out = Path(out_dir)
-    with atomic_writer(out / "sensitivity.json") as f:
-        json.dump(sensitivity_json(result), f, ensure_ascii=False, indent=2)
-        f.write("\n")
-    with atomic_writer(out / "sensitivity.csv", binary=True) as b:
-        b.write(sensitivity_csv(result))
-    return out / "sensitivity.json", out / "sensitivity.csv"
-
+    return {f: {"s1": float(r["S1"][i]), "s1_ci": float(r["S1_conf"][i]), "st": float(r["ST"][i]),
+                "st_ci": float(r["ST_conf"][i])} for i, f in enumerate(factors)}

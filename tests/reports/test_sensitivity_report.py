@@ -3,6 +3,7 @@ most, what does not matter), a tornado and an index figure per target, in Englis
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 
@@ -65,3 +66,35 @@ def test_the_page_has_a_tornado_and_a_sentence_per_target(lang, method):
     assert files["figures/tornado-1.png"].startswith(b"\x89PNG") and f"figures/{method}-2.png" in files
     headers = "<th>μ*</th><th>σ</th>" if method == "morris" else "<th>S1</th><th>ST</th>"
     assert page.count(headers) == 2                                    # the ranking table of each target
+
+
+def _matched():
+    from simulate.history_matching import Observation
+    from simulate.sensitivity_matching import Matching, PointCheck, TargetShare
+    from simulate.worlds import wilson
+
+    points = (PointCheck(0, (400.0, 45.0, 0.3), (("turned", 1.2),), (), (("p95_wait_min", "holds"),)),
+              PointCheck(1, (600.0, 45.0, 0.3), (("turned", 4.5),), ("turned",), (("p95_wait_min", "fails"),)))
+    target = TargetShare("p95_wait_min", "all.wait_p95_min", 15.0, wilson(1, 2), wilson(1, 1))
+    matching = Matching((Observation("turned", "containment.turned_back", 30, 5, "S-test"),), points, wilson(1, 2),
+                        (target,))
+    return dataclasses.replace(_result(), matching=matching)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_page_shows_the_points_the_observations_rule_out(lang):
+    from reports.sensitivity import holds_sentence
+
+    if lang == "zh" and cjk_font() is None:
+        pytest.skip("no CJK font installed")
+    result = _matched()
+    (t,) = result.matching.targets
+    expected = {"en": "holds at 50% [9, 91] of 2 design points; at 100% [21, 100] of the 1 the observations do "
+                      "not rule out.",
+                "zh": "在 2 个设计点中的 50% [9, 91] 成立；在未被实测数字排除的 1 个中的 100% [21, 100] 成立。"}
+    assert holds_sentence(t, lang) == expected[lang]
+    files = dict(sensitivity_report(result, lang, generated=dt.datetime(2020, 4, 4, 12)).files)
+    page = files["sensitivity.html"].decode()
+    assert expected[lang] in page and '<table class="ruled-out">' in page
+    assert re.search(r"<tr><td>2</td><td>4\.50</td><td class=\"name mono\">turned</td></tr>", page)
+    assert files["sensitivity-points.csv"].decode().splitlines()[2].endswith(",turned,fails")

@@ -22,10 +22,9 @@ from simulate.sensitivity import (
     elementary_effects,
     make_design,
     run_worlds,
-    sensitivity_csv,
-    sensitivity_json,
     worlds_of,
 )
+from simulate.sensitivity_tables import sensitivity_csv, sensitivity_json
 from simulate.sweep import Storage
 
 from .conftest import MMC
