@@ -23,7 +23,8 @@ from .season_labels import series_label, text
 # Panels: (title key, left-axis series, right-axis series or "", left axis key, right axis key).
 PANELS = (
     ("panel.returners", ("returners_arrived", "deferred", "barred"), "", "axis.people", ""),
-    ("panel.observation", ("home_observation", "centralized"), "staff_hours.home_service", "axis.people",
+    ("panel.observation", ("home_observation", "centralized", "home_service_capacity"), "staff_hours.home_service",
+     "axis.people",
      "axis.hours"),
     ("panel.peaks", ("arrivals.tourist",), "gate.queue_max", "axis.parties", "axis.queue"),
 )

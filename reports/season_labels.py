@@ -25,6 +25,9 @@ _TEXT = MappingProxyType({
         "axis.parties": "parties / day",
         "axis.queue": "longest queue (parties)",
         "axis.hours": "home-service staff-hours",
+        "capacity.line": "Capacity line: the persons under home observation the villages' home-service teams "
+                         "(五包一) can visit a day, people × minutes each / (minutes per visit × visits a day); "
+                         "weeks whose busiest day is over it fail the home_service_capacity check below.",
         "capacity.none": "The scenario gives no home-service team size, so no capacity line is drawn: the load "
                          "is shown as home-service staff-hours a day (visits × minutes per visit).",
         "changes": "Rule changes in the season",
@@ -32,9 +35,12 @@ _TEXT = MappingProxyType({
         "changes.decisions": "Decisions whose rules change",
         "weeks": "Weeks",
         "weeks.lede": "Per week: returners (arrived, advised, barred: totals; deferring and under observation: "
-                      "mean day), referrals, visits, unscreened entries, tourist arrivals, the worst gate's longest "
-                      "queue (sampled) and staff-hours by post; then each target judged on that week (where it "
-                      "has a weekly form).",
+                      "mean day), the home-service capacity, referrals, visits, unscreened entries (all paths; into "
+                      "villages), residents' crossings, outsiders' person-minutes on the hills, tourist arrivals, the "
+                      "worst gate's longest queue (sampled) and worst daily 95th-percentile wait, staff-hours by "
+                      "post (totals); then each target judged on that week (where it has a weekly form: waits and "
+                      "queues by the week's worst day, rates by its mean day) and the home-service check (the "
+                      "week's busiest day against the capacity).",
         "week": "Week",
         "dates": "Dates",
         "season_only": "Judged on the whole season only (the results have no daily split for them; see "
@@ -59,14 +65,18 @@ _TEXT = MappingProxyType({
         "axis.parties": "批次 / 日",
         "axis.queue": "最长排队（批次）",
         "axis.hours": "上门服务工时",
+        "capacity.line": "能力线：各村上门服务（五包一）每日能上门的居家观察人数，即人数 × 每人分钟数 ÷"
+                         "（每次分钟数 × 每日次数）；某周最忙一天超过能力线者，在下表 home_service_capacity 一栏判为未达标。",
         "capacity.none": "方案未给出上门服务人员数量，因此不画能力线：负荷以每日上门服务工时表示"
                          "（上门次数 × 每次分钟数）。",
         "changes": "防控季内的规则变更",
         "changes.day": "日期",
         "changes.decisions": "规则变更的决策",
         "weeks": "逐周",
-        "weeks.lede": "每周：返乡人员（已返回、劝缓、禁止：合计；暂缓及在观察：日均）、转诊、上门次数、游客到达、"
-                      "最繁忙卡口最长排队（抽样）及各岗位工时；然后按周评判各目标（有周口径的）。",
+        "weeks.lede": "每周：返乡人员（已返回、劝缓、禁止：合计；暂缓及在观察：日均）、上门服务能力、转诊、上门次数、"
+                      "未经检查进入（全部途径；进村）、村民绕行、外来人员上山人·分钟、游客到达、最繁忙卡口最长排队"
+                      "（抽样）及每日 95% 分位等待的最大值、各岗位工时（合计）；然后按周评判各目标（有周口径的：等待与"
+                      "排队取该周最差一天，比率取日均）及上门服务能力检查（该周最忙一天对比能力线）。",
         "week": "周",
         "dates": "日期",
         "season_only": "仅按整个防控季评判（结果中没有逐日数据，见 report.html）：{targets}。",
@@ -92,6 +102,13 @@ _SERIES = MappingProxyType({
     "visits": ("Home-service visits", "上门次数"),
     "observation_exits": ("Exits from observation", "观察期外出"),
     "unscreened": ("Unscreened entries", "未经检查进入"),
+    "entries": ("Unscreened entries into villages", "未经检查进村"),
+    "resident_crossings": ("Residents' unregistered crossings", "村民绕行未登记"),
+    "village_person_min": ("Outsiders in villages (person-min)", "外来人员在村（人·分钟）"),
+    "hill_person_min": ("Outsiders on the hills (person-min)", "外来人员上山（人·分钟）"),
+    "wait_p95_min": ("Worst gate's 95th-percentile wait (min)", "最繁忙卡口 95% 分位等待（分钟）"),
+    "wait_max_min": ("Worst gate's longest wait (min)", "最繁忙卡口最长等待（分钟）"),
+    "home_service_capacity": ("Home-service capacity (people)", "上门服务能力（人）"),
     "arrivals.tourist": ("Tourist arrivals", "游客到达"),
     "gate.queue_max": ("Worst gate's longest queue", "最繁忙卡口最长排队"),
     "staff_hours.township": ("Staff-hours, township gates", "工时：乡级卡口"),
@@ -100,7 +117,8 @@ _SERIES = MappingProxyType({
 })
 # The weeks table's columns, in order.
 WEEK_COLUMNS = ("returners_arrived", "advised", "refused", "deferred", "home_observation", "centralized",
-                "referrals", "visits", "unscreened", "arrivals.tourist", "gate.queue_max", "staff_hours.township",
+                "home_service_capacity", "referrals", "visits", "unscreened", "entries", "resident_crossings",
+                "hill_person_min", "arrivals.tourist", "gate.queue_max", "wait_p95_min", "staff_hours.township",
                 "staff_hours.village", "staff_hours.home_service")
 
 

@@ -23,7 +23,7 @@ from .season_figures import timeline_chart
 from .season_labels import WEEK_COLUMNS, series_label, text
 
 PAGE_KEYS = ("title", "timeline", "changes", "changes.day", "changes.decisions", "weeks", "weeks.lede", "week",
-             "dates", "rule_hits", "rule_hits.lede", "decision", "rule", "scenario", "targets", "capacity.none")
+             "dates", "rule_hits", "rule_hits.lede", "decision", "rule", "scenario", "targets")
 
 
 def seasons_of(experiments: Sequence[ExperimentResult], scenarios: Sequence[Scenario]
@@ -73,6 +73,8 @@ def render_season(seasons: Sequence[tuple[str, SeasonSeries]], changes: dict[dt.
     """The season page's HTML."""
     t = {key: text(lang, key) for key in PAGE_KEYS}
     t["lede"] = text(lang, "lede", n=seasons[0][1].replications, seed=seed)
+    drawn = any(season.band("home_service_capacity") is not None for _, season in seasons)
+    t["capacity"] = text(lang, "capacity.line" if drawn else "capacity.none")
     tables = []
     for name, season in seasons:
         first_week = [v for v in season.verdicts if v.week == 0]

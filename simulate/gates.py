@@ -108,7 +108,8 @@ class Checkpoint:
     """A staffed gate at run time: servers by shift, a FIFO queue, and what it observed.
 
     Observations: *waits* (minutes, parties that arrived after the warm-up and began
-    service), the queue log (*log_t*, *log_n*: time and queue length at each change),
+    service) and *wait_at* (each one's arrival time, for waits by day), the queue log
+    (*log_t*, *log_n*: time and queue length at each change),
     *busy_min* (staff-minutes serving, within the horizon) and each service's start and
     length, *arrivals*, *unstaffed_arrivals* (parties that arrived while nobody was on duty),
     and the *persons* and party *outcomes* the model records on it. Parties still queued when
@@ -129,6 +130,7 @@ class Checkpoint:
         self.length_min = length_min
         self.warmup_min = warmup_min
         self.waits: list[float] = []
+        self.wait_at: list[float] = []
         self.log_t: list[float] = [0.0]
         self.log_n: list[int] = [0]
         self.busy_min = 0.0
@@ -174,10 +176,15 @@ class Checkpoint:
         """The wait so far at *end* of each party still queued (those arrived after the warm-up)."""
         return [end - s.arrived for s in self.waiting if s.arrived >= self.warmup_min]
 
+    def unfinished_at(self) -> list[float]:
+        """The arrival time of each party still queued (after the warm-up), as :meth:`unfinished_waits`."""
+        return [s.arrived for s in self.waiting if s.arrived >= self.warmup_min]
+
     def _begin(self, service: Service, now: float) -> None:
         self.busy += 1
         if service.arrived >= self.warmup_min:
             self.waits.append(now - service.arrived)
+            self.wait_at.append(service.arrived)
         self.busy_min += min(service.duration, self.length_min - now) if now < self.length_min else 0.0
         self.service_start.append(now)
         self.service_min.append(service.duration)
@@ -210,6 +217,7 @@ class Checkpoint:
         self.reneged += 1
         if service.arrived >= self.warmup_min:
             self.waits.append(now - service.arrived)
+            self.wait_at.append(service.arrived)
         self.log_t.append(now)
         self.log_n.append(len(self.waiting))
         service.callbacks.remove(self._finish)

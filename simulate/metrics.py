@@ -9,11 +9,13 @@ so the time-average queue and Little's law hold to rounding, not to sampling err
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .gates import Checkpoint
+from .horizon import MIN_PER_DAY
 from .results import FINDERS, LEAK_PATHS, WAIT_BINS_MIN, Containment, GateResult, QueueSeries, StaffSeries
 from .shifts import staff_minutes
 
@@ -107,6 +109,28 @@ def gate_result(cp: Checkpoint, level: str, village: str, steps: tuple[tuple[flo
         unstaffed_arrivals=cp.unstaffed_arrivals, balked=cp.balked, reneged=cp.reneged,
         blocked_arrivals=sum(n for seen, n in cp.seen.items() if seen >= block_at),
         away_min=cp.away_min)
+
+
+def daily_waits(checkpoints: Iterable[Checkpoint], offset_min: float, days: int, end: float
+                ) -> dict[str, tuple[float, ...]]:
+    """The worst gate's 95th-percentile and longest wait on each day (``wait_p95_min``,
+    ``wait_max_min``; 0 on a day nobody queued), each party booked to the day it arrived
+    (*offset_min*: the horizon's start past midnight). Parties still queued at *end* count
+    their wait so far, as in :func:`gate_result`."""
+    p95, longest = [0.0] * days, [0.0] * days
+    for cp in checkpoints:
+        waits = np.asarray(cp.waits + cp.unfinished_waits(end))
+        if not waits.size:
+            continue
+        at = np.asarray(cp.wait_at + cp.unfinished_at())
+        day = np.minimum((offset_min + at) // MIN_PER_DAY, days - 1).astype(int)
+        order = np.argsort(day, kind="stable")
+        day, waits = day[order], waits[order]
+        cuts = np.flatnonzero(np.diff(day)) + 1
+        for d, part in zip(day[np.concatenate(([0], cuts))], np.split(waits, cuts), strict=True):
+            p95[d] = max(p95[d], float(np.percentile(part, 95)))
+            longest[d] = max(longest[d], float(part.max()))
+    return {"wait_p95_min": tuple(p95), "wait_max_min": tuple(longest)}
 
 
 def wait_histogram(waits: np.ndarray) -> tuple[int, ...]:

@@ -29,7 +29,9 @@ import simpy
 from .demand import MAX_FEVER_C, Stream
 from .horizon import MIN_PER_DAY, Horizon
 from .journeys import Run
+from .metrics import daily_waits
 from .parties import DEFAULT_RULE, Decider, Engine, Party
+from .results import ENTRY_PATHS
 from .returners import ARRIVE_TIME, EXIT, EXIT_TIME, FEVER, SYMPTOMS, Person, Returners, draw_people
 from .season_policy import ADVISED, BARRED, CENTRALIZED, FREE, HOME, REFERRED, SeasonPolicy, next_change
 
@@ -38,7 +40,13 @@ AWAY, DEFERRED, BARRED_STATE, RETURNED = "away", "deferred", "barred", "returned
 STOCKS = (AWAY, DEFERRED, BARRED_STATE, RETURNED, FREE, HOME, CENTRALIZED, REFERRED)
 FLOWS = ("returners_arrived", "advised", "refused", "referrals", "visits", "visit_staff_min",
          "exit_attempts", "observation_exits", "arrivals", "turned_back", "into_home_observation",
-         "home_spells_ended", "home_spell_days_ended", "unscreened")
+         "home_spells_ended", "home_spell_days_ended", "unscreened", "entries", "resident_crossings",
+         "village_person_min", "hill_person_min")
+# The gate's counters booked per day by the snapshot (series name → how it is read off the tally).
+BOOKED = ("arrivals", "turned_back", "observation_exits", "unscreened", "entries", "resident_crossings",
+          "village_person_min", "hill_person_min")
+# Home-service capacity: observed persons a day the teams can visit (``home_service:``; absent without it).
+CAPACITY = "home_service_capacity"
 NEVER = 1 << 30
 _STANDARD = NormalDist()
 # The engine's answers outlive a replication (as the gate's do, :func:`simulate.parties.answers`).
@@ -101,7 +109,7 @@ class Season:
         self.hits: dict[str, dict[str, list[int]]] = {returners.return_policy.decision: {},
                                                       returners.quarantine_policy.decision: {}}
         self.parties: list[Party] = []
-        self._seen = (0, 0, 0, 0)
+        self._seen: tuple[float, ...] = (0.0,) * len(BOOKED)
         cum, acc = [], 0.0
         for w in returners.arrive_as.profile:
             acc += w
@@ -123,17 +131,23 @@ class Season:
     def snapshot(self, d: int) -> None:
         """Book the gate's counters since the last snapshot to day *d* (the day's round to the next)."""
         tally = self.run.tally
-        now = (tally.arrivals, tally.turned_back, tally.leaks["observation_exit"], sum(tally.leaks.values()))
+        now = (tally.arrivals, tally.turned_back, tally.leaks["observation_exit"], sum(tally.leaks.values()),
+               sum(tally.leaks[p] for p in ENTRY_PATHS), tally.resident_crossings, tally.outsider_village_min,
+               tally.outsider_hills_min)
         if d >= 0:
-            for name, value, before in zip(("arrivals", "turned_back", "observation_exits", "unscreened"), now,
-                                           self._seen,
-                                           strict=True):
+            for name, value, before in zip(BOOKED, now, self._seen, strict=True):
                 self.series[name][d] += value - before
         self._seen = now
 
     def finish(self) -> None:
-        """Book the last day's gate counters (call after the run)."""
+        """Book the last day's gate counters, the worst gate's waits by day and the home-service
+        capacity (call after the run)."""
         self.snapshot(min(self.days - 1, int((self.offset + self.env.now) // MIN_PER_DAY)))
+        for name, values in daily_waits(self.run.checkpoints.values(), self.offset, self.days, self.env.now).items():
+            self.series[name] = list(values)
+        capacity = self.r.capacity()
+        if capacity is not None:
+            self.series[CAPACITY] = [capacity] * self.days
 
     def decide(self, policy: SeasonPolicy, person: Person, known: dict[str, Any], date: dt.date,
                d: int) -> str | None:

@@ -56,6 +56,18 @@ class Returners:
     return_policy: SeasonPolicy
     quarantine_policy: SeasonPolicy
     changes: tuple[dt.date, ...] = ()   # days return_deferral's rules change (barred ask again then)
+    # 五包一 home-service teams (``home_service:``): people per village and minutes each gives to
+    # visits a day; 0: not given, no capacity.
+    home_service_people: int = 0
+    home_service_min: float = 0.0
+
+    def capacity(self) -> float | None:
+        """Persons under home observation the villages' teams can visit a day: people × minutes
+        / (visit_min × visits_per_day), over the villages returners live in (``None``: not given)."""
+        if self.home_service_people <= 0 or self.visit_min * self.visits_per_day <= 0:
+            return None
+        villages = sum(1 for _, share in self.villages if share > 0)
+        return villages * self.home_service_people * self.home_service_min / (self.visit_min * self.visits_per_day)
 
 
 @dataclass(frozen=True)

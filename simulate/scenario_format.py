@@ -423,6 +423,13 @@ class ReturnPeriod(Strict):
     weight: Weight
 
 
+class HomeServiceDoc(Strict):
+    """The villages' home-service teams (五包一, docs/scenarios.md "The season"): the capacity line."""
+
+    people_per_village: number(1, 100, integer=True)
+    minutes_per_day: number(0.0, 1440.0) = Field(description="minutes each gives to visits a day")
+
+
 class ReturnersDoc(Strict):
     """Residents away at the Spring Festival and how they behave (docs/scenarios.md)."""
 
@@ -445,6 +452,7 @@ class ReturnersDoc(Strict):
     visit_min: number(0.1, 120.0)
     exit_per_day: Share
     decide_at: Clock = 0
+    home_service: HomeServiceDoc = Field(None, description="default: no capacity line")
 
 
 class ScenarioDoc(Strict):

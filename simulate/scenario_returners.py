@@ -83,7 +83,10 @@ def read_season(r: Reader, doc: ScenarioDoc, scenario: Scenario, pack: Pack | No
         fever_per_day=given.fever_per_day, symptoms_per_day=given.symptoms_per_day,
         referral_days=given.referral_days, visits_per_day=given.visits_per_day, visit_min=given.visit_min,
         exit_per_day=given.exit_per_day, decide_at=given.decide_at, return_policy=rp, quarantine_policy=qp,
-        changes=changes(pack, rp.decision) if pack is not None else ())
+        changes=changes(pack, rp.decision) if pack is not None else (),
+        **({} if given.home_service is None else
+           {"home_service_people": given.home_service.people_per_village,
+            "home_service_min": given.home_service.minutes_per_day}))
     kept = tuple(s for s in scenario.streams if s.id not in (arrive.id, out.id))
     return dataclasses.replace(scenario, streams=kept, returners=returners)
 
