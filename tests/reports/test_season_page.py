@@ -107,3 +107,18 @@ def test_season_page_renders_in_chromium(small, tmp_path):
     assert 'data-image="yes"' in dom
     text = html.unescape(re.sub(r"<[^>]+>", " ", dom))
     assert "逐周" in text and "2020-02-14" in text
+
+
+@pytest.mark.parametrize(("level", "status"), [(5.0, "holds"), (20.0, "fails")])
+def test_the_capacity_line_and_its_weekly_check(small, level, status):
+    e = season_experiment(small, small.name, level=level)
+    reps = tuple(dataclasses.replace(r, daily={**r.daily, "home_service_capacity": (8.0,) * 82})
+                 for r in e.replications)
+    page = dict(build_season_page([dataclasses.replace(e, replications=reps)], [small], "en"))["season.html"].decode()
+    assert "Capacity line:" in page and "no capacity line" not in page
+    weeks = page.split('<table class="weeks">')[1].split("</table>")[0]
+    assert ">home_service_capacity</th>" in weeks and ">Home-service capacity (people)</th>" in weeks
+    rows = weeks.split("<tr>")[2:]
+    assert all(f'<td class="{status}">' in row for row in rows)        # load 5–6 (holds) or 20–21 (fails) vs 8
+    plain = dict(build_season_page([season_experiment(small, small.name)], [small], "en"))["season.html"].decode()
+    assert "no capacity line" in html.unescape(plain)

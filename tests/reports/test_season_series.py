@@ -78,3 +78,39 @@ def test_season_weeks_verdicts_and_rule_hits():
     assert verdict[(0, "leaks")].status == "not_weekly"       # these results carry no "unscreened" series
     assert s.rule_hits["return_deferral"]["r1"] == (1.0,) * days
     assert s.rule_hits_weekly["return_deferral"]["r1"] == (7.0, 2.0)
+
+
+def test_every_target_with_a_daily_series_is_judged_by_week():
+    days = 8
+    reps = [replication(k, {"wait_p95_min": (1.0,) * 6 + (12.0 + k, 1.0),
+                            "entries": (0.0,) * 7 + (3.0,),
+                            "resident_crossings": (7.0,) * days,
+                            "hill_person_min": (100.0,) * days,
+                            "home_observation": (3.0,) * days})
+            for k in range(3)]
+    s = season_series(experiment(reps, {"p95": ("all.wait_p95_min", 10.0),
+                                        "entries": ("all.entries_per_day", 1.0),
+                                        "crossings": ("all.resident_crossings_per_day", 20.0),
+                                        "hills": ("all.hill_person_min_per_day", 50.0),
+                                        "blocked": ("all.blocked_min", 5.0)}),
+                      dt.datetime(2020, 2, 9))
+    verdict = {(v.week, v.target): v for v in s.verdicts}
+    assert verdict[(0, "p95")].mean == pytest.approx(13.0) and verdict[(0, "p95")].status == "fails"
+    assert verdict[(1, "p95")].mean == 1.0 and verdict[(1, "p95")].status == "holds"
+    assert verdict[(0, "entries")].mean == 0.0 and verdict[(1, "entries")].mean == 3.0
+    assert verdict[(1, "entries")].status == "fails"
+    assert verdict[(0, "crossings")].status == "holds" and verdict[(0, "hills")].status == "fails"
+    assert verdict[(0, "blocked")].status == "not_weekly"      # a season total, no weekly form
+    assert not any(v.target == "home_service_capacity" for v in s.verdicts)   # no capacity series
+
+
+def test_a_week_whose_busiest_day_is_over_the_capacity_fails_the_check():
+    days = 9
+    reps = [replication(k, {"home_observation": (5.0,) * 7 + (12.0 + k, 2.0),
+                            "home_service_capacity": (8.0,) * days})
+            for k in range(3)]
+    s = season_series(experiment(reps, {}), dt.datetime(2020, 2, 9))
+    checks = [v for v in s.verdicts if v.target == "home_service_capacity"]
+    assert [(v.week, v.limit, v.status) for v in checks] == [(0, 8.0, "holds"), (1, 8.0, "fails")]
+    assert checks[1].mean == pytest.approx(13.0)
+    assert s.week_means["home_service_capacity"] == (8.0, 8.0)
