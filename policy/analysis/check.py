@@ -58,8 +58,9 @@ def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
     rules = {r.id: r for r in pack.rules}
     matchers: dict[tuple[str, int], RuleIndex] = {}
     crashed: Decision | None = None
+    broke_at = -1  # the cell the engine's process broke on, once the answers have run out
     total = 0
-    for key, spec, day, cell in schedule(pack):
+    for number, (key, spec, day, cell) in enumerate(schedule(pack)):
         total += 1
         tally = tallies[spec.name]
         tally.cells += 1
@@ -70,12 +71,14 @@ def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
         decided = resolve(spec, matcher.matching(cell.facts), pack.label, day)
         if stream is None:
             agreements[spec.name].observe(cell.facts, day, decided)
-        else:
+        elif broke_at < 0:
             given = next(stream, None)
             if given is not None:
                 agreements[spec.name].compare(cell.facts, day, decided, given[1])
-            elif crashed is None:
-                crashed = decided
+            else:  # no more answers: the child broke, on this cell or a later one of its run
+                broke_at = child.breakdown.answered if child is not None and child.breakdown else number
+        if number == broke_at:
+            crashed = decided
         _observe(tally, spec, decided, [rules[m.rule] for m in decided.matched], cell.facts, day)
     if child is not None:
         for _ in stream or ():
