@@ -27,7 +27,7 @@ from .admission import remember
 from .agreement import Agreement, crash_finding
 from .engine_run import Isolated, schedule
 from .findings import Finding
-from .matching import RuleIndex
+from .matching import DecidedCells, Outcomes, RuleIndex, keep_decided
 from .space import example
 
 
@@ -57,6 +57,7 @@ def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
     tallies = {name: _Tally() for name in pack.decisions}
     rules = {r.id: r for r in pack.rules}
     matchers: dict[tuple[str, int], RuleIndex] = {}
+    outcomes: Outcomes = {}
     crashed: Decision | None = None
     broke_at = -1  # the cell the engine's process broke on, once the answers have run out
     total = 0
@@ -68,7 +69,9 @@ def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
         if matcher is None:
             matcher = matchers[key[:2]] = RuleIndex(spec, tuple(r for r in pack.rules_for(spec.name)
                                                                 if r.effective.covers(day)))
+            outcomes[key[:2]] = {}
         decided = resolve(spec, matcher.matching(cell.facts), pack.label, day)
+        outcomes[key[:2]][cell.key] = decided.outcome
         if stream is None:
             agreements[spec.name].observe(cell.facts, day, decided)
         elif broke_at < 0:
@@ -88,6 +91,7 @@ def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
             findings.append(crash_finding(pack, child.breakdown, crashed, total))
         elif not any(a.failed for a in agreements.values()):
             remember(pack)  # this pass is the admission proof too
+    keep_decided(DecidedCells(pack, outcomes))  # the properties look these up (properties.py)
     for name, spec in pack.decisions.items():
         findings.extend(_findings(tallies[name], pack, spec) + agreements[name].findings())
     return sorted(findings, key=lambda f: (f.location, f.kind))
