@@ -8,10 +8,11 @@ who matched and who won, four kinds of finding follow, each with one concrete ex
 - shadowed: a rule that matches some input but never decides one (it lists who does);
 - dead: a rule whose condition no valid input satisfies on any day it is in force.
 
-Every cell is also decided by the engine of record (durable_rules), in a child process
+Every cell is also decided by the engine of record (durable_rules), in child processes
 (``engine_run.py``); a cell where its answer differs from the reference's, or where it fails,
 is an engine-disagreement, and a cell on which it ends its process an engine-crash
-(``agreement.py``).
+(``agreement.py``). The reference's outcome of every cell is kept for the properties, which
+look their cells up in it (``matching.DecidedCells``).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ class _Tally:
 def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
     """Every finding in *pack*, sorted by location. *engine* is the one compared with the
     reference on every cell, in this process; by default durable_rules, posting every cell,
-    in a child process (so that a crash of its C code is a finding, not the end of ``check``)
+    in child processes (so that a crash of its C code is a finding, not the end of ``check``)
     working while this process decides the same cells with the reference."""
     child = None if engine is not None else Isolated(pack, lambda p: DurableEngine(p, cache=False, admit=False))
     stream = iter(child) if child is not None else None
