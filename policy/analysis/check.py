@@ -8,10 +8,11 @@ who matched and who won, four kinds of finding follow, each with one concrete ex
 - shadowed: a rule that matches some input but never decides one (it lists who does);
 - dead: a rule whose condition no valid input satisfies on any day it is in force.
 
-Every cell is also decided by the engine of record (durable_rules), in a child process
+Every cell is also decided by the engine of record (durable_rules), in child processes
 (``engine_run.py``); a cell where its answer differs from the reference's, or where it fails,
 is an engine-disagreement, and a cell on which it ends its process an engine-crash
-(``agreement.py``).
+(``agreement.py``). The reference's outcome of every cell is kept for the properties, which
+look their cells up in it (``matching.DecidedCells``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from .admission import remember
 from .agreement import Agreement, crash_finding
 from .engine_run import Isolated, schedule
 from .findings import Finding
-from .matching import RuleIndex
+from .matching import DecidedCells, Outcomes, RuleIndex, keep_decided
 from .space import example
 
 
@@ -48,7 +49,7 @@ class _Tally:
 def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
     """Every finding in *pack*, sorted by location. *engine* is the one compared with the
     reference on every cell, in this process; by default durable_rules, posting every cell,
-    in a child process (so that a crash of its C code is a finding, not the end of ``check``)
+    in child processes (so that a crash of its C code is a finding, not the end of ``check``)
     working while this process decides the same cells with the reference."""
     child = None if engine is not None else Isolated(pack, lambda p: DurableEngine(p, cache=False, admit=False))
     stream = iter(child) if child is not None else None
@@ -57,9 +58,11 @@ def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
     tallies = {name: _Tally() for name in pack.decisions}
     rules = {r.id: r for r in pack.rules}
     matchers: dict[tuple[str, int], RuleIndex] = {}
+    outcomes: Outcomes = {}
     crashed: Decision | None = None
+    broke_at = -1  # the cell the engine's process broke on, once the answers have run out
     total = 0
-    for key, spec, day, cell in schedule(pack):
+    for number, (key, spec, day, cell) in enumerate(schedule(pack)):
         total += 1
         tally = tallies[spec.name]
         tally.cells += 1
@@ -67,15 +70,19 @@ def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
         if matcher is None:
             matcher = matchers[key[:2]] = RuleIndex(spec, tuple(r for r in pack.rules_for(spec.name)
                                                                 if r.effective.covers(day)))
+            outcomes[key[:2]] = {}
         decided = resolve(spec, matcher.matching(cell.facts), pack.label, day)
+        outcomes[key[:2]][cell.key] = decided.outcome
         if stream is None:
             agreements[spec.name].observe(cell.facts, day, decided)
-        else:
+        elif broke_at < 0:
             given = next(stream, None)
             if given is not None:
                 agreements[spec.name].compare(cell.facts, day, decided, given[1])
-            elif crashed is None:
-                crashed = decided
+            else:  # no more answers: the child broke, on this cell or a later one of its run
+                broke_at = child.breakdown.answered if child is not None and child.breakdown else number
+        if number == broke_at:
+            crashed = decided
         _observe(tally, spec, decided, [rules[m.rule] for m in decided.matched], cell.facts, day)
     if child is not None:
         for _ in stream or ():
@@ -85,6 +92,7 @@ def check_pack(pack: Pack, engine: Engine | None = None) -> list[Finding]:
             findings.append(crash_finding(pack, child.breakdown, crashed, total))
         elif not any(a.failed for a in agreements.values()):
             remember(pack)  # this pass is the admission proof too
+    keep_decided(DecidedCells(pack, outcomes))  # the properties look these up (properties.py)
     for name, spec in pack.decisions.items():
         findings.extend(_findings(tallies[name], pack, spec) + agreements[name].findings())
     return sorted(findings, key=lambda f: (f.location, f.kind))

@@ -1,12 +1,16 @@
 """Which of a period's rules match a record, fast: the rules indexed by the enum or bool value
 their condition requires, so that most are ruled out by one dictionary look-up before the
-reference evaluator (``holds``) is asked about the rest. Used by ``check`` and the properties."""
+reference evaluator (``holds``) is asked about the rest. Used by ``check`` and the properties;
+and the outcome of every cell ``check`` decided, which the properties look up instead of deciding
+the same cells again (:class:`DecidedCells`)."""
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from dataclasses import dataclass
 from typing import Any
 
-from ..ir import All, BoolField, Condition, DecisionSpec, EnumField, Eq, In, Rule
+from ..ir import All, BoolField, Condition, DecisionSpec, EnumField, Eq, In, Pack, Rule
 from ..reference import holds
 
 
@@ -45,3 +49,29 @@ def _required(spec: DecisionSpec, cond: Condition) -> tuple[str, tuple[Any, ...]
             values = (item.value,) if isinstance(item, Eq) else item.values
             return item.field, tuple(dict.fromkeys(values))
     return None
+
+
+Outcomes = dict[tuple[str, int], dict[tuple[Hashable, ...], str | None]]
+
+
+@dataclass(frozen=True)
+class DecidedCells:
+    """The reference's outcome for every cell (``partition.Partition.cell``) of every period of
+    *pack*, by (decision, period index), as ``check`` decided them: the same cells the properties
+    would decide again. Only the pack checked last is kept."""
+
+    pack: Pack
+    outcomes: Outcomes
+
+
+_LAST: list[DecidedCells] = []
+
+
+def keep_decided(decided: DecidedCells) -> None:
+    """Keep *decided* as the pack checked last (in place of any other)."""
+    _LAST[:] = [decided]
+
+
+def decided_for(pack: Pack) -> DecidedCells | None:
+    """The cells ``check`` decided for this very *pack* object, if it was the last checked."""
+    return _LAST[0] if _LAST and _LAST[0].pack is pack else None

@@ -34,10 +34,11 @@ from ..engine import Decision, Engine, resolve
 from ..errors import Location, PackError
 from ..ir import TRUE, Condition, DateField, EnumField, NumberField, Pack
 from ..language import Problems, describe, parse_condition, parse_list_file
+from ..partition import Partition
 from ..reference import holds
 from ..yaml_doc import Doc
 from .findings import Finding
-from .matching import RuleIndex
+from .matching import RuleIndex, decided_for
 from .space import cells, decision_periods, example, period_day
 
 
@@ -135,12 +136,18 @@ def _allowed(doc: Doc, path: tuple[Any, ...], spec: Any, outcomes: tuple[str, ..
     return frozenset(outcomes) - frozenset(names) if negate else frozenset(names)
 
 
+_UNDECIDED: Any = object()  # a cell ``check`` did not decide (none, when it decided this pack)
+
+
 def check_properties(pack: Pack, properties: tuple[Property, ...]) -> list[Finding]:
-    """A finding, with a counterexample, for each property that some cell breaks."""
-    return [f for prop in properties if (f := _check(pack, prop)) is not None]
+    """A finding, with a counterexample, for each property that some cell breaks. When ``check``
+    has just decided this *pack*, each cell's outcome is looked up in what it decided (the cell
+    of the rules' partition holding the property's cell), not decided again."""
+    known = decided_for(pack)
+    return [f for prop in properties if (f := _check(pack, prop, known.outcomes if known else {})) is not None]
 
 
-def _check(pack: Pack, prop: Property) -> Finding | None:
+def _check(pack: Pack, prop: Property, known: dict[tuple[str, int], dict[Any, str | None]]) -> Finding | None:
     spec = pack.decisions[prop.decision]
     for period in decision_periods(pack, prop.decision):
         if not prop.in_force(period.start, period.end):
@@ -148,10 +155,14 @@ def _check(pack: Pack, prop: Property) -> Finding | None:
         day = max(period_day(period), prop.start) if prop.start and period.start is None else period_day(period)
         decided: dict[tuple[Any, ...], tuple[dict[str, Any], str | None]] = {}
         index = RuleIndex(spec, period.rules)
+        table = known.get((prop.decision, period.index))
+        partition = Partition(spec, period.rules)
         for cell in cells(spec, period.rules, (prop.when,)):
             if prop.field is None and not holds(prop.when, cell.facts):
                 continue                          # outside the property: nothing to decide
-            outcome = resolve(spec, index.matching(cell.facts), pack.label, day).outcome
+            outcome = table.get(partition.cell(cell.facts), _UNDECIDED) if table is not None else _UNDECIDED
+            if outcome is _UNDECIDED:
+                outcome = resolve(spec, index.matching(cell.facts), pack.label, day).outcome
             if prop.field is None:
                 if not prop.allows(outcome):
                     return _broken(prop, f"decides {outcome}", cell.facts, day)
