@@ -21,10 +21,10 @@ from simpy.events import NORMAL
 
 from .demand import Arrivals, draw_arrivals
 from .gates import Checkpoint
-from .journeys import AWAY, Run
+from .journeys import Run
 from .metrics import gate_result, queue_series, staff_series
 from .observation import DailyDecider, Season, arrivals_by_role
-from .parties import Engine, Party
+from .parties import AWAY, Engine, Party
 from .patrols import build_watch, team_minutes
 from .results import ReplicationResult
 from .scenario import Scenario
