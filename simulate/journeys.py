@@ -70,9 +70,6 @@ class Run(Refusals):
         return self._days[int((self._offset + self.env.now) // MIN_PER_DAY)]
 
     # --- arrivals -------------------------------------------------------------------------
-    def set_out(self, party: Party) -> None:
-        """A resident on a round trip leaves home (before arriving back as *party*)."""
-        Underway(self.leave_home(party))
 
     def arrive(self, party: Party) -> None:
         """Start *party*'s journey (hikers need no process: their fate is a lookup)."""
@@ -86,7 +83,7 @@ class Run(Refusals):
             if not self.avoid_gates(party):
                 Underway(self.by_road(party))
         elif route == "village":
-            Underway(self.from_fields(party))
+            self.from_fields(party)
         else:
             Underway(self.going_out(party))
 
@@ -102,7 +99,7 @@ class Run(Refusals):
             yield self.env.timeout(road if math.isfinite(road) else gate.detour_min)
             gate = self.gates[gate.detour_to]
         if gate.status == "staffed":
-            outcome = yield from self.screen(party, gate.id, "township", 0)
+            outcome = yield from self.screen(party, gate.id, "township", party.service[0])
             if self.meaning(outcome) not in ADMITTING:
                 return
         village = self.villages.get(party.village) if party.village else None
@@ -154,36 +151,38 @@ class Run(Refusals):
             self.inside(party, self.env.now)
             return
         arrived = self.env.now
-        outcome = yield from self.screen(party, entrance.id, "village", 1)
+        outcome = yield from self.screen(party, entrance.id, "village", party.service[1])
         if entered is not None:
             self._count_outsider(party, arrived, self.env.now)
         if self.meaning(outcome) in ADMITTING:
             self.inside(party, self.env.now)
 
     # --- residents going out: round trips, fields -------------------------------------------
-    def leave_home(self, party: Party) -> Generator[simpy.Event, Any, None]:
-        """A resident's way out before coming back: screened going out (进出逐一测温登记)."""
+    # A resident's journey starts on the generator that does the walking and queueing: the
+    # choices before it are made at once, as a journey's first step would make them.
+    def set_out(self, party: Party) -> None:
+        """A resident on a round trip leaves home (before arriving back as *party*): screened
+        going out (进出逐一测温登记)."""
         village = self.home(party)
         if party.stream.route == "village":
-            yield from self.fields_crossing(party, village, going_out=True)
+            Underway(self.fields_crossing(party, village, going_out=True))
             return
         picked = self.pick_entrance(village.id, village.id, party.choice[0])
         if picked is None or picked[0].status != "staffed":
             return
-        out = party._replace(service=(party.service[0], party.behaviour[OUT_SERVICE], *party.service[2:]))
-        yield from self.screen(out, picked[0].id, "village", 1, going_out=True)
+        Underway(self.screen(party, picked[0].id, "village", party.behaviour[OUT_SERVICE], going_out=True))
 
-    def from_fields(self, party: Party) -> Generator[simpy.Event, Any, None]:
+    def from_fields(self, party: Party) -> None:
         """A resident coming home on foot from the fields (or, with no fields, to an entrance)."""
         village = self.home(party)
         if self.net.fields_of(village.id):
-            yield from self.fields_crossing(party, village, going_out=False)
+            Underway(self.fields_crossing(party, village, going_out=False))
             return
         picked = self.pick_entrance(village.id, village.id, party.choice[0])
         if picked is None:
             self.try_way_in(party, village.id, always=True)
             return
-        yield from self.at_entrance(party, picked[0])
+        Underway(self.at_entrance(party, picked[0]))
 
     def fields_crossing(self, party: Party, village: Village,
                         going_out: bool) -> Generator[simpy.Event, Any, None]:
@@ -220,10 +219,8 @@ class Run(Refusals):
         if not going_out:              # walk from the fields to the entrance, then screened
             yield self.env.timeout(minutes)
         if entrance.status == "staffed":
-            if going_out:
-                party = party._replace(service=(party.service[0], party.behaviour[OUT_SERVICE],
-                                                *party.service[2:]))
-            yield from self.screen(party, entrance.id, "village", 1, going_out=going_out)
+            u_service = party.behaviour[OUT_SERVICE] if going_out else party.service[1]
+            yield from self.screen(party, entrance.id, "village", u_service, going_out=going_out)
 
     def going_out(self, party: Party) -> Generator[simpy.Event, Any, None]:
         """A resident under observation trying to leave the village."""
@@ -238,15 +235,16 @@ class Run(Refusals):
                 self.tally.leaks["observation_exit"] += 1
                 self.tally.leaks_by_site[entrance.id] += 1
             return
-        outcome = yield from self.screen(party, entrance.id, "village", 1, going_out=True)
+        outcome = yield from self.screen(party, entrance.id, "village", party.service[1], going_out=True)
         if self.meaning(outcome) == PASS and party.quarantine in self.policy.observed:
             self.tally.leaks["observation_exit"] += 1
 
     # --- the gate -------------------------------------------------------------------------
-    def screen(self, party: Party, gate_id: str, level: str, stage: int,
+    def screen(self, party: Party, gate_id: str, level: str, u_service: float,
                going_out: bool = False) -> Generator[simpy.Event, Any, str | None]:
         """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it. A party
-        that balks at the queue or leaves it unserved is refused there: it returns the turn-back outcome."""
+        that balks at the queue or leaves it unserved is refused there: it returns the turn-back outcome.
+        *u_service*: the uniform of its service time here (going out, a resident's own)."""
         checkpoint, queue, u = self.checkpoints[gate_id], party.stream.queue, party.service
         if queue is not None and not queue.joins(len(checkpoint.waiting), u[4]):
             checkpoint.balk()                  # sees the queue and turns round: a refusal here
@@ -261,7 +259,7 @@ class Run(Refusals):
                 and meaning == HANDLED else 0.0)
         patience = math.inf if queue is None else queue.patience(u[5])
         standing = self._standing.get(outcome) or self.policy.standing(outcome)
-        wait = yield checkpoint.serve(times.minutes(standing, party.persons, u[stage], u[3]), away, patience)
+        wait = yield checkpoint.serve(times.minutes(standing, party.persons, u_service, u[3]), away, patience)
         if wait is None:                       # left the queue before being served: a refusal here
             self.refused(party, gate_id, going_out)
             return self.turned_round
