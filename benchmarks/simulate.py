@@ -98,12 +98,14 @@ def season() -> None:
         wall = time.perf_counter()
         seconds, arrivals, _ = model_cost(scenario, engine, r, 1)
         wall = time.perf_counter() - wall
-        rounds.append((seconds / arrivals / bare, wall, seconds, arrivals))
+        rounds.append((seconds / arrivals / bare, wall, seconds, arrivals, bare))
     rounds.sort()
-    ratio, wall, seconds, arrivals = rounds[len(rounds) // 2]
+    ratio, wall, seconds, arrivals, bare = rounds[len(rounds) // 2]
     print(f"load average (1 min) at start:     {load:7.2f}   ({os.cpu_count()} cores)")
     print(f"season, one replication:           {wall:7.2f} s wall, {seconds:.2f} s CPU   (target <= 3; "
           f"~{arrivals} arriving parties)")
+    print(f"season, per arriving party:        {seconds / arrivals * 1e6:7.1f} us CPU; bare SimPy "
+          f"{bare * 1e6:.1f} us per customer")
     print(f"season ratio per arriving party (median of {SEASON_ROUNDS}): {ratio:5.2f} x   (target <= 3)")
     start = time.perf_counter()
     run_experiment(scenario, replications=30, jobs=2)

@@ -8,14 +8,15 @@ a closed entrance when that is quicker. At a staffed gate every occupant is deci
 policy; the party's outcome is the most severe of theirs. A refused party complies, tries a
 way in from where it was refused (the further round, the fewer try) or goes to a hotspot;
 what watches each place on its way (:meth:`~simulate.patrols.Watch.find_on`) decides whether
-it is found, and when. Ways come precomputed from :class:`~simulate.network.Network`.
+it is found, and when (those parts live in :mod:`simulate.refusals`). Ways come precomputed
+from :class:`~simulate.network.Network`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Generator, Mapping, Sequence
+from collections.abc import Generator, Mapping
 from typing import Any
 
 import simpy
@@ -25,19 +26,14 @@ from .gates import Checkpoint, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
 from .metrics import Tally
 from .network import Network, Way
-from .parties import Decider, Engine, Party
-from .patrols import Exposure, Found, Watch
+from .parties import AVOID, BACK, CHOOSE, DWELL, FIELDS, OUT_SERVICE, PATROL, Decider, Engine, Party
+from .patrols import Watch
+from .refusals import Refusals
 from .township import Entrance, Gate, Hotspot, Village
 from .underway import Underway
 
-# Columns of a party's behaviour uniforms (demand.BEHAVIOUR_COLUMNS).
-CHOOSE, DWELL, PATROL, CAMERA, NEIGHBOURS, TRY, AVOID, FIELDS, AWAY, OUT_SERVICE = range(10)
-BACK = 10                      # patrol, camera, neighbours uniforms of a second crossing
-VILLAGE, HILLS = "village", "hills"
-INSIDE = "inside:"             # the village behind an entry site, as a place an evader stays
 
-
-class Run:
+class Run(Refusals):
     """The live state of one replication that journeys act on (not a domain value)."""
 
     def __init__(self, env: simpy.Environment, horizon: Horizon, engine: Engine,
@@ -74,9 +70,6 @@ class Run:
         return self._days[int((self._offset + self.env.now) // MIN_PER_DAY)]
 
     # --- arrivals -------------------------------------------------------------------------
-    def set_out(self, party: Party) -> None:
-        """A resident on a round trip leaves home (before arriving back as *party*)."""
-        Underway(self.leave_home(party))
 
     def arrive(self, party: Party) -> None:
         """Start *party*'s journey (hikers need no process: their fate is a lookup)."""
@@ -90,14 +83,9 @@ class Run:
             if not self.avoid_gates(party):
                 Underway(self.by_road(party))
         elif route == "village":
-            Underway(self.from_fields(party))
+            self.from_fields(party)
         else:
             Underway(self.going_out(party))
-
-    def home(self, party: Party) -> Village:
-        """The village a village or outbound party belongs to (the scenario loader requires one)."""
-        assert party.village is not None
-        return self.villages[party.village]
 
     def by_road(self, party: Party) -> Generator[simpy.Event, Any, None]:
         assert party.gate is not None                # a township stream always has gates
@@ -111,7 +99,7 @@ class Run:
             yield self.env.timeout(road if math.isfinite(road) else gate.detour_min)
             gate = self.gates[gate.detour_to]
         if gate.status == "staffed":
-            outcome = yield from self.screen(party, gate.id, "township", 0)
+            outcome = yield from self.screen(party, gate.id, "township", party.service[0])
             if self.meaning(outcome) not in ADMITTING:
                 return
         village = self.villages.get(party.village) if party.village else None
@@ -163,36 +151,38 @@ class Run:
             self.inside(party, self.env.now)
             return
         arrived = self.env.now
-        outcome = yield from self.screen(party, entrance.id, "village", 1)
+        outcome = yield from self.screen(party, entrance.id, "village", party.service[1])
         if entered is not None:
             self._count_outsider(party, arrived, self.env.now)
         if self.meaning(outcome) in ADMITTING:
             self.inside(party, self.env.now)
 
     # --- residents going out: round trips, fields -------------------------------------------
-    def leave_home(self, party: Party) -> Generator[simpy.Event, Any, None]:
-        """A resident's way out before coming back: screened going out (进出逐一测温登记)."""
+    # A resident's journey starts on the generator that does the walking and queueing: the
+    # choices before it are made at once, as a journey's first step would make them.
+    def set_out(self, party: Party) -> None:
+        """A resident on a round trip leaves home (before arriving back as *party*): screened
+        going out (进出逐一测温登记)."""
         village = self.home(party)
         if party.stream.route == "village":
-            yield from self.fields_crossing(party, village, going_out=True)
+            Underway(self.fields_crossing(party, village, going_out=True))
             return
         picked = self.pick_entrance(village.id, village.id, party.choice[0])
         if picked is None or picked[0].status != "staffed":
             return
-        out = party._replace(service=(party.service[0], party.behaviour[OUT_SERVICE], *party.service[2:]))
-        yield from self.screen(out, picked[0].id, "village", 1, going_out=True)
+        Underway(self.screen(party, picked[0].id, "village", party.behaviour[OUT_SERVICE], going_out=True))
 
-    def from_fields(self, party: Party) -> Generator[simpy.Event, Any, None]:
+    def from_fields(self, party: Party) -> None:
         """A resident coming home on foot from the fields (or, with no fields, to an entrance)."""
         village = self.home(party)
         if self.net.fields_of(village.id):
-            yield from self.fields_crossing(party, village, going_out=False)
+            Underway(self.fields_crossing(party, village, going_out=False))
             return
         picked = self.pick_entrance(village.id, village.id, party.choice[0])
         if picked is None:
             self.try_way_in(party, village.id, always=True)
             return
-        yield from self.at_entrance(party, picked[0])
+        Underway(self.at_entrance(party, picked[0]))
 
     def fields_crossing(self, party: Party, village: Village,
                         going_out: bool) -> Generator[simpy.Event, Any, None]:
@@ -229,10 +219,8 @@ class Run:
         if not going_out:              # walk from the fields to the entrance, then screened
             yield self.env.timeout(minutes)
         if entrance.status == "staffed":
-            if going_out:
-                party = party._replace(service=(party.service[0], party.behaviour[OUT_SERVICE],
-                                                *party.service[2:]))
-            yield from self.screen(party, entrance.id, "village", 1, going_out=going_out)
+            u_service = party.behaviour[OUT_SERVICE] if going_out else party.service[1]
+            yield from self.screen(party, entrance.id, "village", u_service, going_out=going_out)
 
     def going_out(self, party: Party) -> Generator[simpy.Event, Any, None]:
         """A resident under observation trying to leave the village."""
@@ -247,15 +235,16 @@ class Run:
                 self.tally.leaks["observation_exit"] += 1
                 self.tally.leaks_by_site[entrance.id] += 1
             return
-        outcome = yield from self.screen(party, entrance.id, "village", 1, going_out=True)
+        outcome = yield from self.screen(party, entrance.id, "village", party.service[1], going_out=True)
         if self.meaning(outcome) == PASS and party.quarantine in self.policy.observed:
             self.tally.leaks["observation_exit"] += 1
 
     # --- the gate -------------------------------------------------------------------------
-    def screen(self, party: Party, gate_id: str, level: str, stage: int,
+    def screen(self, party: Party, gate_id: str, level: str, u_service: float,
                going_out: bool = False) -> Generator[simpy.Event, Any, str | None]:
         """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it. A party
-        that balks at the queue or leaves it unserved is refused there: it returns the turn-back outcome."""
+        that balks at the queue or leaves it unserved is refused there: it returns the turn-back outcome.
+        *u_service*: the uniform of its service time here (going out, a resident's own)."""
         checkpoint, queue, u = self.checkpoints[gate_id], party.stream.queue, party.service
         if queue is not None and not queue.joins(len(checkpoint.waiting), u[4]):
             checkpoint.balk()                  # sees the queue and turns round: a refusal here
@@ -270,7 +259,7 @@ class Run:
                 and meaning == HANDLED else 0.0)
         patience = math.inf if queue is None else queue.patience(u[5])
         standing = self._standing.get(outcome) or self.policy.standing(outcome)
-        wait = yield checkpoint.serve(times.minutes(standing, party.persons, u[stage], u[3]), away, patience)
+        wait = yield checkpoint.serve(times.minutes(standing, party.persons, u_service, u[3]), away, patience)
         if wait is None:                       # left the queue before being served: a refusal here
             self.refused(party, gate_id, going_out)
             return self.turned_round
@@ -299,49 +288,6 @@ class Run:
         now = self.env.now
         self._count_outsider(party, now, now + party.stream.meet_min.quantile(party.behaviour[DWELL]))
 
-    # --- refusals and evasions --------------------------------------------------------------
-    def refused(self, party: Party, at: str, going_out: bool) -> None:
-        """A party refused at gate *at* (turned back, or balked at or left its queue)."""
-        if going_out:
-            self.refuse_going_out(party, at)
-        else:
-            self.refuse(party, at=at)
-
-    def refuse(self, party: Party, at: str) -> None:
-        """A party refused at node *at* (turned back, or balked at or left its queue there)
-        complies, tries a way in from there or goes to a hotspot."""
-        b, u = party.stream.behaviour, party.behaviour[CHOOSE]
-        if u < b.comply:
-            self.leave(party, at)
-        elif u < b.comply + b.closed_entrance:
-            self.try_way_in(party, at)
-        else:
-            self.to_hotspot(party, at)
-
-    def leave(self, party: Party, at: str) -> None:
-        """A complying outsider drives back out of the township from *at*."""
-        if party.stream.outsider:
-            minutes = self._exit_min.get(at)
-            if minutes is None:
-                ways = [self.net.road_min(at, g) for g, gate in self.gates.items() if gate.status != "closed"]
-                minutes = self._exit_min[at] = min((m for m in ways if math.isfinite(m)), default=0.0)
-            self._count_outsider(party, self.env.now, self.env.now + minutes)
-
-    def try_way_in(self, party: Party, at: str, always: bool = False) -> None:
-        """Try the quickest way into the party's village from *at* avoiding staffed posts (among
-        equally quick ones, by the party's closed-entrance uniform): with probability
-        exp(−extra / tolerance), extra being its minutes beyond the lawful way from *at*."""
-        way = self.way_in(at, party.village, party.choice[1])
-        if way is None:
-            self.leave(party, at)
-            return
-        if not always:
-            extra = way.minutes - self.lawful_min(at, party.village, way.minutes)
-            if party.behaviour[TRY] >= math.exp(-max(extra, 0.0) / party.stream.behaviour.tolerance_min):
-                self.leave(party, at)
-                return
-        self.evade(party, way, way.path)
-
     def avoid_gates(self, party: Party) -> bool:
         """Whether a township party avoids the gates from the start (returners at night); if so,
         its way in is settled here: found, it is registered at the gate; not, it slipped in."""
@@ -358,142 +304,7 @@ class Run:
             Underway(self._registered_later(party, found.time))
         return True
 
-    def lawful_min(self, start: str, village: str | None, otherwise: float) -> float:
-        """Minutes of the lawful way from *start* to *village*'s nearest passable entrance
-        (*otherwise* when there is none, or no village)."""
-        if village is None:
-            return otherwise
-        key = (start, village)
-        minutes = self._lawful_min.get(key)
-        if minutes is None:
-            lawful = self.net.lawful_entrances(start, village)
-            minutes = self._lawful_min[key] = lawful[0][1] if lawful else math.inf
-        return minutes if math.isfinite(minutes) else otherwise
-
-    def way_in(self, start: str, village: str | None, u: float) -> Way | None:
-        """The quickest way in from *start*; equally quick ones chosen by *u*."""
-        if village is None:
-            return self.net.way_in(start, None)
-        ways = self.net.ways_in(start, village)
-        if not ways:
-            return None
-        ties = sum(1 for w in ways if w.minutes == ways[0].minutes)
-        return ways[int(u * ties)]
-
     def _registered_later(self, party: Party, when: float) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(max(0.0, when - self.env.now))
         yield from self.by_road(party)
 
-    def evade(self, party: Party, way: Way, path: str) -> Found | None:
-        """*party* sets off now on *way*: found (turned back) or counted as a leak under *path*."""
-        tally, now = self.tally, self.env.now
-        tally.evasions += 1
-        entered = now + way.minutes
-        stay = (party.stream.dwell_min.quantile(party.behaviour[DWELL])
-                if party.stream.outsider and path != "observation_exit" else 0.0)
-        found = self._find(way, party.behaviour[PATROL:PATROL + 3], stay=stay)
-        where = HILLS if way.path == "hill_path" else None
-        if found is not None and found.time <= entered:
-            tally.detected += 1
-            tally.found_by[found.by] += 1
-            self._count_outsider(party, now, found.time, where)
-            return found
-        tally.leaks[path] += 1
-        tally.leaks_by_site[way.entry_site] += 1
-        self._count_outsider(party, now, entered, where)
-        if found is not None:           # a camera's alert brought a team that found them inside
-            tally.detected += 1
-            tally.found_by[found.by] += 1
-            self._count_outsider(party, entered, found.time, VILLAGE)
-        elif stay > 0:
-            self._count_outsider(party, entered, entered + stay, VILLAGE)
-        return None
-
-    def refuse_going_out(self, party: Party, at: str) -> None:
-        if party.behaviour[CHOOSE] >= party.stream.behaviour.comply:
-            self.way_out(party, at)
-
-    def way_out(self, party: Party, at: str) -> None:
-        """An observed resident refused at *at* (or with no passable entrance) leaves past no
-        staffed entrance (equally quick ways chosen by the closed-entrance uniform)."""
-        ways = self.net.ways_out(self.home(party).id)
-        if not ways:
-            return
-        ties = sum(1 for w in ways if w.minutes == ways[0].minutes)
-        way = ways[int(party.choice[1] * ties)]
-        tally = self.tally
-        tally.evasions += 1
-        found = self._find(way, party.behaviour[PATROL:PATROL + 3])
-        if found is not None:
-            tally.detected += 1
-            tally.found_by[found.by] += 1
-            return
-        tally.leaks["observation_exit"] += 1
-        tally.leaks_by_site[way.entry_site] += 1
-
-    def to_hotspot(self, party: Party, at: str | None) -> None:
-        """Go from *at* (hikers: over the hills, straight there) to a hotspot and stay the dwell."""
-        if not self.hotspots:
-            return
-        shares = party.stream.hotspots
-        if shares:
-            spot = self.spots[_pick(shares, party.choice[2])]
-        else:
-            spot = self.hotspots[int(party.choice[2] * len(self.hotspots))]
-        way = self.net.way_to_hotspot(at, spot.id) if at is not None else None
-        tally, t0 = self.tally, self.env.now
-        tally.evasions += 1
-        reach = way.minutes if way is not None else 0.0
-        t1 = t0 + reach + party.stream.dwell_min.quantile(party.behaviour[DWELL])
-        exposures = [] if way is None else [Exposure(leg.site, t0 + leg.start, t0 + leg.end) for leg in way.legs]
-        exposures.append(Exposure(spot.id, t0 + reach, t1))
-        found = self.watch.find_on(exposures, party.behaviour[PATROL:PATROL + 3])
-        if found is not None:
-            tally.detected += 1
-            tally.found_by[found.by] += 1
-        else:
-            tally.leaks["hotspot"] += 1
-            tally.leaks_by_site[spot.id] += 1
-        self._count_outsider(party, t0, t1 if found is None else found.time, HILLS)
-
-    def inside(self, party: Party, t0: float) -> None:
-        """An outsider inside a village stays for the stream's dwell time."""
-        if party.stream.outsider:
-            self._count_outsider(party, t0, t0 + party.stream.dwell_min.quantile(party.behaviour[DWELL]), VILLAGE)
-
-    def _find(self, way: Way, u: Sequence[float], reverse: bool = False, stay: float = 0.0) -> Found | None:
-        """Whether (and when) an evader setting off now on *way* is found; *reverse*: walked
-        from its end back to its start (a way out). An outsider who *stay*s in the village after
-        the way is still there when a camera's alert brings a team (nobody else watches inside)."""
-        now, legs = self.env.now, way.legs
-        if reverse:
-            total = way.minutes
-            exposures = [Exposure(leg.site, now + total - leg.end, now + total - leg.start) for leg in reversed(legs)]
-        else:
-            exposures = [Exposure(leg.site, now + leg.start, now + leg.end) for leg in legs]
-        if stay > 0:
-            exposures.append(Exposure(INSIDE + way.entry_site, now + way.minutes, now + way.minutes + stay))
-        return self.watch.find_on(exposures, u)
-
-    def _count_outsider(self, party: Party, t0: float, t1: float, where: str | None = None) -> None:
-        """Add an outsider party's person-minutes over [t0, t1] (within the horizon): to the
-        total, and to the village or hills part when *where* says so."""
-        if party.stream.outsider:
-            end = self.horizon.length_min
-            minutes = party.persons * max(0.0, min(t1, end) - min(t0, end))
-            tally = self.tally
-            tally.outsider_person_min += minutes
-            if where == VILLAGE:
-                tally.outsider_village_min += minutes
-            elif where == HILLS:
-                tally.outsider_hills_min += minutes
-
-
-def _pick(shares: tuple[tuple[str, float], ...], u: float) -> str:
-    total = sum(s for _, s in shares)
-    acc = 0.0
-    for name, share in shares:
-        acc += share / total
-        if u < acc:
-            return name
-    return shares[-1][0]

@@ -12,6 +12,9 @@ from .demand import Stream
 from .gate_policy import GatePolicy
 
 DEFAULT_RULE = "(default)"
+# Columns of a party's behaviour uniforms (demand.BEHAVIOUR_COLUMNS).
+CHOOSE, DWELL, PATROL, CAMERA, NEIGHBOURS, TRY, AVOID, FIELDS, AWAY, OUT_SERVICE = range(10)
+BACK = 10                      # patrol, camera, neighbours uniforms of a second crossing
 
 
 class Engine(Protocol):

@@ -1,6 +1,7 @@
 """The run's machinery that exists for speed keeps SimPy's order of events and the engine's
 answers: arrivals fed one at a time (Feed), journeys without a process of their own
-(Underway), the collector paused for a run, the engine's answers kept across runs."""
+(Underway), SimPy's run loop inlined (run_until), the collector paused for a run, the
+engine's answers kept across runs."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 import simpy
 
 from simulate.gate_policy import GatePolicy
-from simulate.model import Feed, collector_paused
+from simulate.model import Feed, collector_paused, run_until
 from simulate.parties import Decider
 from simulate.underway import Underway
 
@@ -75,6 +76,54 @@ def test_journeys_under_way_step_as_simpy_processes_do():
     assert _journeys(underway=True) == _journeys(underway=False)
     assert _journeys(underway=True) == [(1.0, "a:1.0"), (1.0, "c:0.0"), (2.0, "b:2.0"),
                                         (2.0, "a:1.0"), (2.0, "c:1.0")]
+
+
+def _until(inlined: bool) -> tuple[list[tuple[float, str]], float, int]:
+    """Events before, at and after the stop time 3.0 (an urgent one at 3.0 scheduled before the
+    run, normal ones at 3.0 and ties), a process, and one scheduled at 3.0 while running."""
+    env = simpy.Environment()
+    seen: list[tuple[float, str]] = []
+
+    def note(name: str) -> Any:
+        return lambda _: seen.append((env.now, name))
+
+    def walker() -> Generator[simpy.Event, Any, None]:
+        yield env.timeout(1.5)
+        seen.append((env.now, "walker"))
+        env.timeout(1.5).callbacks.append(note("made while running, due at the stop"))
+        yield env.timeout(0.5)
+        seen.append((env.now, "walker again"))
+
+    for t, name in [(2.0, "b"), (1.0, "a"), (3.0, "at the stop"), (2.0, "b2"), (4.0, "after")]:
+        env.timeout(t).callbacks.append(note(name))
+    urgent = simpy.Event(env)
+    urgent._ok, urgent._value = True, None
+    env.schedule(urgent, simpy.events.URGENT, 3.0)
+    urgent.callbacks.append(note("urgent at the stop, scheduled first"))
+    env.process(walker())
+    if inlined:
+        run_until(env, 3.0)
+    else:
+        env.run(until=3.0)
+    return seen, env.now, len(env._queue)
+
+
+def test_the_inlined_run_loop_stops_where_simpys_run_stops():
+    assert _until(inlined=True)[:2] == _until(inlined=False)[:2]
+    assert _until(inlined=False)[2] == 4   # SimPy also leaves its spent stop event queued
+    seen, now, left = _until(inlined=True)
+    assert [n for _, n in seen] == ["a", "walker", "b", "b2", "walker again",
+                                    "urgent at the stop, scheduled first"]
+    assert now == 3.0 and left == 3        # at the stop (two) and after it, still queued
+
+
+def test_the_inlined_run_loop_raises_a_failure_nobody_defused():
+    env = simpy.Environment()
+    env.event().fail(KeyError("lost"))
+    with pytest.raises(KeyError):
+        run_until(env, 1.0)
+    with pytest.raises(ValueError):
+        run_until(env, 0.0)
 
 
 @pytest.mark.parametrize("enabled", [True, False])
