@@ -54,7 +54,7 @@ def test_a_malformed_vary_names_the_flag(text, code):
     ("shifts.township-gate.0.staf=2..4", "shifts.township-gate[0] has no 'staf' (fields: from, to, staff)"),
     ("shifts.township-gate.7.staff=2", "shifts.township-gate has no '7' (items 0–1)"),
     ("patrols.nowhere.team=1", "patrols has no 'nowhere'"),
-    ("patrols.mountain.team.size=1", "patrols.mountain.team has no 'size' (it is 2)"),
+    ("road_block_queue.size=1", "road_block_queue has no 'size' (it is 15)"),
 ])
 def test_a_path_not_in_the_scenario_is_a_located_error(text, says):
     with pytest.raises(FileFormatError) as caught:
