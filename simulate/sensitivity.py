@@ -41,7 +41,7 @@ from .estimates import metric_table
 from .scenario import Scenario, Target, load_scenario
 from .scenario_reader import Override
 from .sensitivity_matching import Matching, match_points
-from .sweep import OnResult, Plan, Storage, run_sweep
+from .sweep import OnResult, Plan, Storage, WorldSource, run_sweep
 from .variants import Variant, scenario_digest
 from .worlds import world_run
 
@@ -239,24 +239,26 @@ def world_digest(base_digest: str, world: World) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def world_variants(path: str | Path, worlds: Sequence[World],
-                   overrides: Sequence[Override] = ()) -> tuple[tuple[Variant, ...], tuple[int, ...]]:
-    """The distinct worlds as sweep :class:`~simulate.variants.Variant` s (the scenario loaded with
-    their values), and for each world the position of its variant: a Morris design revisits
-    points, and a world that is already run is not run again."""
+def world_variants(path: str | Path, worlds: Sequence[World], overrides: Sequence[Override] = ()
+                   ) -> tuple[tuple[Variant, ...], tuple[int, ...], dict[int, WorldSource]]:
+    """The distinct worlds as sweep :class:`~simulate.variants.Variant` s, for each world the
+    position of its variant (a Morris design revisits points, and a world already run is not run
+    again), and each variant's :class:`~simulate.sweep.WorldSource`: the worker that runs a world
+    loads it, so every variant carries the point scenario, read only for names and targets."""
     digest = scenario_digest(path, overrides)
     point = load_scenario(path, overrides)
     variants: list[Variant] = []
+    sources: dict[int, WorldSource] = {}
     seen: dict[str, int] = {}
     where = []
     for w in worlds:
         key = world_digest(digest, w)
         if key not in seen:
-            scenario = point if not w.values else load_scenario(path, overrides, world=dict(w.values))
             seen[key] = len(variants)
-            variants.append(Variant(len(variants), w.values, scenario, key, point.name))
+            sources[len(variants)] = WorldSource(str(path), tuple(overrides), w.values)
+            variants.append(Variant(len(variants), w.values, point, key, point.name))
         where.append(seen[key])
-    return tuple(variants), tuple(where)
+    return tuple(variants), tuple(where), sources
 
 
 def run_worlds(path: str | Path, design: Design, replications: int, executor: Executor,
@@ -264,11 +266,11 @@ def run_worlds(path: str | Path, design: Design, replications: int, executor: Ex
                overrides: Sequence[Override] = ()) -> SensitivityResult:
     """Run every world of *design* (and the tornado's) for replications 0 … R-1; analyse the measures."""
     worlds = worlds_of(design)
-    variants, where = world_variants(path, worlds, overrides)
+    variants, where, sources = world_variants(path, worlds, overrides)
     base = variants[where[len(design.values)]].scenario
     run = store.RunInfo(base.name, scenario_digest(path, overrides), base.seed, design.identity(), base.title,
                         base.targets)
-    sweep = run_sweep(variants, run, Plan(replications), executor, storage, on_result)
+    sweep = run_sweep(variants, run, Plan(replications), executor, storage, on_result, sources)
     assert sweep is not None                      # a Plan without reps is never a shard
     metrics = measures_of(base.targets)
     means: dict[str, list[float]] = {m: [] for m in metrics}

@@ -8,13 +8,17 @@ half-width, so a parallel executor gets whole batches). With an output folder ea
 replication is written at once (:mod:`simulate.store`), so an interrupted run resumes without
 losing or repeating work; a shard (``reps``) runs only replications A … B-1. A run without
 resume overwrites the files of the replications it runs and leaves every other file alone.
+
+A variant may come with a :class:`WorldSource` (sensitivity's worlds): the worker then loads it
+itself and runs all its replications, so the main process neither loads hundreds of worlds one
+after another while the workers wait nor sends each a pickled scenario.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +31,8 @@ from .executors import InlineExecutor
 from .experiment import replicate
 from .provenance import policysim_version
 from .results import ExperimentResult, ReplicationResult, Statistic
-from .scenario import Target
+from .scenario import Scenario, Target, load_scenario
+from .scenario_reader import Override
 from .summary import experiment_of, statistic, summary_json
 from .variants import Value, Variant
 
@@ -118,30 +123,81 @@ def next_count(n: int, stats: Sequence[Statistic | None], percent: float, cap: i
     return min(cap, max(n + 1, min(need, 2 * n)))
 
 
+@dataclass(frozen=True)
+class WorldSource:
+    """Where a variant's scenario comes from: the file, its overrides and the world's assumption
+    values (none: the point values). A few hundred bytes to send; the worker loads the world."""
+
+    path: str
+    overrides: tuple[Override, ...] = ()
+    world: tuple[tuple[str, float], ...] = ()
+
+    def load(self) -> Scenario:
+        """The scenario as :func:`~simulate.scenario.load_scenario` reads it with these values."""
+        return load_scenario(self.path, self.overrides, world=dict(self.world) if self.world else None)
+
+
+def replicate_world(source: WorldSource, replications: Sequence[int], seed: int) -> tuple[ReplicationResult, ...]:
+    """Worker: load the world of *source* once and run its *replications* (the same results as
+    :func:`~simulate.experiment.replicate` on the scenario loaded in the main process)."""
+    scenario = source.load()
+    return tuple(replicate(scenario, k, seed) for k in replications)
+
+
+Task = tuple[Variant, tuple[int, ...], WorldSource | None]   # a variant's replications; its source, if any
+
+
+def _tasks(tasks: Sequence[tuple[Variant, int]], sources: Mapping[int, WorldSource]) -> list[Task]:
+    """One task per replication, except that a variant with a source is one task for all its replications."""
+    work: dict[tuple[int, int], tuple[Variant, list[int]]] = {}     # in order of first mention
+    for v, k in tasks:
+        key = (v.index, -1) if v.index in sources else (v.index, k)
+        work.setdefault(key, (v, []))[1].append(k)
+    return [(v, tuple(ks), sources.get(v.index)) for v, ks in work.values()]
+
+
+def _submit(executor: Executor, task: Task, seed: int) -> Future[tuple[ReplicationResult, ...]]:
+    v, ks, source = task
+    if source is not None:
+        return executor.submit(replicate_world, source, ks, seed)
+    return executor.submit(_one, v.scenario, ks[0], seed)
+
+
+def _one(scenario: Scenario, k: int, seed: int) -> tuple[ReplicationResult, ...]:
+    """Worker: replication *k* of a scenario sent whole (a variant without a source)."""
+    return (replicate(scenario, k, seed),)
+
+
 def run_tasks(tasks: Sequence[tuple[Variant, int]], seed: int, executor: Executor,
-              on_result: OnResult | None = None) -> dict[tuple[int, int], ReplicationResult]:
+              on_result: OnResult | None = None,
+              sources: Mapping[int, WorldSource] | None = None) -> dict[tuple[int, int], ReplicationResult]:
     """Run replication *k* of each variant in *tasks*; ``(variant index, k) → result``.
 
-    *on_result* sees each result as it finishes (store it, advance a progress bar); pending
-    tasks are cancelled if anything fails or the run is interrupted.
+    A variant whose index has a source in *sources* is loaded by the worker, which runs all its
+    replications of *tasks*. *on_result* sees each result as it finishes (store it, advance a
+    progress bar); pending tasks are cancelled if anything fails or the run is interrupted.
     """
+    work = _tasks(tasks, sources or {})
     if isinstance(executor, InlineExecutor):           # it runs at submit: store each one as it ends
         done = {}
-        for v, k in tasks:
-            done[(v.index, k)] = result = replicate(v.scenario, k, seed)
-            if on_result is not None:
-                on_result(v, result)
+        for v, ks, source in work:
+            scenario = v.scenario if source is None else source.load()
+            for k in ks:
+                done[(v.index, k)] = result = replicate(scenario, k, seed)
+                if on_result is not None:
+                    on_result(v, result)
         return done
-    futures: dict[Future[ReplicationResult], tuple[Variant, int]] = {}
+    futures: dict[Future[tuple[ReplicationResult, ...]], Task] = {}
     try:
-        for v, k in tasks:
-            futures[executor.submit(replicate, v.scenario, k, seed)] = (v, k)
+        for task in work:
+            futures[_submit(executor, task, seed)] = task
         out = {}
         for future in as_completed(futures):
-            v, k = futures[future]
-            out[(v.index, k)] = result = future.result()
-            if on_result is not None:
-                on_result(v, result)
+            v, ks, _ = futures[future]
+            for k, result in zip(ks, future.result(), strict=True):
+                out[(v.index, k)] = result
+                if on_result is not None:
+                    on_result(v, result)
         return out
     finally:
         for future in futures:
@@ -154,8 +210,12 @@ def _metrics(variants: Sequence[Variant]) -> tuple[str, ...]:
 
 
 def run_sweep(variants: Sequence[Variant], run: store.RunInfo, plan: Plan, executor: Executor,
-              storage: Storage | None = None, on_result: OnResult | None = None) -> SweepResult | None:
-    """Run every variant of *run* (from its seed) per *plan*; the sweep, or None for a shard (only stored)."""
+              storage: Storage | None = None, on_result: OnResult | None = None,
+              sources: Mapping[int, WorldSource] | None = None) -> SweepResult | None:
+    """Run every variant of *run* (from its seed) per *plan*; the sweep, or None for a shard (only stored).
+
+    A variant with a source in *sources* (by index) is loaded by the worker that runs it; its
+    ``scenario`` is then read only for its name, title and targets."""
     seed = run.seed
     version = storage.version if storage and storage.version else policysim_version()
     have: dict[int, dict[int, ReplicationResult]] = {v.index: {} for v in variants}
@@ -180,7 +240,7 @@ def run_sweep(variants: Sequence[Variant], run: store.RunInfo, plan: Plan, execu
     count: dict[int, int] = {}
     while wanted:
         tasks = [(v, k) for v in variants if v.index in wanted for k in wanted[v.index] if k not in have[v.index]]
-        for (i, k), result in run_tasks(tasks, seed, executor, finished).items():
+        for (i, k), result in run_tasks(tasks, seed, executor, finished, sources).items():
             have[i][k] = result
         if plan.reps is not None:
             return None
