@@ -13,8 +13,8 @@ from policy import FileFormatError, load_pack
 from simulate import load_scenario
 from simulate.experiment import pack_engine
 from simulate.gate_policy import GatePolicy
-from simulate.season_policy import STATUS_MEANINGS
 from simulate.model import run_replication
+from simulate.season_policy import STATUS_MEANINGS
 
 from .conftest import HERE, ROOT, SCENARIOS
 
