@@ -68,14 +68,9 @@ class DailyDecider(Decider):
         super().__init__(engine, policy)
         self.by_day: Counter[tuple[dt.date, tuple[str, ...]]] = Counter()
 
-    def party(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> str | None:
-        key = (level, party.stream.role, party.has_pass, party.quarantine, temps, day)
-        known = self.parties.get(key)
-        if known is None:
-            known = self.parties[key] = self._decide(key)
-        self.seen[known[1]] += 1
-        self.by_day[(day, known[1])] += 1
-        return known[0]
+    def tally(self, day: dt.date, rules: tuple[str, ...]) -> None:
+        self.seen[rules] += 1
+        self.by_day[(day, rules)] += 1
 
     def hits_daily(self, first: dt.date, days: int) -> dict[str, list[int]]:
         out: dict[str, list[int]] = {}

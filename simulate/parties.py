@@ -86,8 +86,12 @@ class Decider:
         known = self.parties.get(key)
         if known is None:
             known = self.parties[key] = self._decide(key)
-        self.seen[known[1]] += 1
+        self.tally(day, known[1])
         return known[0]
+
+    def tally(self, day: dt.date, rules: tuple[str, ...]) -> None:
+        """Count one party decided on *day* by *rules* (its occupants' deciding rules)."""
+        self.seen[rules] += 1
 
     def _decide(self, key: tuple[Any, ...]) -> tuple[str | None, tuple[str, ...]]:
         level, role, has_pass, quarantine, temps, day = key
