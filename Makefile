@@ -63,6 +63,7 @@ demo: $(STAMP) system-deps
 	$(BIN)/policysim decide policy/packs/xiongerzhai-2020 --decision gate_admission \
 	  --input examples/gate-cases.jsonl --at 2020-04-18 --explain | head -12
 	$(BIN)/policysim compare $(SCENARIOS) --replications 10 --out out/compare --lang zh
+	$(BIN)/policysim simulate scenarios/season-spring-2020.yaml --replications 3 --out out/season --lang zh
 
 # The built durable_rules extension imports, and a real ruleset posted to it decides a record:
 # a broken build stops here, before lint and the suite (the venv's install runs it too).
