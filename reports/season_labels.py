@@ -52,6 +52,12 @@ _TEXT = MappingProxyType({
         "rule": "Rule",
         "scenario": "Scenario",
         "targets": "Targets by week",
+        "by_role": "Arrivals and turn-backs by role",
+        "by_role.lede": "Mean parties per replication in each week arriving at the township, and of them turned "
+                        "back at a gate (or a closed road), by the role of their stream.",
+        "role": "Role",
+        "by_role.arrivals": "arrived",
+        "by_role.turned_back": "turned back",
     }),
     "zh": MappingProxyType({
         "title": "整个防控季",
@@ -87,6 +93,11 @@ _TEXT = MappingProxyType({
         "rule": "规则",
         "scenario": "方案",
         "targets": "逐周目标",
+        "by_role": "按身份的到达与劝返",
+        "by_role.lede": "每次重复每周到达本乡的平均组数，及其中在卡口（或封闭道路）被劝返的组数，按人流的身份分列。",
+        "role": "身份",
+        "by_role.arrivals": "到达",
+        "by_role.turned_back": "劝返",
     }),
 })
 

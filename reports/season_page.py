@@ -23,7 +23,9 @@ from .season_figures import timeline_chart
 from .season_labels import WEEK_COLUMNS, series_label, text
 
 PAGE_KEYS = ("title", "timeline", "changes", "changes.day", "changes.decisions", "weeks", "weeks.lede", "week",
-             "dates", "rule_hits", "rule_hits.lede", "decision", "rule", "scenario", "targets")
+             "dates", "rule_hits", "rule_hits.lede", "decision", "rule", "scenario", "targets", "by_role",
+             "by_role.lede", "role", "by_role.arrivals", "by_role.turned_back")
+ARRIVED, TURNED = "arrivals.", "turned_back."
 
 
 def seasons_of(experiments: Sequence[ExperimentResult], scenarios: Sequence[Scenario]
@@ -62,6 +64,21 @@ def week_rows(season: SeasonSeries, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def role_rows(season: SeasonSeries) -> tuple[list[str], list[dict[str, Any]]]:
+    """The roles arriving in *season* (sorted) and one row per week: per role the mean parties
+    arrived and turned back that week (0 for a role never turned back)."""
+    roles = sorted({b.series.split(".", 1)[1] for b in season.bands if b.series.startswith((ARRIVED, TURNED))})
+    rows = []
+    for w in season.weeks:
+        cells = []
+        for role in roles:
+            for prefix in (ARRIVED, TURNED):
+                per_week = season.week_means.get(prefix + role)
+                cells.append(_number(per_week[w.index] if per_week is not None else 0.0))
+        rows.append({"week": w.index + 1, "dates": f"{w.first:%m-%d} – {w.last:%m-%d}", "cells": cells})
+    return roles, rows
+
+
 def hit_rows(season: SeasonSeries) -> list[dict[str, Any]]:
     """Per decision and rule: mean persons decided in each week."""
     return [{"decision": d, "rule": rule, "weeks": [_number(x) for x in per_week]}
@@ -79,7 +96,9 @@ def render_season(seasons: Sequence[tuple[str, SeasonSeries]], changes: dict[dt.
     for name, season in seasons:
         first_week = [v for v in season.verdicts if v.week == 0]
         season_only = [v.target for v in first_week if v.status == "not_weekly"]
+        roles, by_role = role_rows(season)
         tables.append({"scenario": name, "weeks": week_rows(season, lang), "hits": hit_rows(season),
+                       "roles": roles, "by_role": by_role,
                        "week_numbers": [w.index + 1 for w in season.weeks],
                        "targets": [v.target for v in first_week if v.status != "not_weekly"],
                        "season_only": text(lang, "season_only", targets=", ".join(season_only))
