@@ -58,6 +58,9 @@ _TEXT = MappingProxyType({
         "role": "Role",
         "by_role.arrivals": "arrived",
         "by_role.turned_back": "turned back",
+        "worlds_weeks": "Targets by week across plausible worlds",
+        "worlds_weeks.lede": "The share of {n} plausible worlds ({r} replications in each, drawn from the "
+                             "assumptions' ranges) in which each target holds that week, with its 95 % interval.",
     }),
     "zh": MappingProxyType({
         "title": "整个防控季",
@@ -98,6 +101,9 @@ _TEXT = MappingProxyType({
         "role": "身份",
         "by_role.arrivals": "到达",
         "by_role.turned_back": "劝返",
+        "worlds_weeks": "各种合理情形下的逐周目标",
+        "worlds_weeks.lede": "在 {n} 种合理情形（从各假设的取值范围抽取，每种 {r} 次重复）中，"
+                             "各目标在该周达成的比例及其 95% 区间。",
     }),
 })
 
