@@ -167,7 +167,7 @@ def write_report(experiments: Sequence[ExperimentResult], out_dir: str | Path, l
 
     out = check_out_dir(out_dir)
     report = build_report(experiments, scenarios, lang, worlds=worlds)
-    season = build_season_page(experiments, scenarios, lang)
+    season = build_season_page(experiments, scenarios, lang, worlds=worlds)
     paths = []
     try:
         for name, data in (*season, *report.files):

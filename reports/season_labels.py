@@ -52,6 +52,15 @@ _TEXT = MappingProxyType({
         "rule": "Rule",
         "scenario": "Scenario",
         "targets": "Targets by week",
+        "by_role": "Arrivals and turn-backs by role",
+        "by_role.lede": "Mean parties per replication in each week arriving at the township, and of them turned "
+                        "back at a gate (or a closed road), by the role of their stream.",
+        "role": "Role",
+        "by_role.arrivals": "arrived",
+        "by_role.turned_back": "turned back",
+        "worlds_weeks": "Targets by week across plausible worlds",
+        "worlds_weeks.lede": "The share of {n} plausible worlds ({r} replications in each, drawn from the "
+                             "assumptions' ranges) in which each target holds that week, with its 95 % interval.",
     }),
     "zh": MappingProxyType({
         "title": "整个防控季",
@@ -87,6 +96,14 @@ _TEXT = MappingProxyType({
         "rule": "规则",
         "scenario": "方案",
         "targets": "逐周目标",
+        "by_role": "按身份的到达与劝返",
+        "by_role.lede": "每次重复每周到达本乡的平均组数，及其中在卡口（或封闭道路）被劝返的组数，按人流的身份分列。",
+        "role": "身份",
+        "by_role.arrivals": "到达",
+        "by_role.turned_back": "劝返",
+        "worlds_weeks": "各种合理情形下的逐周目标",
+        "worlds_weeks.lede": "在 {n} 种合理情形（从各假设的取值范围抽取，每种 {r} 次重复）中，"
+                             "各目标在该周达成的比例及其 95% 区间。",
     }),
 })
 

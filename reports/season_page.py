@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from simulate import ExperimentResult, Scenario, SeasonSeries, is_season, rule_changes, season_series
@@ -23,7 +23,9 @@ from .season_figures import timeline_chart
 from .season_labels import WEEK_COLUMNS, series_label, text
 
 PAGE_KEYS = ("title", "timeline", "changes", "changes.day", "changes.decisions", "weeks", "weeks.lede", "week",
-             "dates", "rule_hits", "rule_hits.lede", "decision", "rule", "scenario", "targets")
+             "dates", "rule_hits", "rule_hits.lede", "decision", "rule", "scenario", "targets", "by_role",
+             "by_role.lede", "role", "by_role.arrivals", "by_role.turned_back", "worlds_weeks")
+ARRIVED, TURNED = "arrivals.", "turned_back."
 
 
 def seasons_of(experiments: Sequence[ExperimentResult], scenarios: Sequence[Scenario]
@@ -62,6 +64,35 @@ def week_rows(season: SeasonSeries, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+def role_rows(season: SeasonSeries) -> tuple[list[str], list[dict[str, Any]]]:
+    """The roles arriving in *season* (sorted) and one row per week: per role the mean parties
+    arrived and turned back that week (0 for a role never turned back)."""
+    roles = sorted({b.series.split(".", 1)[1] for b in season.bands if b.series.startswith((ARRIVED, TURNED))})
+    rows = []
+    for w in season.weeks:
+        cells = []
+        for role in roles:
+            for prefix in (ARRIVED, TURNED):
+                per_week = season.week_means.get(prefix + role)
+                cells.append(_number(per_week[w.index] if per_week is not None else 0.0))
+        rows.append({"week": w.index + 1, "dates": f"{w.first:%m-%d} – {w.last:%m-%d}", "cells": cells})
+    return roles, rows
+
+
+def world_rows(season: SeasonSeries, weekly: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per week: per weekly target of ``worlds.json`` (*weekly*), the share of worlds in
+    which it holds that week, as "67% [21, 94]"."""
+    rows = []
+    for w in season.weeks:
+        cells = []
+        for target in weekly:
+            share = target["weeks"][w.index] if w.index < len(target["weeks"]) else None
+            cells.append("–" if share is None or share["share"] is None else
+                         f"{100 * share['share']:.0f}% [{100 * share['low']:.0f}, {100 * share['high']:.0f}]")
+        rows.append({"week": w.index + 1, "dates": f"{w.first:%m-%d} – {w.last:%m-%d}", "cells": cells})
+    return rows
+
+
 def hit_rows(season: SeasonSeries) -> list[dict[str, Any]]:
     """Per decision and rule: mean persons decided in each week."""
     return [{"decision": d, "rule": rule, "weeks": [_number(x) for x in per_week]}
@@ -69,9 +100,13 @@ def hit_rows(season: SeasonSeries) -> list[dict[str, Any]]:
 
 
 def render_season(seasons: Sequence[tuple[str, SeasonSeries]], changes: dict[dt.date, tuple[str, ...]],
-                  figure_src: str, lang: str, seed: int) -> str:
-    """The season page's HTML."""
+                  figure_src: str, lang: str, seed: int, worlds: Mapping[str, Any] | None = None) -> str:
+    """The season page's HTML; with *worlds* (``worlds.json`` of ``--uncertainty``) the share of
+    worlds in which each weekly target holds, week by week."""
     t = {key: text(lang, key) for key in PAGE_KEYS}
+    weekly = {s["scenario"]: s.get("weekly", []) for s in (worlds or {}).get("scenarios", [])}
+    if worlds is not None:
+        t["worlds_weeks.lede"] = text(lang, "worlds_weeks.lede", n=worlds["worlds"], r=worlds["replications"])
     t["lede"] = text(lang, "lede", n=seasons[0][1].replications, seed=seed)
     drawn = any(season.band("home_service_capacity") is not None for _, season in seasons)
     t["capacity"] = text(lang, "capacity.line" if drawn else "capacity.none")
@@ -79,7 +114,11 @@ def render_season(seasons: Sequence[tuple[str, SeasonSeries]], changes: dict[dt.
     for name, season in seasons:
         first_week = [v for v in season.verdicts if v.week == 0]
         season_only = [v.target for v in first_week if v.status == "not_weekly"]
+        roles, by_role = role_rows(season)
         tables.append({"scenario": name, "weeks": week_rows(season, lang), "hits": hit_rows(season),
+                       "roles": roles, "by_role": by_role,
+                       "world_targets": [x["target"] for x in weekly.get(name, [])],
+                       "worlds": world_rows(season, weekly.get(name, [])),
                        "week_numbers": [w.index + 1 for w in season.weeks],
                        "targets": [v.target for v in first_week if v.status != "not_weekly"],
                        "season_only": text(lang, "season_only", targets=", ".join(season_only))
@@ -91,8 +130,9 @@ def render_season(seasons: Sequence[tuple[str, SeasonSeries]], changes: dict[dt.
 
 
 def build_season_page(experiments: Sequence[ExperimentResult], scenarios: Sequence[Scenario],
-                      lang: str = "en") -> tuple[tuple[str, bytes], ...]:
-    """season.html and its figure for the experiments that are seasons (none: no files)."""
+                      lang: str = "en", worlds: Mapping[str, Any] | None = None) -> tuple[tuple[str, bytes], ...]:
+    """season.html and its figure for the experiments that are seasons (none: no files); with
+    *worlds* (``worlds.json``) the weekly targets across the plausible worlds too."""
     i18n.check_lang(lang)
     seasons = seasons_of(experiments, scenarios)
     if not seasons:
@@ -100,5 +140,5 @@ def build_season_page(experiments: Sequence[ExperimentResult], scenarios: Sequen
     changes = changes_of(seasons, scenarios)
     chart = timeline_chart(seasons, changes, lang)
     src = "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
-    page = render_season(seasons, changes, src, lang, experiments[0].seed)
+    page = render_season(seasons, changes, src, lang, experiments[0].seed, worlds)
     return ((f"figures/{chart.name}.png", chart.png), ("season.html", page.encode("utf-8")))

@@ -93,6 +93,7 @@ class Run(Refusals):
         if gate.status == "closed":
             if gate.detour_to is None or self.gates[gate.detour_to].status == "closed":
                 self.tally.turned_back += 1
+                self.tally.turned_back_by_role[party.stream.role] += 1
                 self.refuse(party, at=gate.id)
                 return
             road = self.net.road_min(gate.id, gate.detour_to)
@@ -279,6 +280,7 @@ class Run(Refusals):
             tally.held += 1
         else:
             tally.turned_back += 1
+            tally.turned_back_by_role[party.stream.role] += 1
             tally.undecided += outcome is None
             self.refused(party, gate_id, going_out)
         return outcome

@@ -39,6 +39,7 @@ class Tally:
     outsider_village_min: float = 0.0          # the part inside villages
     outsider_hills_min: float = 0.0            # the part on the hills and at hotspots
     leaks_by_site: Counter[str] = field(default_factory=Counter)
+    turned_back_by_role: Counter[str] = field(default_factory=Counter)   # the season's turned_back.<role>
 
     def containment(self) -> Containment:
         return Containment(self.arrivals, self.persons, self.turned_back, self.held,

@@ -45,6 +45,9 @@ FLOWS = ("returners_arrived", "advised", "refused", "referrals", "visits", "visi
 # The gate's counters booked per day by the snapshot (series name → how it is read off the tally).
 BOOKED = ("arrivals", "turned_back", "observation_exits", "unscreened", "entries", "resident_crossings",
           "village_person_min", "hill_person_min")
+# Turn-backs by role, booked as ``turned_back`` is (the day's round to the next): ``turned_back.<role>``,
+# present for the roles turned back at least once; per day they sum to ``turned_back``.
+TURNED_BACK_ROLE = "turned_back."
 # Home-service capacity: observed persons a day the teams can visit (``home_service:``; absent without it).
 CAPACITY = "home_service_capacity"
 NEVER = 1 << 30
@@ -105,6 +108,7 @@ class Season:
                                                       returners.quarantine_policy.decision: {}}
         self.parties: list[Party] = []
         self._seen: tuple[float, ...] = (0.0,) * len(BOOKED)
+        self._turned: Counter[str] = Counter()    # turn-backs by role at the last snapshot
         cum, acc = [], 0.0
         for w in returners.arrive_as.profile:
             acc += w
@@ -132,7 +136,12 @@ class Season:
         if d >= 0:
             for name, value, before in zip(BOOKED, now, self._seen, strict=True):
                 self.series[name][d] += value - before
+            for role, count in tally.turned_back_by_role.items():
+                gained = count - self._turned[role]
+                if gained:
+                    self.series.setdefault(TURNED_BACK_ROLE + role, [0.0] * self.days)[d] += gained
         self._seen = now
+        self._turned = Counter(tally.turned_back_by_role)
 
     def finish(self) -> None:
         """Book the last day's gate counters, the worst gate's waits by day and the home-service

@@ -207,19 +207,40 @@ def season_series(experiment: ExperimentResult, start: dt.datetime) -> SeasonSer
     days = len(all_bands[0].mean) if all_bands else 0
     weeks = weeks_of(start.date(), days)
     week_means = {b.series: tuple(week_value(b.mean, w, _how(b.series)) for w in weeks) for b in all_bands}
-    judged = []
-    for v in experiment.verdicts:
-        form = WEEKLY_TARGETS.get(v.metric)
-        for w in weeks:
-            if form is None or form[0] not in per_rep[0]:
-                judged.append(WeekVerdict(w.index, v.target, v.metric, v.limit, math.nan, math.nan, "not_weekly"))
-                continue
-            estimate = mean_interval(week_value(daily[form[0]], w, form[1]) for daily in per_rep)
-            judged.append(WeekVerdict(w.index, v.target, v.metric, v.limit, estimate.mean, estimate.half_width,
-                                      verdict_status(estimate, v.limit)))
+    judged = weekly_verdicts(per_rep, weeks, [(v.target, v.metric, v.limit) for v in experiment.verdicts])
     judged += capacity_verdicts(per_rep, weeks)
     return SeasonSeries(start.date(), days, len(experiment.replications), all_bands, weeks, week_means,
                         tuple(judged), _mean_hits(experiment, None), _mean_hits(experiment, weeks))
+
+
+def weekly_verdicts(per_rep: Sequence[Mapping[str, Sequence[float]]], weeks: Sequence[Week],
+                    targets: Sequence[tuple[str, str, float]]) -> list[WeekVerdict]:
+    """Each target (name, metric, limit) judged per week on the replications' daily series
+    *per_rep* ("not_weekly" for a target with no weekly form or no such series)."""
+    judged = []
+    for target, metric, limit in targets:
+        form = WEEKLY_TARGETS.get(metric)
+        for w in weeks:
+            if form is None or not per_rep or form[0] not in per_rep[0]:
+                judged.append(WeekVerdict(w.index, target, metric, limit, math.nan, math.nan, "not_weekly"))
+                continue
+            estimate = mean_interval(week_value(daily[form[0]], w, form[1]) for daily in per_rep)
+            judged.append(WeekVerdict(w.index, target, metric, limit, estimate.mean, estimate.half_width,
+                                      verdict_status(estimate, limit)))
+    return judged
+
+
+def world_weeks(start: dt.datetime, targets: Sequence[tuple[str, str, float]],
+                results: Sequence[ReplicationResult]) -> tuple[WeekVerdict, ...]:
+    """One world's weekly verdicts from its replications *results* (a season whose horizon starts
+    at *start*): the targets with a weekly form and the home-service check; () for a weekend."""
+    if not results or not results[0].daily:
+        return ()
+    offset = start.hour * 60 + start.minute
+    per_rep = [replication_daily(r, offset) for r in results]
+    weeks = weeks_of(start.date(), max(len(v) for daily in per_rep for v in daily.values()))
+    judged = weekly_verdicts(per_rep, weeks, targets) + capacity_verdicts(per_rep, weeks)
+    return tuple(v for v in judged if v.status != "not_weekly")
 
 
 def capacity_verdicts(per_rep: Sequence[Mapping[str, Sequence[float]]], weeks: Sequence[Week]

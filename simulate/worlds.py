@@ -34,6 +34,7 @@ from .estimates import Interval, mean_interval, metric_table, paired_difference,
 from .history_matching import Observation, implausibility, ruled_out
 from .results import ReplicationResult, Verdict
 from .scenario import Scenario
+from .season_series import WeekVerdict, world_weeks
 from .sweep import OnResult, Plan, Storage, run_sweep
 from .variants import Variant
 
@@ -105,6 +106,7 @@ class WorldRun:
     values: Mapping[str, tuple[float, ...]]
     implausibility: Mapping[str, float]     # observation → I
     ruled_out: tuple[str, ...]              # observations that rule it out (I > 3)
+    weekly: tuple[WeekVerdict, ...] = ()    # a season's verdicts per week (simulate.season_series)
 
 
 def world_run(scenario: Scenario, world: Mapping[str, float],
@@ -121,7 +123,8 @@ def world_run(scenario: Scenario, world: Mapping[str, float],
         verdicts.append(Verdict(t.name, t.metric, t.limit, est.mean, est.half_width,
                                 verdict_status(est, t.limit)))
     scores = {o.name: implausibility(o, values[o.metric]) for o in observed}
-    return WorldRun(dict(world), tuple(verdicts), values, scores, ruled_out(observed, values))
+    weekly = world_weeks(scenario.horizon.start, [(t.name, t.metric, t.limit) for t in scenario.targets], results)
+    return WorldRun(dict(world), tuple(verdicts), values, scores, ruled_out(observed, values), weekly)
 
 
 def world_key(digest: str, world: Mapping[str, float]) -> str:
@@ -321,6 +324,18 @@ def _share(s: Share | None) -> dict[str, Any] | None:
                                    "high": _num(s.high)}
 
 
+def weekly_shares(runs: Sequence[WorldRun]) -> list[dict[str, Any]]:
+    """A season's weekly targets across the worlds: per target and week, the share of worlds in
+    which it holds that week (Wilson interval), in the order the runs judged them; [] for a weekend."""
+    by: dict[tuple[str, str], dict[int, list[bool]]] = {}
+    for r in runs:
+        for v in r.weekly:
+            by.setdefault((v.target, v.metric), {}).setdefault(v.week, []).append(v.status == "holds")
+    return [{"target": target, "metric": metric,
+             "weeks": [_share(wilson(sum(h), len(h))) for _, h in sorted(weeks.items())]}
+            for (target, metric), weeks in by.items()]
+
+
 def worlds_json(space: Sequence[Ranged], worlds: Sequence[Mapping[str, float]], seed: int, replications: int,
                 scenarios: Sequence[ScenarioAcross], observed: Sequence[Observation] = ()) -> dict[str, Any]:
     """The ``worlds.json`` document."""
@@ -335,6 +350,7 @@ def worlds_json(space: Sequence[Ranged], worlds: Sequence[Mapping[str, float]], 
                         for t in s.targets],
             "wins": [{"target": w.target, "metric": w.metric, "better": w.better, "worse": w.worse,
                       "unclear": w.unclear} for w in s.wins],
+            "weekly": weekly_shares(s.runs),
             "worlds": [{"world": i, "verdicts": {v.target: {"mean": _num(v.mean), "half_width": _num(v.half_width),
                                                              "status": v.status} for v in r.verdicts},
                         "implausibility": {k: _num(x) for k, x in r.implausibility.items()},

@@ -11,6 +11,8 @@ from policy import load_pack
 from reports import build_season_page
 from reports.season_labels import keys
 from simulate import QueueSeries, load_scenario
+from simulate.season_series import WeekVerdict
+from simulate.worlds import WorldRun, weekly_shares
 
 from .season_results import experiment, replication
 from .test_browser import browse
@@ -122,3 +124,45 @@ def test_the_capacity_line_and_its_weekly_check(small, level, status):
     assert all(f'<td class="{status}">' in row for row in rows)        # load 5–6 (holds) or 20–21 (fails) vs 8
     plain = dict(build_season_page([season_experiment(small, small.name)], [small], "en"))["season.html"].decode()
     assert "no capacity line" in html.unescape(plain)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_weekly_arrivals_and_turn_backs_by_role(small, lang):
+    days = 82
+    reps = [replication(k, {"home_observation": (5.0,) * days,
+                            "arrivals.tourist": tuple(float(d % 7) for d in range(days)),
+                            "turned_back.tourist": (1.0 + k,) * days,
+                            "arrivals.hiker": (2.0,) * days})
+            for k in range(2)]
+    e = experiment(reps, {t.name: (t.metric, t.limit) for t in small.targets}, name=small.name)
+    e = dataclasses.replace(e, replications=tuple(dataclasses.replace(r, scenario=small.name) for r in e.replications))
+    page = dict(build_season_page([e], [small], lang))["season.html"].decode()
+    table = re.search(r'<table class="by-role">(.*?)</table>', page, re.S)
+    assert table is not None
+    assert re.findall(r'data-role="([^"]+)"', table.group(1)) == ["hiker", "tourist"]
+    rows = re.findall(r"<tr><td>(\d+)</td><td class=\"name\">[^<]*</td>(.*?)</tr>", table.group(1))
+    assert len(rows) == 12                          # 82 days: 11 whole weeks and a 5-day one
+    cells = [re.findall(r"<td>([^<]*)</td>", r[1]) for r in rows]
+    # hiker: 14 arrived a week, never turned back; tourist: 0+1+…+6 = 21 arrived, 1.5 a day turned back
+    assert [float(c) for c in cells[0]] == [14.0, 0.0, 21.0, 10.5]
+    assert [float(c) for c in cells[-1]] == [10.0, 0.0, 10.0, 7.5]   # days 77–81: d % 7 = 0…4
+
+
+def test_weekly_targets_across_plausible_worlds(small):
+    def run(statuses):
+        return WorldRun({}, (), {}, {}, (), tuple(WeekVerdict(w, "max_queue", "all.queue_max", 15.0, 1.0, 0.5, s)
+                                                 for w, s in enumerate(statuses)))
+
+    # 3 worlds over 12 weeks: week 1 holds in all, week 2 in one, every other week in none
+    runs = [run(["holds", "holds"] + ["fails"] * 10), run(["holds", "fails"] + ["unclear"] * 10),
+            run(["holds", "unclear"] + ["fails"] * 10)]
+    weekly = weekly_shares(runs)
+    assert [(x["target"], [w["k"] for w in x["weeks"]]) for x in weekly] == [("max_queue", [3, 1] + [0] * 10)]
+    doc = {"worlds": 3, "replications": 2, "scenarios": [{"scenario": small.name, "weekly": weekly}]}
+    page = dict(build_season_page([season_experiment(small, small.name)], [small], "en", worlds=doc))["season.html"]
+    table = re.search(r'<table class="worlds-weeks">(.*?)</table>', page.decode(), re.S)
+    assert table is not None and "<th>max_queue</th>" in table.group(1)
+    cells = re.findall(r"<tr><td>\d+</td><td class=\"name\">[^<]*</td><td>([^<]*)</td></tr>", table.group(1))
+    assert cells[0] == "100% [44, 100]" and cells[1] == "33% [6, 79]" and cells[2] == "0% [0, 56]"
+    plain = dict(build_season_page([season_experiment(small, small.name)], [small], "en"))["season.html"]
+    assert b"worlds-weeks" not in plain

@@ -1,12 +1,13 @@
 """The season's series over replications, against answers worked out by hand."""
 
+import dataclasses
 import datetime as dt
 import math
 
 import pytest
 
 from simulate import QueueSeries, SeasonSeries, StaffSeries, season_series
-from simulate.season_series import QUEUE_MAX, bands, replication_daily, week_value, weeks_of
+from simulate.season_series import QUEUE_MAX, bands, replication_daily, week_value, weeks_of, world_weeks
 from simulate.student_t import t_quantile
 
 from .season_results import experiment, gate, replication
@@ -114,3 +115,14 @@ def test_a_week_whose_busiest_day_is_over_the_capacity_fails_the_check():
     assert [(v.week, v.limit, v.status) for v in checks] == [(0, 8.0, "holds"), (1, 8.0, "fails")]
     assert checks[1].mean == pytest.approx(13.0)
     assert s.week_means["home_service_capacity"] == (8.0, 8.0)
+
+
+def test_a_worlds_weekly_verdicts_from_its_replications():
+    p95 = tuple([2.0] * 7 + [20.0] * 7 + [9.0] * 3)          # 17 days: weeks of 7, 7 and 3
+    reps = [replication(k, {"wait_p95_min": p95}) for k in range(2)]
+    targets = [("p95_wait_min", "all.wait_p95_min", 10.0), ("blocked", "all.blocked_min", 5.0)]
+    got = world_weeks(dt.datetime(2020, 2, 9, 6, 0), targets, reps)
+    assert [(v.week, v.target, v.status) for v in got] == [(0, "p95_wait_min", "holds"), (1, "p95_wait_min", "fails"),
+                                                           (2, "p95_wait_min", "holds")]
+    weekend = dataclasses.replace(reps[0], daily={})
+    assert world_weeks(dt.datetime(2020, 4, 4, 6, 0), targets, [weekend]) == ()

@@ -60,6 +60,18 @@ def test_every_returner_is_accounted_for_each_day_once():
     assert sum(d["barred"]) > 0 and sum(d["deferred"]) > 0 and sum(d["home_observation"]) > 0
 
 
+def test_turn_backs_by_role_sum_to_the_turn_backs_each_day():
+    _, (result,) = season(str(QUIET), 1)
+    d = result.daily
+    roles = [name for name in d if name.startswith("turned_back.")]
+    assert len(roles) >= 2                          # outsiders and returners are both turned back
+    for k in range(82):
+        assert sum(d[name][k] for name in roles) == d["turned_back"][k]
+    assert sum(d["turned_back"]) == result.containment.turned_back
+    for name in roles:                              # only roles that arrive are turned back
+        assert "arrivals." + name.removeprefix("turned_back.") in d
+
+
 def test_the_daily_round_is_the_pack_on_the_day():
     """Each person's status that day is the pack's answer for their record on that date: the
     hits of quarantine_status per day add up to the people at home that day, minus those
