@@ -198,9 +198,7 @@ def cases(persons: list[Person], seed: int = SEED) -> Iterator[dict[str, Any]]:
     status = DurableEngine(load_pack(PACK))
     for p in persons:
         head = {"decision": "quarantine_status", "at": p.day.isoformat(), "meta": p.meta()}
-        contact = {"contact_with_case": p.contact is not None}
-        if p.contact is not None:
-            contact["days_since_contact"] = p.contact
+        contact = {} if p.contact is None else {"days_since_contact": p.contact}
         quarantine = {"origin": p.origin, "days_since_return": p.days_since_return, "fever": p.fever,
                       "symptoms": p.symptoms, **contact, "home_suitable": p.home_suitable,
                       "person_group": p.group}
