@@ -32,6 +32,8 @@ def read_season(r: Reader, doc: ScenarioDoc, scenario: Scenario, pack: Pack | No
     """*scenario* with its returners (unchanged when it has none)."""
     given = doc.returners
     if given is None:
+        if r.source.data.get("returners") is not None:   # stated, but refused by the format check
+            return scenario
         for section in ("return_policy", "quarantine_policy"):
             if getattr(doc, section) is not None:
                 r.fail((section,), "scenario.conflict", f"{section} is used only with returners:")
@@ -133,10 +135,11 @@ def _attributes(r: Reader, path: PathT, given: dict[str, float | dict[str, float
         if spec is None or p is None:
             continue
         mapped = set(p.inputs.values())
+        misnamed = not mapped <= set(spec.inputs)      # reported by the policy's reader already
         for name, decl in spec.inputs.items():
             if name not in mapped:
                 decls[name] = decl
-                if decl.required and name not in given:
+                if decl.required and name not in given and not misnamed:
                     r.fail((*path, "attributes"), "scenario.missing",
                            f"decision {spec.name!r} requires input {name!r}: map it or give its shares here")
     for name, spec_ in given.items():

@@ -181,6 +181,6 @@ def test_a_season_mistake_is_one_located_line(variant, text, where, message):
     path = variant(QUIET, text)
     with pytest.raises(FileFormatError) as caught:
         load_scenario(path)
-    lines = str(caught.value).splitlines()
-    assert any(f": {where}: " in line and message in line for line in lines), lines
+    lines = [str(d) for d in caught.value.diagnostics]
+    assert len(lines) == 1 and f": {where}: " in lines[0] and message in lines[0], lines
 
