@@ -20,6 +20,7 @@ not ruled out. For a comparison, per target, the worlds in which each scenario b
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import math
@@ -34,7 +35,7 @@ from .estimates import Interval, mean_interval, metric_table, paired_difference,
 from .history_matching import Observation, implausibility, ruled_out
 from .results import ReplicationResult, Verdict
 from .scenario import Scenario
-from .season_series import WeekVerdict, world_weeks
+from .season_series import DAYS_PER_WEEK, WeekVerdict, world_weeks
 from .sweep import OnResult, Plan, Storage, run_sweep
 from .variants import Variant
 
@@ -107,6 +108,13 @@ class WorldRun:
     implausibility: Mapping[str, float]     # observation → I
     ruled_out: tuple[str, ...]              # observations that rule it out (I > 3)
     weekly: tuple[WeekVerdict, ...] = ()    # a season's verdicts per week (simulate.season_series)
+    first_day: dt.date | None = None        # a season's first day, where its week 0 starts; None: a weekend
+
+    def week_first(self, week: int) -> dt.date:
+        """The first date of the season's *week* (0-based; weeks run 7 days from the first day)."""
+        if self.first_day is None:
+            raise ValueError("a weekend world has no weeks")
+        return self.first_day + dt.timedelta(days=DAYS_PER_WEEK * week)
 
 
 def world_run(scenario: Scenario, world: Mapping[str, float],
@@ -124,7 +132,8 @@ def world_run(scenario: Scenario, world: Mapping[str, float],
                                 verdict_status(est, t.limit)))
     scores = {o.name: implausibility(o, values[o.metric]) for o in observed}
     weekly = world_weeks(scenario.horizon.start, [(t.name, t.metric, t.limit) for t in scenario.targets], results)
-    return WorldRun(dict(world), tuple(verdicts), values, scores, ruled_out(observed, values), weekly)
+    return WorldRun(dict(world), tuple(verdicts), values, scores, ruled_out(observed, values), weekly,
+                    scenario.horizon.start.date() if weekly else None)
 
 
 def world_key(digest: str, world: Mapping[str, float]) -> str:
@@ -363,9 +372,28 @@ def worlds_json(space: Sequence[Ranged], worlds: Sequence[Mapping[str, float]], 
             "scenarios": [scenario_doc(s) for s in scenarios]}
 
 
+WeekColumn = tuple[str, dt.date, int]      # (target, the week's first date, week index from 0)
+
+
+def week_columns(scenarios: Sequence[ScenarioAcross]) -> list[WeekColumn]:
+    """The weekly columns of ``worlds.csv``: every (target, week) any world of a season judged,
+    by target name, then date; [] when no scenario is a season (a weekend's CSV is unchanged)."""
+    seen = {(v.target, r.week_first(v.week), v.week) for s in scenarios for r in s.runs for v in r.weekly}
+    return sorted(seen)
+
+
+def week_heading(column: WeekColumn) -> str:
+    """``week3.2020-02-23.max_queue``: week 3 (counted from 1, as in season.html) of target
+    max_queue, the 7 days from 2020-02-23 (the last week of a season may be shorter)."""
+    target, first, week = column
+    return f"week{week + 1}.{first.isoformat()}.{target}"
+
+
 def write_worlds(doc: Mapping[str, Any], scenarios: Sequence[ScenarioAcross], out_dir: str | Path) -> list[Path]:
     """Write ``worlds.json`` (*doc*) and ``worlds.csv`` (a row per scenario and world: the
-    assumptions' values, each target's verdict, the observations ruling it out) atomically."""
+    assumptions' values, each target's verdict, the observations ruling it out; for a season
+    then, per target and week, that world's weekly verdict — holds, fails or unclear — headed
+    :func:`week_heading`, blank where that scenario has no such week) atomically."""
     import csv
     import json
 
@@ -378,12 +406,15 @@ def write_worlds(doc: Mapping[str, Any], scenarios: Sequence[ScenarioAcross], ou
         f.write("\n")
     names = [a["name"] for a in doc["assumptions"]]
     targets = sorted({t.target for s in scenarios for t in s.targets})
+    weeks = week_columns(scenarios)
     with atomic_writer(paths[1]) as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(["scenario", "world", *names, *targets, "ruled_out"])
+        writer.writerow(["scenario", "world", *names, *targets, "ruled_out", *map(week_heading, weeks)])
         for s in scenarios:
             for i, r in enumerate(s.runs):
                 status = {v.target: v.status for v in r.verdicts}
+                weekly = {(v.target, r.week_first(v.week), v.week): v.status for v in r.weekly}
                 writer.writerow([s.scenario, i, *(repr(r.world[n]) if n in r.world else "" for n in names),
-                                 *(status.get(t, "") for t in targets), " ".join(r.ruled_out)])
+                                 *(status.get(t, "") for t in targets), " ".join(r.ruled_out),
+                                 *(weekly.get(c, "") for c in weeks)])
     return paths
