@@ -201,10 +201,10 @@ def _by_origin(r: Reader, path: PathT, given: dict[str, dict[str, object]], decl
                 specs[name] = float(spec_)  # type: ignore[arg-type]
         out[key] = specs
     for name in sorted(set().union(*out.values()) - set(defaults)):
-        for key, share in origin:
-            if share > 0 and name not in out.get(key, {}):
-                r.fail((*path, "by_origin"), "scenario.missing",
-                       f"origin {key!r} has no {name} table and returners.attributes gives no default")
+        missing = [key for key, share in origin if share > 0 and name not in out.get(key, {})]
+        if missing:
+            r.fail((*path, "by_origin"), "scenario.missing", f"no {name} table for origin "
+                   f"{', '.join(map(repr, missing))}: give one here, or a default in returners.attributes")
     return out
 
 
