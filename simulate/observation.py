@@ -32,7 +32,7 @@ from .journeys import Run
 from .metrics import daily_waits
 from .parties import DEFAULT_RULE, Decider, Engine, Party
 from .results import ENTRY_PATHS
-from .returners import ARRIVE_TIME, EXIT, EXIT_TIME, FEVER, SYMPTOMS, Person, Returners, draw_people
+from .returners import ARRIVE_TIME, EXIT, EXIT_TIME, FEVER, SYMPTOMS, Person, Returners, draw_people, drawn_facts
 from .season_policy import ADVISED, BARRED, CENTRALIZED, FREE, HOME, REFERRED, SeasonPolicy, next_change
 
 # Where a returner is: not yet asked, deferring, barred, back home.
@@ -157,10 +157,11 @@ class Season:
                d: int) -> str | None:
         """*policy*'s answer for *person* on *date* (memoised by what the pack is told and the date)."""
         decision = policy.decision
-        key = (decision, person.attributes, tuple(known.values()), date)
+        attributes = drawn_facts(person, known.get("days_since_return"))
+        key = (decision, attributes, tuple(known.values()), date)
         hit = self.memo.get(key)
         if hit is None:
-            answer = self.engine.decide(decision, policy.facts(known, dict(person.attributes)), at=date)
+            answer = self.engine.decide(decision, policy.facts(known, dict(attributes)), at=date)
             hit = self.memo[key] = (answer.outcome, answer.rule or DEFAULT_RULE)
         self.hits[decision].setdefault(hit[1], [0] * self.days)[d] += 1
         return hit[0]

@@ -2,16 +2,20 @@
 
 Each returner has an origin and a necessity (the pack's values), a village, the other inputs
 the pack's decisions read (drawn from shares by the pack's field name), an intended return
-day, and per-day uniforms for fever, symptoms and going out. Everything about person *k* is
-drawn from the stream ``(seed, replication, RETURNERS, k)``: the same person is the same in
-every scenario run with that seed (common random numbers), whatever the population's size.
+day, and per-day uniforms for fever, symptoms and going out. An attribute's shares may depend
+on the person's origin (``by_origin``), and a share of returners had contact with a confirmed
+case some days before their return (``close_contacts``), so the pack is told
+``days_since_contact``, growing day by day. Everything about person *k* is drawn from the
+stream ``(seed, replication, RETURNERS, k)``: the same person is the same in every scenario run
+with that seed (common random numbers), whatever the population's size; the contact is drawn
+from a child of that stream, so contact shares change no other draw.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -20,11 +24,29 @@ from .season_policy import SeasonPolicy
 from .seeds import Purpose, stream
 
 Shares = tuple[tuple[str, float], ...]
+Spec = float | Shares            # a bool input's share true, or an enum input's shares
+# The pack's input a close contact is told by: days since the contact (absent: no contact).
+CONTACT_INPUT = "days_since_contact"
+CONTACT_MAX = 365                # the largest value the input may take (the pack declares it)
 # Columns of a returner's per-day uniforms.
 FEVER, SYMPTOMS, EXIT, EXIT_TIME, ARRIVE_TIME = range(5)
 DAY_COLUMNS = 5
 # Columns of a returner's party uniforms: choice (3), service (7), behaviour (13), temperature (2).
 PARTY_COLUMNS = 25
+
+
+@dataclass(frozen=True)
+class CloseContacts:
+    """Returners who had contact with a confirmed case: the share by origin (*share* where
+    *by_origin* does not say) and the contact's day, *low*..*high* days before the return."""
+
+    share: float
+    by_origin: Mapping[str, float]
+    low: int
+    high: int
+
+    def share_of(self, origin: str) -> float:
+        return self.by_origin.get(origin, self.share)
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,17 @@ class Returners:
     # visits a day; 0: not given, no capacity.
     home_service_people: int = 0
     home_service_min: float = 0.0
+    # ``by_origin``: per origin, the attributes whose tables replace *attributes*' for that origin
+    by_origin: Mapping[str, Mapping[str, Spec]] = field(default_factory=dict)
+    close_contacts: CloseContacts | None = None
+
+    def spec(self, name: str, origin: str) -> Spec | None:
+        """Attribute *name*'s spec for a person from *origin* (``None``: not drawn for them)."""
+        return self.by_origin.get(origin, {}).get(name, self.attributes.get(name))
+
+    def drawn(self) -> tuple[str, ...]:
+        """The drawn attributes' names, in the order their uniforms are drawn."""
+        return tuple(sorted(set(self.attributes).union(*self.by_origin.values())))
 
     def capacity(self) -> float | None:
         """Persons under home observation the villages' teams can visit a day: people × minutes
@@ -83,6 +116,7 @@ class Person:
     defers: bool                   # defers when advised to
     party: tuple[float, ...]       # PARTY_COLUMNS uniforms for their party at the gate
     daily: np.ndarray              # (days, DAY_COLUMNS) uniforms
+    contact_before: int | None = None   # days from a contact with a case to the return (None: no contact)
 
 
 def _pick(shares: Shares, u: float) -> str:
@@ -99,20 +133,37 @@ def draw_people(returners: Returners, seed: int, replication: int, days: int) ->
     cum = np.cumsum(returners.weights)
     cum = cum / cum[-1]
     out = []
-    names = sorted(returners.attributes)
+    names = returners.drawn()
+    contacts = returners.close_contacts
     for k in range(returners.count):
         rng = stream(seed, replication, Purpose.RETURNERS, k)
+        # spawned before any draw: its uniforms do not depend on how many the person's row has
+        contact_u = rng.spawn(1)[0].uniform(size=2)
         u = rng.uniform(size=5 + len(names))
+        origin = _pick(returners.origin, u[0])
         attributes: list[tuple[str, object]] = []
         for name, v in zip(names, u[5:], strict=True):
-            spec = returners.attributes[name]
-            attributes.append((name, bool(v < spec) if isinstance(spec, float) else _pick(spec, v)))
+            spec = returners.spec(name, origin)
+            if spec is not None:
+                attributes.append((name, bool(v < spec) if isinstance(spec, float) else _pick(spec, v)))
         day = int(min(np.searchsorted(cum, u[3], side="right"), len(cum) - 1))
-        out.append(Person(k, _pick(returners.origin, u[0]), _pick(returners.necessity, u[1]),
+        before = None
+        if contacts is not None and contact_u[0] < contacts.share_of(origin):
+            before = contacts.low + int(contact_u[1] * (contacts.high - contacts.low + 1))
+        out.append(Person(k, origin, _pick(returners.necessity, u[1]),
                           _pick(returners.villages, u[2]), tuple(attributes), returners.days[day],
                           bool(u[4] < returners.defer_share), tuple(rng.uniform(size=PARTY_COLUMNS).tolist()),
-                          rng.uniform(size=(days, DAY_COLUMNS))))
+                          rng.uniform(size=(days, DAY_COLUMNS)), before))
     return out
+
+
+def drawn_facts(person: Person, days_since_return: int | None) -> tuple[tuple[str, object], ...]:
+    """What the pack is told about *person* beyond the model's inputs on a day: their drawn
+    attributes and, for a close contact back *days_since_return* days, the days since the
+    contact (the contact moves with the return: drawn relative to it)."""
+    if person.contact_before is None or days_since_return is None:
+        return person.attributes
+    return (*person.attributes, (CONTACT_INPUT, min(CONTACT_MAX, person.contact_before + days_since_return)))
 
 
 def intended_days(periods: list[tuple[dt.date, dt.date, float]],

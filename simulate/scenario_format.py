@@ -30,6 +30,7 @@ from .demand import ROUTES
 from .gate_policy import MEANINGS
 from .horizon import DAY_TYPES
 from .network import LINK_KINDS, PLACE_KINDS
+from .scenario_format_origin import Attribute, CloseContactsDoc, OriginAttribute
 from .scenario_values import (
     MAX_CV,
     MAX_DAYS,
@@ -439,9 +440,11 @@ class ReturnersDoc(Strict):
     origin: Shares
     necessity: Shares
     villages: Shares = Field(None, description="default: the villages' weights")
-    attributes: dict[StrictStr, either("scenario.type", "expected a share (bool input) or {value: share} (enum)",
-                                       ("<number>", Share), ("<mapping>", Shares))] = Field(
+    attributes: dict[StrictStr, Attribute] = Field(
         {}, description="other inputs by pack field name: a bool's share true, an enum's shares")
+    by_origin: dict[StrictStr, dict[StrictStr, OriginAttribute]] = Field(
+        {}, description="per origin, attributes' tables replaced (an enum's adding up to 1)")
+    close_contacts: CloseContactsDoc = Field(None, description="default: nobody had contact with a case")
     return_dates: list[ReturnPeriod] = Field(min_length=1)
     defer_share: Share
     ask_again_days: number(1, 365, integer=True)
