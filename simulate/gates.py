@@ -25,6 +25,7 @@ import simpy
 from simpy.events import NORMAL, Event
 
 from .distributions import NONE, Distribution
+from .feed import Feed
 
 RETEST = Distribution.constant(90.0)
 
@@ -144,8 +145,7 @@ class Checkpoint:
         self.reneged = 0
         self.away_min = 0.0
         self.seen: Counter[int] = Counter()
-        for t, staff in steps[1:]:
-            simpy.events.Timeout(env, t, staff).callbacks.append(self._reshift)
+        Feed(env, [(t, staff, self._reshift) for t, staff in steps[1:]])
 
     def serve(self, duration_min: float, away_min: float = 0.0, patience_min: float = math.inf) -> Service:
         """Queue a party needing *duration_min* of one staff member's time, after which that
@@ -223,8 +223,8 @@ class Checkpoint:
         service.callbacks.remove(self._finish)
         service.succeed(None)
 
-    def _reshift(self, event: Event) -> None:
-        self.capacity = cast(int, event.value)
+    def _reshift(self, staff: int) -> None:
+        self.capacity = staff
         self._start_waiting()
 
     def _start_waiting(self) -> None:

@@ -8,18 +8,18 @@ wherever it runs.
 from __future__ import annotations
 
 import gc
-import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
-from heapq import heappop, heappush
+from heapq import heappop
 from operator import itemgetter
 from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL, URGENT
+from simpy.events import URGENT
 
 from .demand import Arrivals, draw_arrivals
+from .feed import Feed
 from .gates import Checkpoint
 from .journeys import Run
 from .metrics import gate_result, queue_series, staff_series
@@ -65,35 +65,6 @@ def leaving_time(party: Party) -> tuple[float, ...]:
         return ()
     t = party.time - away.quantile(party.behaviour[AWAY])
     return (t,) if t >= 0.0 else ()
-
-
-class Feed:
-    """Puts the run's arrivals and settings out on SimPy's event queue one at a time, as one
-    re-armed event. Each takes the place in the order of events (time, priority, order of
-    scheduling) that scheduling them all at the start as timeouts would give it, so the run
-    is unchanged, while the queue stays short and no event is made per arrival. It uses
-    SimPy's queue and event counter (``Environment._queue``, ``_eid``) directly to do so."""
-
-    def __init__(self, env: simpy.Environment, events: Sequence[tuple[float, Party, Callable[[Party], None]]]):
-        self.env, self.events, self.next = env, events, 0
-        self.first = next(env._eid)                            # the places of all of them, reserved
-        env._eid = itertools.count(self.first + len(events))
-        self.event = simpy.Event(env)
-        self.event._ok = True
-        if events:
-            self._arm()
-
-    def _arm(self) -> None:
-        k = self.next
-        self.event.callbacks = [self._fire]
-        heappush(self.env._queue, (self.events[k][0], NORMAL, self.first + k, self.event))
-
-    def _fire(self, _: simpy.Event) -> None:
-        party, act = self.events[self.next][1:]
-        self.next += 1
-        if self.next < len(self.events):
-            self._arm()
-        act(party)
 
 
 def run_until(env: simpy.Environment, at: float) -> None:

@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 import simpy
 
+from simulate.feed import Feed
 from simulate.gate_policy import GatePolicy
-from simulate.model import Feed, collector_paused, run_until
+from simulate.model import collector_paused, run_until
 from simulate.parties import Decider
 from simulate.underway import Underway
 
