@@ -23,7 +23,7 @@ from .feed import Feed
 from .gates import Checkpoint
 from .journeys import Run
 from .metrics import gate_result, queue_series, staff_series
-from .observation import DailyDecider, Season, arrivals_by_role
+from .observation import Season, arrivals_by_role
 from .parties import AWAY, Engine, Party
 from .patrols import build_watch, team_minutes
 from .results import ReplicationResult
@@ -134,7 +134,6 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
               {v.id: v for v in town.villages}, town.hotspots, checkpoints, watch, scenario.network)
     season = None
     if scenario.returners is not None:           # the season: the daily round beside the streams
-        run.decider = DailyDecider(engine, scenario.gate_policy)
         season = Season(env, run, scenario.returners, engine, horizon, seed, replication)
     queue = [p for s in scenario.streams for p in parties(draw_arrivals(s, horizon, seed, replication))]
     events = [(p.time, p, run.arrive) for p in queue]
@@ -164,7 +163,6 @@ def season_series(season: Season, run: Run, queue: list[Party], gate_decision: s
     daily.update((k, tuple(v)) for k, v in arrivals_by_role(queue + season.parties, season.horizon,
                                                              season.days).items())
     hits = season.hits_daily()
-    assert isinstance(run.decider, DailyDecider)
     hits[gate_decision] = {rule: tuple(v) for rule, v in
                            sorted(run.decider.hits_daily(season.first, season.days).items())}
     return {"daily": daily, "rule_hits_daily": hits}

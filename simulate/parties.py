@@ -78,20 +78,20 @@ class Decider:
         self.policy = policy
         self.severity = policy.severity()
         self.people, self.parties = answers(engine, policy)
-        self.seen: Counter[tuple[str, ...]] = Counter()      # parties decided, by their rules
+        # this run's parties by memo key: [outcome, its occupants' rules, parties so decided]
+        self.decided: dict[tuple[Any, ...], list[Any]] = {}
 
     def party(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> str | None:
         """The party's outcome: the most severe of its occupants' outcomes."""
         key = (level, party.stream.role, party.has_pass, party.quarantine, temps, day)
-        known = self.parties.get(key)
-        if known is None:
-            known = self.parties[key] = self._decide(key)
-        self.tally(day, known[1])
-        return known[0]
-
-    def tally(self, day: dt.date, rules: tuple[str, ...]) -> None:
-        """Count one party decided on *day* by *rules* (its occupants' deciding rules)."""
-        self.seen[rules] += 1
+        entry = self.decided.get(key)
+        if entry is None:
+            known = self.parties.get(key)
+            if known is None:
+                known = self.parties[key] = self._decide(key)
+            entry = self.decided[key] = [known[0], known[1], 0]
+        entry[2] += 1
+        return entry[0]
 
     def _decide(self, key: tuple[Any, ...]) -> tuple[str | None, tuple[str, ...]]:
         level, role, has_pass, quarantine, temps, day = key
@@ -113,7 +113,18 @@ class Decider:
     def hits(self) -> dict[str, int]:
         """Persons decided by each rule (``(default)`` when the default decided), by rule id."""
         out: Counter[str] = Counter()
-        for rules, count in self.seen.items():
+        for _, rules, count in self.decided.values():
             for rule in rules:
                 out[rule] += count
         return dict(sorted(out.items()))
+
+    def hits_daily(self, first: dt.date, days: int) -> dict[str, list[int]]:
+        """Persons decided by each rule on each of *days* days from *first* (rules that decided
+        someone in them only)."""
+        out: dict[str, list[int]] = {}
+        for key, (_, rules, count) in self.decided.items():
+            k = (key[5] - first).days
+            if 0 <= k < days:
+                for rule in rules:
+                    out.setdefault(rule, [0] * days)[k] += count
+        return out
