@@ -65,6 +65,17 @@ def answers(engine: Engine, policy: GatePolicy) -> tuple[People, Parties]:
     return by_policy.setdefault(key, ({}, {}))
 
 
+class Decided:
+    """One kind of party as decided in a run: its outcome, its occupants' deciding rules, what
+    the outcome means to the model and the outcome it acts on, and how many were so decided."""
+
+    __slots__ = ("count", "meaning", "outcome", "rules", "standing")
+
+    def __init__(self, outcome: str | None, rules: tuple[str, ...], policy: GatePolicy):
+        self.outcome, self.rules, self.count = outcome, rules, 0
+        self.meaning, self.standing = policy.meaning(outcome), policy.standing(outcome)
+
+
 class Decider:
     """Asks the engine once per distinct person (readings are to 0.1 °C) and counts rule hits.
 
@@ -78,20 +89,24 @@ class Decider:
         self.policy = policy
         self.severity = policy.severity()
         self.people, self.parties = answers(engine, policy)
-        # this run's parties by memo key: [outcome, its occupants' rules, parties so decided]
-        self.decided: dict[tuple[Any, ...], list[Any]] = {}
+        # this run's parties by memo key (:meth:`entry`)
+        self.decided: dict[tuple[Any, ...], Decided] = {}
 
     def party(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> str | None:
         """The party's outcome: the most severe of its occupants' outcomes."""
+        return self.entry(level, party, temps, day).outcome
+
+    def entry(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> Decided:
+        """The party decided, and counted."""
         key = (level, party.stream.role, party.has_pass, party.quarantine, temps, day)
         entry = self.decided.get(key)
         if entry is None:
             known = self.parties.get(key)
             if known is None:
                 known = self.parties[key] = self._decide(key)
-            entry = self.decided[key] = [known[0], known[1], 0]
-        entry[2] += 1
-        return entry[0]
+            entry = self.decided[key] = Decided(known[0], known[1], self.policy)
+        entry.count += 1
+        return entry
 
     def _decide(self, key: tuple[Any, ...]) -> tuple[str | None, tuple[str, ...]]:
         level, role, has_pass, quarantine, temps, day = key
@@ -113,18 +128,18 @@ class Decider:
     def hits(self) -> dict[str, int]:
         """Persons decided by each rule (``(default)`` when the default decided), by rule id."""
         out: Counter[str] = Counter()
-        for _, rules, count in self.decided.values():
-            for rule in rules:
-                out[rule] += count
+        for d in self.decided.values():
+            for rule in d.rules:
+                out[rule] += d.count
         return dict(sorted(out.items()))
 
     def hits_daily(self, first: dt.date, days: int) -> dict[str, list[int]]:
         """Persons decided by each rule on each of *days* days from *first* (rules that decided
         someone in them only)."""
         out: dict[str, list[int]] = {}
-        for key, (_, rules, count) in self.decided.items():
+        for key, d in self.decided.items():
             k = (key[5] - first).days
             if 0 <= k < days:
-                for rule in rules:
-                    out.setdefault(rule, [0] * days)[k] += count
+                for rule in d.rules:
+                    out.setdefault(rule, [0] * days)[k] += d.count
         return out
