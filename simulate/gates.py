@@ -204,7 +204,8 @@ class Checkpoint:
             simpy.events.Timeout(self.env, away).callbacks.append(self._back)
             return
         self.busy -= 1
-        self._start_waiting()
+        if self.waiting:
+            self._start_waiting()
 
     def _back(self, _: Event) -> None:
         self.busy -= 1

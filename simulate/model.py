@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
-from heapq import heappop
+from heapq import heappop, heappush
 from operator import itemgetter
 from typing import Any
 
@@ -76,10 +76,10 @@ def run_until(env: simpy.Environment, at: float) -> None:
         raise ValueError(f"until ({at}) must be greater than the current simulation time")
     queue, stop = env._queue, next(env._eid)            # the number SimPy's stop event would take
     while queue:
-        t, priority, eid, event = queue[0]
-        if t > at or (t == at and (priority, eid) > (URGENT, stop)):
+        t, priority, eid, event = item = heappop(queue)
+        if t >= at and (t > at or (priority, eid) > (URGENT, stop)):
+            heappush(queue, item)                        # after the stop: left for a later run
             break
-        heappop(queue)
         env._now = t
         callbacks, event.callbacks = event.callbacks, None   # type: ignore[assignment]  # processed
         for callback in callbacks:
