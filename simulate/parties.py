@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
@@ -57,7 +58,7 @@ _ANSWERS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[People, Par
 def answers(engine: Engine, policy: GatePolicy) -> tuple[People, Parties]:
     """The memos of *engine*'s answers under *policy* (per person, per party) kept in this process."""
     key = (policy.decision, tuple(policy.inputs.items()), tuple(policy.levels.items()),
-           tuple(policy.outcomes.items()), policy.undecided)
+           tuple(policy.outcomes.items()), policy.undecided, policy.changes)
     try:
         by_policy = _ANSWERS.setdefault(engine, {})
     except TypeError:                        # an engine that cannot be weakly referenced: per run
@@ -89,6 +90,9 @@ class Decider:
         self.policy = policy
         self.severity = policy.severity()
         self.people, self.parties = answers(engine, policy)
+        # The memos hold an answer per period between the days the rules change (any day of
+        # one decides alike); per day where those days are unknown.
+        self.changes = policy.changes
         # this run's parties by memo key (:meth:`entry`)
         self.decided: dict[tuple[Any, ...], Decided] = {}
 
@@ -101,19 +105,21 @@ class Decider:
         key = (level, party.stream.role, party.has_pass, party.quarantine, temps, day)
         entry = self.decided.get(key)
         if entry is None:
-            known = self.parties.get(key)
+            period = day if self.changes is None else bisect_right(self.changes, day)
+            kind = (*key[:5], period)
+            known = self.parties.get(kind)
             if known is None:
-                known = self.parties[key] = self._decide(key)
+                known = self.parties[kind] = self._decide(key, period)
             entry = self.decided[key] = Decided(known[0], known[1], self.policy)
         entry.count += 1
         return entry
 
-    def _decide(self, key: tuple[Any, ...]) -> tuple[str | None, tuple[str, ...]]:
+    def _decide(self, key: tuple[Any, ...], period: Any) -> tuple[str | None, tuple[str, ...]]:
         level, role, has_pass, quarantine, temps, day = key
         policy, ranks = self.policy, self.severity
         worst, outcome, rules = -1, None, []
         for temp in temps:
-            person = (level, role, has_pass, temp, quarantine, day)
+            person = (level, role, has_pass, temp, quarantine, period)
             hit = self.people.get(person)
             if hit is None:
                 d = self.engine.decide(policy.decision,
