@@ -10,6 +10,7 @@ a pack outcome the model cannot act on, is a located error when the scenario loa
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -56,6 +57,7 @@ class GatePolicy:
     observed: frozenset[str] = frozenset()
     unobserved: str = ""
     outsiders: frozenset[str] = frozenset()
+    changes: tuple[dt.date, ...] | None = None    # days the decision's rules change (None: unknown)
 
     def facts(self, level: str, role: str, has_pass: bool, temperature: float,
               quarantine: str) -> dict[str, Any]:
@@ -124,8 +126,9 @@ def read_gate_policy(r: Reader, doc: GatePolicyDoc | None, pack: Pack | None) ->
     if unobserved in observed:
         r.fail((*path, "unobserved"), "scenario.vocabulary", f"{unobserved!r} is also listed as observed")
     outsiders = _values(r, (*path, "outsiders"), doc.outsiders, role_field, pack, name)
+    changes = pack.change_dates(name) if pack is not None and spec is not None else None
     return GatePolicy(name, inputs, levels, outcomes, undecided, frozenset(observed), unobserved,
-                      frozenset(outsiders))
+                      frozenset(outsiders), changes)
 
 
 def input_of(policy: GatePolicy, pack: Pack | None, attribute: str) -> EnumField | None:

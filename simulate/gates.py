@@ -25,6 +25,7 @@ import simpy
 from simpy.events import NORMAL, Event
 
 from .distributions import NONE, Distribution
+from .feed import Feed
 
 RETEST = Distribution.constant(90.0)
 
@@ -144,20 +145,20 @@ class Checkpoint:
         self.reneged = 0
         self.away_min = 0.0
         self.seen: Counter[int] = Counter()
-        for t, staff in steps[1:]:
-            simpy.events.Timeout(env, t, staff).callbacks.append(self._reshift)
+        Feed(env, [(t, staff, self._reshift) for t, staff in steps[1:]])
 
     def serve(self, duration_min: float, away_min: float = 0.0, patience_min: float = math.inf) -> Service:
         """Queue a party needing *duration_min* of one staff member's time, after which that
         staff member is away *away_min* more; the party leaves unserved after *patience_min*."""
-        now = self.env.now
+        now = self.env._now
         service = Service(self, duration_min, away_min, now)
         self.arrivals += 1
         waiting = self.waiting
         self.seen[len(waiting)] += 1
-        if self.capacity == 0:
+        capacity = self.capacity
+        if capacity == 0:
             self.unstaffed_arrivals += 1
-        if self.busy < self.capacity:
+        if self.busy < capacity:
             self._begin(service, now)
         else:
             waiting.append(service)
@@ -182,16 +183,18 @@ class Checkpoint:
 
     def _begin(self, service: Service, now: float) -> None:
         self.busy += 1
-        if service.arrived >= self.warmup_min:
-            self.waits.append(now - service.arrived)
-            self.wait_at.append(service.arrived)
-        self.busy_min += min(service.duration, self.length_min - now) if now < self.length_min else 0.0
+        arrived, duration = service.arrived, service.duration
+        if arrived >= self.warmup_min:
+            self.waits.append(now - arrived)
+            self.wait_at.append(arrived)
+        length = self.length_min
+        self.busy_min += min(duration, length - now) if now < length else 0.0
         self.service_start.append(now)
-        self.service_min.append(service.duration)
+        self.service_min.append(duration)
         service._ok = True                     # starts now: scheduled as SimPy's Timeout schedules itself
-        service._value = now - service.arrived
+        service._value = now - arrived
         env = self.env
-        heappush(env._queue, (now + service.duration, NORMAL, next(env._eid), service))
+        heappush(env._queue, (now + duration, NORMAL, next(env._eid), service))
 
     def _finish(self, event: Event) -> None:
         away: float = event.away          # type: ignore[attr-defined]  # only Services call back here
@@ -201,7 +204,8 @@ class Checkpoint:
             simpy.events.Timeout(self.env, away).callbacks.append(self._back)
             return
         self.busy -= 1
-        self._start_waiting()
+        if self.waiting:
+            self._start_waiting()
 
     def _back(self, _: Event) -> None:
         self.busy -= 1
@@ -223,8 +227,8 @@ class Checkpoint:
         service.callbacks.remove(self._finish)
         service.succeed(None)
 
-    def _reshift(self, event: Event) -> None:
-        self.capacity = cast(int, event.value)
+    def _reshift(self, staff: int) -> None:
+        self.capacity = staff
         self._start_waiting()
 
     def _start_waiting(self) -> None:

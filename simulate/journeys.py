@@ -252,15 +252,14 @@ class Run(Refusals):
             self.refused(party, gate_id, going_out)
             return self.turned_round
         decider, times, day = self.decider, self.service, self.today()
-        outcome = decider.party(level, party, party.temps, day)
-        meaning = self._meaning.get(outcome) or self.policy.meaning(outcome)
+        decided = decider.entry(level, party, party.temps, day)
+        outcome, meaning = decided.outcome, decided.meaning
         checkpoint.persons += party.persons
         carry_in = times.carry_in
         away = (carry_in.away_min(u[6]) if carry_in is not None and level == "village"
                 and meaning == HANDLED else 0.0)
         patience = math.inf if queue is None else queue.patience(u[5])
-        standing = self._standing.get(outcome) or self.policy.standing(outcome)
-        wait = yield checkpoint.serve(times.minutes(standing, party.persons, u_service, u[3]), away, patience)
+        wait = yield checkpoint.serve(times.minutes(decided.standing, party.persons, u_service, u[3]), away, patience)
         if wait is None:                       # left the queue before being served: a refusal here
             self.refused(party, gate_id, going_out)
             return self.turned_round

@@ -8,8 +8,7 @@ wherever it runs.
 from __future__ import annotations
 
 import gc
-import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from heapq import heappop, heappush
 from operator import itemgetter
@@ -17,13 +16,14 @@ from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL, URGENT
+from simpy.events import URGENT
 
 from .demand import Arrivals, draw_arrivals
+from .feed import Feed
 from .gates import Checkpoint
 from .journeys import Run
 from .metrics import gate_result, queue_series, staff_series
-from .observation import DailyDecider, Season, arrivals_by_role
+from .observation import Season, arrivals_by_role
 from .parties import AWAY, Engine, Party
 from .patrols import build_watch, team_minutes
 from .results import ReplicationResult
@@ -67,35 +67,6 @@ def leaving_time(party: Party) -> tuple[float, ...]:
     return (t,) if t >= 0.0 else ()
 
 
-class Feed:
-    """Puts the run's arrivals and settings out on SimPy's event queue one at a time, as one
-    re-armed event. Each takes the place in the order of events (time, priority, order of
-    scheduling) that scheduling them all at the start as timeouts would give it, so the run
-    is unchanged, while the queue stays short and no event is made per arrival. It uses
-    SimPy's queue and event counter (``Environment._queue``, ``_eid``) directly to do so."""
-
-    def __init__(self, env: simpy.Environment, events: Sequence[tuple[float, Party, Callable[[Party], None]]]):
-        self.env, self.events, self.next = env, events, 0
-        self.first = next(env._eid)                            # the places of all of them, reserved
-        env._eid = itertools.count(self.first + len(events))
-        self.event = simpy.Event(env)
-        self.event._ok = True
-        if events:
-            self._arm()
-
-    def _arm(self) -> None:
-        k = self.next
-        self.event.callbacks = [self._fire]
-        heappush(self.env._queue, (self.events[k][0], NORMAL, self.first + k, self.event))
-
-    def _fire(self, _: simpy.Event) -> None:
-        party, act = self.events[self.next][1:]
-        self.next += 1
-        if self.next < len(self.events):
-            self._arm()
-        act(party)
-
-
 def run_until(env: simpy.Environment, at: float) -> None:
     """``env.run(until=at)`` with SimPy's step inlined: the same events in the same order (those
     before SimPy's stop event: its place is (at, URGENT, the next event number)), the clock left
@@ -105,10 +76,10 @@ def run_until(env: simpy.Environment, at: float) -> None:
         raise ValueError(f"until ({at}) must be greater than the current simulation time")
     queue, stop = env._queue, next(env._eid)            # the number SimPy's stop event would take
     while queue:
-        t, priority, eid, event = queue[0]
-        if t > at or (t == at and (priority, eid) > (URGENT, stop)):
+        t, priority, eid, event = item = heappop(queue)
+        if t >= at and (t > at or (priority, eid) > (URGENT, stop)):
+            heappush(queue, item)                        # after the stop: left for a later run
             break
-        heappop(queue)
         env._now = t
         callbacks, event.callbacks = event.callbacks, None   # type: ignore[assignment]  # processed
         for callback in callbacks:
@@ -163,7 +134,6 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
               {v.id: v for v in town.villages}, town.hotspots, checkpoints, watch, scenario.network)
     season = None
     if scenario.returners is not None:           # the season: the daily round beside the streams
-        run.decider = DailyDecider(engine, scenario.gate_policy)
         season = Season(env, run, scenario.returners, engine, horizon, seed, replication)
     queue = [p for s in scenario.streams for p in parties(draw_arrivals(s, horizon, seed, replication))]
     events = [(p.time, p, run.arrive) for p in queue]
@@ -193,7 +163,6 @@ def season_series(season: Season, run: Run, queue: list[Party], gate_decision: s
     daily.update((k, tuple(v)) for k, v in arrivals_by_role(queue + season.parties, season.horizon,
                                                              season.days).items())
     hits = season.hits_daily()
-    assert isinstance(run.decider, DailyDecider)
     hits[gate_decision] = {rule: tuple(v) for rule, v in
                            sorted(run.decider.hits_daily(season.first, season.days).items())}
     return {"daily": daily, "rule_hits_daily": hits}

@@ -30,7 +30,7 @@ from .demand import MAX_FEVER_C, Stream
 from .horizon import MIN_PER_DAY, Horizon
 from .journeys import Run
 from .metrics import daily_waits
-from .parties import DEFAULT_RULE, Decider, Engine, Party
+from .parties import DEFAULT_RULE, Engine, Party
 from .results import ENTRY_PATHS
 from .returners import ARRIVE_TIME, EXIT, EXIT_TIME, FEVER, SYMPTOMS, Person, Returners, draw_people, drawn_facts
 from .season_policy import ADVISED, BARRED, CENTRALIZED, FREE, HOME, REFERRED, SeasonPolicy, next_change
@@ -62,27 +62,6 @@ def memo_of(engine: Engine) -> dict[tuple[Any, ...], tuple[str | None, str]]:
         return _MEMO.setdefault(engine, {})
     except TypeError:                         # an engine that cannot be weakly referenced: per run
         return {}
-
-
-class DailyDecider(Decider):
-    """A gate :class:`Decider` that also counts the deciding rules per day."""
-
-    def __init__(self, engine: Engine, policy: Any):
-        super().__init__(engine, policy)
-        self.by_day: Counter[tuple[dt.date, tuple[str, ...]]] = Counter()
-
-    def tally(self, day: dt.date, rules: tuple[str, ...]) -> None:
-        self.seen[rules] += 1
-        self.by_day[(day, rules)] += 1
-
-    def hits_daily(self, first: dt.date, days: int) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for (day, rules), count in self.by_day.items():
-            k = (day - first).days
-            if 0 <= k < days:
-                for rule in rules:
-                    out.setdefault(rule, [0] * days)[k] += count
-        return out
 
 
 class Season:

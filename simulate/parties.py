@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
@@ -57,12 +58,23 @@ _ANSWERS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[People, Par
 def answers(engine: Engine, policy: GatePolicy) -> tuple[People, Parties]:
     """The memos of *engine*'s answers under *policy* (per person, per party) kept in this process."""
     key = (policy.decision, tuple(policy.inputs.items()), tuple(policy.levels.items()),
-           tuple(policy.outcomes.items()), policy.undecided)
+           tuple(policy.outcomes.items()), policy.undecided, policy.changes)
     try:
         by_policy = _ANSWERS.setdefault(engine, {})
     except TypeError:                        # an engine that cannot be weakly referenced: per run
         return {}, {}
     return by_policy.setdefault(key, ({}, {}))
+
+
+class Decided:
+    """One kind of party as decided in a run: its outcome, its occupants' deciding rules, what
+    the outcome means to the model and the outcome it acts on, and how many were so decided."""
+
+    __slots__ = ("count", "meaning", "outcome", "rules", "standing")
+
+    def __init__(self, outcome: str | None, rules: tuple[str, ...], policy: GatePolicy):
+        self.outcome, self.rules, self.count = outcome, rules, 0
+        self.meaning, self.standing = policy.meaning(outcome), policy.standing(outcome)
 
 
 class Decider:
@@ -78,27 +90,36 @@ class Decider:
         self.policy = policy
         self.severity = policy.severity()
         self.people, self.parties = answers(engine, policy)
-        self.seen: Counter[tuple[str, ...]] = Counter()      # parties decided, by their rules
+        # The memos hold an answer per period between the days the rules change (any day of
+        # one decides alike); per day where those days are unknown.
+        self.changes = policy.changes
+        # this run's parties by memo key (:meth:`entry`)
+        self.decided: dict[tuple[Any, ...], Decided] = {}
 
     def party(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> str | None:
         """The party's outcome: the most severe of its occupants' outcomes."""
+        return self.entry(level, party, temps, day).outcome
+
+    def entry(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> Decided:
+        """The party decided, and counted."""
         key = (level, party.stream.role, party.has_pass, party.quarantine, temps, day)
-        known = self.parties.get(key)
-        if known is None:
-            known = self.parties[key] = self._decide(key)
-        self.tally(day, known[1])
-        return known[0]
+        entry = self.decided.get(key)
+        if entry is None:
+            period = day if self.changes is None else bisect_right(self.changes, day)
+            kind = (*key[:5], period)
+            known = self.parties.get(kind)
+            if known is None:
+                known = self.parties[kind] = self._decide(key, period)
+            entry = self.decided[key] = Decided(known[0], known[1], self.policy)
+        entry.count += 1
+        return entry
 
-    def tally(self, day: dt.date, rules: tuple[str, ...]) -> None:
-        """Count one party decided on *day* by *rules* (its occupants' deciding rules)."""
-        self.seen[rules] += 1
-
-    def _decide(self, key: tuple[Any, ...]) -> tuple[str | None, tuple[str, ...]]:
+    def _decide(self, key: tuple[Any, ...], period: Any) -> tuple[str | None, tuple[str, ...]]:
         level, role, has_pass, quarantine, temps, day = key
         policy, ranks = self.policy, self.severity
         worst, outcome, rules = -1, None, []
         for temp in temps:
-            person = (level, role, has_pass, temp, quarantine, day)
+            person = (level, role, has_pass, temp, quarantine, period)
             hit = self.people.get(person)
             if hit is None:
                 d = self.engine.decide(policy.decision,
@@ -113,7 +134,18 @@ class Decider:
     def hits(self) -> dict[str, int]:
         """Persons decided by each rule (``(default)`` when the default decided), by rule id."""
         out: Counter[str] = Counter()
-        for rules, count in self.seen.items():
-            for rule in rules:
-                out[rule] += count
+        for d in self.decided.values():
+            for rule in d.rules:
+                out[rule] += d.count
         return dict(sorted(out.items()))
+
+    def hits_daily(self, first: dt.date, days: int) -> dict[str, list[int]]:
+        """Persons decided by each rule on each of *days* days from *first* (rules that decided
+        someone in them only)."""
+        out: dict[str, list[int]] = {}
+        for key, d in self.decided.items():
+            k = (key[5] - first).days
+            if 0 <= k < days:
+                for rule in d.rules:
+                    out.setdefault(rule, [0] * days)[k] += d.count
+        return out

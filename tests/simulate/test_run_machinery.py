@@ -5,6 +5,7 @@ engine's answers kept across runs."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 from collections.abc import Generator, Mapping
@@ -14,8 +15,9 @@ from typing import Any
 import pytest
 import simpy
 
+from simulate.feed import Feed
 from simulate.gate_policy import GatePolicy
-from simulate.model import Feed, collector_paused, run_until
+from simulate.model import collector_paused, run_until
 from simulate.parties import Decider
 from simulate.underway import Underway
 
@@ -167,3 +169,32 @@ def test_the_engine_is_asked_once_per_person_across_runs_and_policies_apart():
     other = Decider(engine, _policy(level="M"))              # another mapping: other facts
     other.party("village", party, (36.5,), day)                            # type: ignore[arg-type]
     assert engine.asked == 3
+
+
+class DatedEngine:
+    """Answers "no" to everyone from 2020-03-01 (a rule that starts then), "ok" before,
+    counting the questions and naming the rule in force."""
+
+    def __init__(self) -> None:
+        self.asked: list[dt.date] = []
+
+    def decide(self, decision: str, facts: Mapping[str, Any], at: dt.date) -> Any:
+        self.asked.append(at)
+        late = at >= dt.date(2020, 3, 1)
+        return SimpleNamespace(outcome="no" if late else "ok", rule="closed" if late else "open")
+
+
+def test_the_engine_is_asked_once_per_period_between_rule_changes_and_hits_stay_by_day():
+    engine = DatedEngine()
+    policy = dataclasses.replace(_policy(), changes=(dt.date(2020, 3, 1),))
+    decider = Decider(engine, policy)
+    party = SimpleNamespace(stream=SimpleNamespace(role="tourist"), has_pass=False, quarantine="none")
+    days = [dt.date(2020, 2, 27) + dt.timedelta(days=k) for k in range(5)]   # 02-27 … 03-02
+    answers = [decider.party("village", party, (36.5,), d) for d in days]   # type: ignore[arg-type]
+    assert answers == ["ok", "ok", "ok", "no", "no"]         # 2020 is a leap year: 02-29 is a day
+    assert engine.asked == [dt.date(2020, 2, 27), dt.date(2020, 3, 1)]     # one question per period
+    assert decider.hits_daily(days[0], 5) == {"open": [1, 1, 1, 0, 0], "closed": [0, 0, 0, 1, 1]}
+    unknown = Decider(engine, _policy())                      # change days unknown: asked per day
+    for d in days:
+        unknown.party("village", party, (36.5,), d)                       # type: ignore[arg-type]
+    assert len(engine.asked) == 2 + 5

@@ -1,0 +1,49 @@
+"""Timed acts put on SimPy's event queue one at a time, each in the place a timeout made at
+the start would take.
+
+A replication knows tens of thousands of timed acts before it starts: arrivals, residents
+setting out, every shift change at every checkpoint. Made as timeouts at the start they would
+all sit on SimPy's heap at once and make every push and pop on it dearer; a :class:`Feed`
+keeps one event of them there at a time.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from heapq import heappush
+from typing import Any
+
+import simpy
+from simpy.events import NORMAL
+
+Act = tuple[float, Any, Callable[[Any], None]]
+
+
+class Feed:
+    """Acts on *acts* — ``(time, argument, act)`` in time order — calling ``act(argument)`` at each
+    time, as one re-armed event. Each takes the place in the order of events (time, priority,
+    order of scheduling) that a timeout made now for it would take, so a run is unchanged
+    while the queue stays short. It uses SimPy's queue and event counter
+    (``Environment._queue``, ``_eid``) directly to do so."""
+
+    def __init__(self, env: simpy.Environment, acts: Sequence[Act]):
+        self.env, self.acts, self.next = env, acts, 0
+        self.first = next(env._eid)                            # the places of all of them, reserved
+        env._eid = itertools.count(self.first + len(acts))
+        self.event = simpy.Event(env)
+        self.event._ok = True
+        if acts:
+            self._arm()
+
+    def _arm(self) -> None:
+        k = self.next
+        self.event.callbacks = [self._fire]
+        heappush(self.env._queue, (self.acts[k][0], NORMAL, self.first + k, self.event))
+
+    def _fire(self, _: simpy.Event) -> None:
+        argument, act = self.acts[self.next][1:]
+        self.next += 1
+        if self.next < len(self.acts):
+            self._arm()
+        act(argument)
