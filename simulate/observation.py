@@ -16,6 +16,7 @@ number actually observed. Daily series and rule hits per day are the result.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import weakref
@@ -50,6 +51,9 @@ BOOKED = ("arrivals", "turned_back", "observation_exits", "unscreened", "entries
 TURNED_BACK_ROLE = "turned_back."
 # Home-service capacity: observed persons a day the teams can visit (``home_service:``; absent without it).
 CAPACITY = "home_service_capacity"
+# What the model tells each decision, in this order (the values of a memo key).
+RETURN_INPUTS = ("origin", "necessity")
+QUARANTINE_INPUTS = ("origin", "days_since_return", "fever", "symptoms")
 NEVER = 1 << 30
 _STANDARD = NormalDist()
 # The engine's answers outlive a replication (as the gate's do, :func:`simulate.parties.answers`).
@@ -102,6 +106,17 @@ class Season:
         self.status = [FREE] * n
         self.until = [0] * n                      # referred: back from care on this day
         self.since = [0] * n                      # under home observation since this day
+        self.asking: dict[int, list[int]] = {}    # day → who asks to come back that day
+        for k, day in enumerate(self.ask):
+            self.asking.setdefault(day, []).append(k)
+        self.home: list[int] = []                 # who is back, in the register's order
+        self.inputs = {returners.return_policy.decision: RETURN_INPUTS,
+                       returners.quarantine_policy.decision: QUARANTINE_INPUTS}
+        # An engine deciding by a pack's dated rules answers alike on every day the same rules are
+        # in force: its answers are memoised per such period (not per date) where it shows its pack.
+        change_dates = getattr(getattr(engine, "pack", None), "change_dates", None)
+        self.periods = None if not callable(change_dates) else {
+            decision: tuple(change_dates(decision)) for decision in self.inputs}
         self.memo = memo_of(engine)
         self.series: dict[str, list[float]] = {name: [0.0] * self.days for name in (*STOCKS, *FLOWS)}
         self.hits: dict[str, dict[str, list[int]]] = {returners.return_policy.decision: {},
@@ -153,71 +168,93 @@ class Season:
         if capacity is not None:
             self.series[CAPACITY] = [capacity] * self.days
 
-    def decide(self, policy: SeasonPolicy, person: Person, known: dict[str, Any], date: dt.date,
-               d: int) -> str | None:
-        """*policy*'s answer for *person* on *date* (memoised by what the pack is told and the date)."""
+    def decide(self, policy: SeasonPolicy, person: Person, known: tuple[Any, ...], date: dt.date,
+               d: int, when: Any) -> str | None:
+        """*policy*'s answer for *person* on *date*, told *known* (the values of its inputs, in the
+        order of :data:`RETURN_INPUTS` or :data:`QUARANTINE_INPUTS`), memoised by what the pack is
+        told and *when* (:meth:`period` of the date)."""
         decision = policy.decision
-        key = (decision, person.attributes, tuple(known.values()), date)
+        key = (decision, person.attributes, known, when)
         hit = self.memo.get(key)
         if hit is None:
-            answer = self.engine.decide(decision, policy.facts(known, dict(person.attributes)), at=date)
+            told = dict(zip(self.inputs[decision], known, strict=True))
+            answer = self.engine.decide(decision, policy.facts(told, dict(person.attributes)), at=date)
             hit = self.memo[key] = (answer.outcome, answer.rule or DEFAULT_RULE)
-        self.hits[decision].setdefault(hit[1], [0] * self.days)[d] += 1
+        rules = self.hits[decision]
+        row = rules.get(hit[1])
+        if row is None:
+            row = rules[hit[1]] = [0] * self.days
+        row[d] += 1
         return hit[0]
 
+    def period(self, decision: str, date: dt.date) -> Any:
+        """What *decision*'s answers depend on of *date*: the period of its rules in force, or the
+        date itself for an engine that shows no pack."""
+        if self.periods is None:
+            return date
+        return ("period", bisect.bisect_right(self.periods[decision], date))
+
     def day(self, d: int) -> None:
+        """Day *d*'s round: those whose day to ask has come ask ``return_deferral``; everyone back
+        home is decided by ``quarantine_status`` (in the order of the register, as the parties they
+        send reach the gates); the stocks are counted."""
         date, r, s = self.first + dt.timedelta(days=d), self.r, self.series
         rp, qp = r.return_policy, r.quarantine_policy
-        for k, person in enumerate(self.people):
-            if self.state[k] == RETURNED or self.ask[k] != d:
+        state, ask, back, status, until, people = self.state, self.ask, self.back, self.status, self.until, self.people
+        came, asked_when, told_when = [], self.period(rp.decision, date), self.period(qp.decision, date)
+        for k in sorted(self.asking.pop(d, ())):
+            if state[k] == RETURNED or ask[k] != d:
                 continue
-            meaning = rp.meaning(self.decide(rp, person, {"origin": person.origin, "necessity": person.necessity},
-                                             date, d))
+            person = people[k]
+            meaning = rp.meaning(self.decide(rp, person, (person.origin, person.necessity), date, d,
+                                             asked_when))
             if meaning == ADVISED:
                 s["advised"][d] += 1
                 if person.defers:
-                    self.state[k], self.ask[k] = DEFERRED, d + r.ask_again_days
+                    state[k], ask[k] = DEFERRED, d + r.ask_again_days
+                    self.asking.setdefault(ask[k], []).append(k)
                     continue
             elif meaning == BARRED:
                 s["refused"][d] += 1
                 change = next_change(r.changes, date)
-                self.state[k] = BARRED_STATE
-                self.ask[k] = NEVER if change is None else (change - self.first).days
+                state[k] = BARRED_STATE
+                ask[k] = NEVER if change is None else (change - self.first).days
+                self.asking.setdefault(ask[k], []).append(k)
                 continue
-            self.state[k], self.back[k] = RETURNED, d
+            state[k], back[k] = RETURNED, d
             s["returners_arrived"][d] += 1
-        for k, person in enumerate(self.people):
-            if self.state[k] != RETURNED:
+            came.append(k)
+        if came:
+            self.home = sorted(self.home + came)
+        fever_per_day, symptoms_per_day, exit_per_day = r.fever_per_day, r.symptoms_per_day, r.exit_per_day
+        for k in self.home:
+            before = status[k]
+            if before == REFERRED and d < until[k]:
                 continue
-            before = self.status[k]
-            if before == REFERRED and d < self.until[k]:
-                continue
-            observed = before in (HOME, CENTRALIZED) and self.back[k] < d
+            person = people[k]
+            observed = before in (HOME, CENTRALIZED) and back[k] < d
             u = person.daily[d]
-            known = {"origin": person.origin, "days_since_return": d - self.back[k],
-                     "fever": observed and bool(u[FEVER] < r.fever_per_day),
-                     "symptoms": observed and bool(u[SYMPTOMS] < r.symptoms_per_day)}
-            outcome = self.decide(qp, person, known, date, d)
-            status = qp.meaning(outcome)
-            self.status[k] = status
-            if status == REFERRED:
+            known = (person.origin, d - back[k], observed and bool(u[FEVER] < fever_per_day),
+                     observed and bool(u[SYMPTOMS] < symptoms_per_day))
+            outcome = self.decide(qp, person, known, date, d, told_when)
+            now = status[k] = qp.meaning(outcome)
+            if now == REFERRED:
                 s["referrals"][d] += 1
-                self.until[k] = d + r.referral_days
-            if status == HOME and (before != HOME or self.back[k] == d):
+                until[k] = d + r.referral_days
+            if now == HOME and (before != HOME or back[k] == d):
                 s["into_home_observation"][d] += 1
                 self.since[k] = d
-            elif before == HOME and status != HOME and self.back[k] < d:
+            elif before == HOME and now != HOME and back[k] < d:
                 s["home_spells_ended"][d] += 1
                 s["home_spell_days_ended"][d] += d - self.since[k]
-            if self.back[k] == d:
+            if back[k] == d:
                 self.set_off(person, d, qp.at_gate.get(outcome or qp.default, ""))
-            if status == HOME and u[EXIT] < r.exit_per_day:
+            if now == HOME and u[EXIT] < exit_per_day:
                 self.go_out(person, d, u[EXIT_TIME], qp.at_gate.get(outcome or qp.default, ""))
-        for k in range(len(self.people)):
-            state = self.state[k]
-            s[state][d] += 1
-            if state == RETURNED:
-                s[self.status[k]][d] += 1
+        for where, n in Counter(state).items():
+            s[where][d] += n
+        for where, n in Counter([status[k] for k in self.home]).items():
+            s[where][d] += n
         s["visits"][d] = s[HOME][d] * r.visits_per_day
         s["visit_staff_min"][d] = s["visits"][d] * r.visit_min
 
