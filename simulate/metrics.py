@@ -151,7 +151,7 @@ def run_percentiles(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray,
     a = ordered[starts + low]
     b = ordered[starts + np.where(beyond, counts - 1, previous + 1)]
     diff = b - a
-    return np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+    return np.asarray(np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma))
 
 
 def as_floats(values: list[float] | list[int]) -> np.ndarray:

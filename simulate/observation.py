@@ -21,10 +21,11 @@ import datetime as dt
 import math
 import weakref
 from collections import Counter
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Sequence
 from statistics import NormalDist
 from typing import Any
 
+import numpy as np
 import simpy
 
 from .demand import MAX_FEVER_C, Stream
@@ -122,6 +123,9 @@ class Season:
         self.hits: dict[str, dict[str, list[int]]] = {returners.return_policy.decision: {},
                                                       returners.quarantine_policy.decision: {}}
         self.parties: list[Party] = []
+        self.sent_on: list[int] = []              # the day of the round that sent each of parties
+        self.round_at: list[float] = []           # when each daily round was held
+        self.last = self.days - 1                 # the day the gate's counters after the last round go to
         self._seen: tuple[float, ...] = (0.0,) * len(BOOKED)
         self._turned: Counter[str] = Counter()    # turn-backs by role at the last snapshot
         cum, acc = [], 0.0
@@ -139,7 +143,8 @@ class Season:
             if at >= self.horizon.length_min:
                 break
             yield self.env.timeout(at - self.env.now)
-            self.snapshot(d - 1)
+            self.round_at.append(self.env.now)
+            self.snapshot(max(d - 1, 0))          # before the first round: the first day
             self.day(d)
 
     def snapshot(self, d: int) -> None:
@@ -148,20 +153,20 @@ class Season:
         now = (tally.arrivals, tally.turned_back, tally.leaks["observation_exit"], sum(tally.leaks.values()),
                sum(tally.leaks[p] for p in ENTRY_PATHS), tally.resident_crossings, tally.outsider_village_min,
                tally.outsider_hills_min)
-        if d >= 0:
-            for name, value, before in zip(BOOKED, now, self._seen, strict=True):
-                self.series[name][d] += value - before
-            for role, count in tally.turned_back_by_role.items():
-                gained = count - self._turned[role]
-                if gained:
-                    self.series.setdefault(TURNED_BACK_ROLE + role, [0.0] * self.days)[d] += gained
+        for name, value, before in zip(BOOKED, now, self._seen, strict=True):
+            self.series[name][d] += value - before
+        for role, count in tally.turned_back_by_role.items():
+            gained = count - self._turned[role]
+            if gained:
+                self.series.setdefault(TURNED_BACK_ROLE + role, [0.0] * self.days)[d] += gained
         self._seen = now
         self._turned = Counter(tally.turned_back_by_role)
 
     def finish(self) -> None:
         """Book the last day's gate counters, the worst gate's waits by day and the home-service
         capacity (call after the run)."""
-        self.snapshot(min(self.days - 1, int((self.offset + self.env.now) // MIN_PER_DAY)))
+        self.last = min(self.days - 1, int((self.offset + self.env.now) // MIN_PER_DAY))
+        self.snapshot(self.last)
         for name, values in daily_waits(self.run.checkpoints.values(), self.offset, self.days, self.env.now).items():
             self.series[name] = list(values)
         capacity = self.r.capacity()
@@ -270,7 +275,7 @@ class Season:
         width = self.profile[h] - low
         t = self._at(d, 60.0 * (h + ((u - low) / width if width > 0 else 0.0)))
         if t is not None:
-            self._send(self.r.arrive_as, person, t, quarantine)
+            self._send(self.r.arrive_as, person, d, t, quarantine)
 
     def go_out(self, person: Person, d: int, u: float, quarantine: str) -> None:
         """A person under home observation tries to leave the village on day *d*."""
@@ -278,9 +283,9 @@ class Season:
         s["exit_attempts"][d] += 1
         t = self._at(d, self.r.decide_at + u * (MIN_PER_DAY - self.r.decide_at))
         if t is not None:
-            self._send(self.r.go_out_as, person, t, quarantine)
+            self._send(self.r.go_out_as, person, d, t, quarantine)
 
-    def _send(self, stream_: Stream, person: Person, t: float, quarantine: str) -> None:
+    def _send(self, stream_: Stream, person: Person, d: int, t: float, quarantine: str) -> None:
         u = person.party
         gates = stream_.gates
         gate = None
@@ -300,6 +305,7 @@ class Season:
         party = Party(stream_, t, 1, False, quarantine, person.origin, gate, person.village, (reading,),
                       (reading,), u[0:3], u[3:10], u[10:23])
         self.parties.append(party)
+        self.sent_on.append(d)
         timer = self.env.timeout(t - self.env.now)
         timer.callbacks.append(lambda _: self.run.arrive(party))
 
@@ -311,11 +317,27 @@ class Season:
                 for decision, rules in self.hits.items()}
 
 
-def arrivals_by_role(parties: list[Party], horizon: Horizon, days: int) -> Mapping[str, list[float]]:
-    """Parties arriving per day, by role (``arrivals.<role>``)."""
-    offset = horizon.start.hour * 60 + horizon.start.minute
-    out: dict[str, list[float]] = {}
-    for p in parties:
-        d = min(days - 1, int((offset + p.time) // MIN_PER_DAY))
-        out.setdefault(f"arrivals.{p.stream.role}", [0.0] * days)[d] += 1
-    return out
+def arrivals_by_role(streamed: Sequence[Party], season: Season) -> dict[str, list[float]]:
+    """Parties arriving per day by role (``arrivals.<role>``, for the roles with at least one),
+    booked as the gate's ``arrivals`` are: to the day of the last daily round before the party
+    arrived, so per day they add up to ``arrivals``. *streamed*: the scenario streams' parties;
+    the season sends its own. A streamed party arriving at a round's very minute arrives before
+    it (its arrival was scheduled first), a party the round sends after it; arrivals after the
+    last round go to ``season.last``, those before the first to the first day (as the snapshots do)."""
+    rounds = np.asarray(season.round_at, float)
+    # Slot k (after k rounds) → day: before the first round the first day, after the last ``last``.
+    book = np.append(np.maximum(np.arange(-1, rounds.size - 1), 0), season.last)
+    codes: dict[str, int] = {}
+    n, m = len(streamed), len(season.parties)
+    times = np.fromiter((p.time for p in streamed), float, n)
+    role = np.fromiter((codes.setdefault(p.stream.role, len(codes)) for p in streamed), np.intp, n)
+    day = book[np.searchsorted(rounds, times, side="left")]
+    arrived = times < season.horizon.length_min                      # the run stops before the end
+    sent_role = np.fromiter((codes.setdefault(p.stream.role, len(codes)) for p in season.parties), np.intp, m)
+    sent_day = book[np.asarray(season.sent_on, np.intp) + 1]
+    role = np.concatenate((role[arrived], sent_role))
+    day = np.concatenate((day[arrived], sent_day))
+    days = season.days
+    counts = np.bincount(role * days + day, minlength=len(codes) * days).reshape(len(codes), days)
+    return {f"arrivals.{name}": counts[code].astype(float).tolist()
+            for name, code in codes.items() if counts[code].any()}
