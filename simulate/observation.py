@@ -58,15 +58,18 @@ QUARANTINE_INPUTS = ("origin", "days_since_return", "fever", "symptoms")
 NEVER = 1 << 30
 _STANDARD = NormalDist()
 # The engine's answers outlive a replication (as the gate's do, :func:`simulate.parties.answers`).
-_MEMO: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[str | None, str]]] = weakref.WeakKeyDictionary()
+# Beside them, a number for each set of drawn attributes seen (a memo key hashes it, not the set).
+Memo = tuple[dict[tuple[Any, ...], tuple[str | None, str]], dict[tuple[tuple[str, object], ...], int]]
+_MEMO: weakref.WeakKeyDictionary[Any, Memo] = weakref.WeakKeyDictionary()
 
 
-def memo_of(engine: Engine) -> dict[tuple[Any, ...], tuple[str | None, str]]:
-    """The answers *engine* gave to the season's decisions in this process, by (decision, record, day)."""
+def memo_of(engine: Engine) -> Memo:
+    """The answers *engine* gave to the season's decisions in this process, by (decision,
+    attributes' number, what else it was told, period), and the attributes' numbers."""
     try:
-        return _MEMO.setdefault(engine, {})
+        return _MEMO.setdefault(engine, ({}, {}))
     except TypeError:                         # an engine that cannot be weakly referenced: per run
-        return {}
+        return {}, {}
 
 
 class DailyDecider(Decider):
@@ -118,7 +121,8 @@ class Season:
         change_dates = getattr(getattr(engine, "pack", None), "change_dates", None)
         self.periods = None if not callable(change_dates) else {
             decision: tuple(change_dates(decision)) for decision in self.inputs}
-        self.memo = memo_of(engine)
+        self.memo, numbers = memo_of(engine)
+        self.kind = [numbers.setdefault(p.attributes, len(numbers)) for p in self.people]
         self.series: dict[str, list[float]] = {name: [0.0] * self.days for name in (*STOCKS, *FLOWS)}
         self.hits: dict[str, dict[str, list[int]]] = {returners.return_policy.decision: {},
                                                       returners.quarantine_policy.decision: {}}
@@ -173,15 +177,16 @@ class Season:
         if capacity is not None:
             self.series[CAPACITY] = [capacity] * self.days
 
-    def decide(self, policy: SeasonPolicy, person: Person, known: tuple[Any, ...], date: dt.date,
+    def decide(self, policy: SeasonPolicy, k: int, known: tuple[Any, ...], date: dt.date,
                d: int, when: Any) -> str | None:
-        """*policy*'s answer for *person* on *date*, told *known* (the values of its inputs, in the
+        """*policy*'s answer for person *k* on *date*, told *known* (the values of its inputs, in the
         order of :data:`RETURN_INPUTS` or :data:`QUARANTINE_INPUTS`), memoised by what the pack is
         told and *when* (:meth:`period` of the date)."""
         decision = policy.decision
-        key = (decision, person.attributes, known, when)
+        key = (decision, self.kind[k], known, when)
         hit = self.memo.get(key)
         if hit is None:
+            person = self.people[k]
             told = dict(zip(self.inputs[decision], known, strict=True))
             answer = self.engine.decide(decision, policy.facts(told, dict(person.attributes)), at=date)
             hit = self.memo[key] = (answer.outcome, answer.rule or DEFAULT_RULE)
@@ -211,7 +216,7 @@ class Season:
             if state[k] == RETURNED or ask[k] != d:
                 continue
             person = people[k]
-            meaning = rp.meaning(self.decide(rp, person, (person.origin, person.necessity), date, d,
+            meaning = rp.meaning(self.decide(rp, k, (person.origin, person.necessity), date, d,
                                              asked_when))
             if meaning == ADVISED:
                 s["advised"][d] += 1
@@ -241,7 +246,7 @@ class Season:
             u = person.daily[d]
             known = (person.origin, d - back[k], observed and bool(u[FEVER] < fever_per_day),
                      observed and bool(u[SYMPTOMS] < symptoms_per_day))
-            outcome = self.decide(qp, person, known, date, d, told_when)
+            outcome = self.decide(qp, k, known, date, d, told_when)
             now = status[k] = qp.meaning(outcome)
             if now == REFERRED:
                 s["referrals"][d] += 1
