@@ -160,8 +160,7 @@ def season_series(season: Season, run: Run, queue: list[Party], gate_decision: s
     """A season's daily series and rule hits per day (the gate's among them)."""
     season.finish()
     daily = season.daily()
-    daily.update((k, tuple(v)) for k, v in arrivals_by_role(queue + season.parties, season.horizon,
-                                                             season.days).items())
+    daily.update((k, tuple(v)) for k, v in arrivals_by_role(queue, season).items())
     hits = season.hits_daily()
     hits[gate_decision] = {rule: tuple(v) for rule, v in
                            sorted(run.decider.hits_daily(season.first, season.days).items())}

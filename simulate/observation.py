@@ -16,14 +16,16 @@ number actually observed. Daily series and rule hits per day are the result.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import weakref
 from collections import Counter
-from collections.abc import Generator, Mapping
+from collections.abc import Generator, Sequence
 from statistics import NormalDist
 from typing import Any
 
+import numpy as np
 import simpy
 
 from .demand import MAX_FEVER_C, Stream
@@ -50,18 +52,24 @@ BOOKED = ("arrivals", "turned_back", "observation_exits", "unscreened", "entries
 TURNED_BACK_ROLE = "turned_back."
 # Home-service capacity: observed persons a day the teams can visit (``home_service:``; absent without it).
 CAPACITY = "home_service_capacity"
+# What the model tells each decision, in this order (the values of a memo key).
+RETURN_INPUTS = ("origin", "necessity")
+QUARANTINE_INPUTS = ("origin", "days_since_return", "fever", "symptoms")
 NEVER = 1 << 30
 _STANDARD = NormalDist()
 # The engine's answers outlive a replication (as the gate's do, :func:`simulate.parties.answers`).
-_MEMO: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[str | None, str]]] = weakref.WeakKeyDictionary()
+# Beside them, a number for each set of drawn attributes seen (a memo key hashes it, not the set).
+Memo = tuple[dict[tuple[Any, ...], tuple[str | None, str]], dict[tuple[tuple[str, object], ...], int]]
+_MEMO: weakref.WeakKeyDictionary[Any, Memo] = weakref.WeakKeyDictionary()
 
 
-def memo_of(engine: Engine) -> dict[tuple[Any, ...], tuple[str | None, str]]:
-    """The answers *engine* gave to the season's decisions in this process, by (decision, record, day)."""
+def memo_of(engine: Engine) -> Memo:
+    """The answers *engine* gave to the season's decisions in this process, by (decision,
+    attributes' number, what else it was told, period), and the attributes' numbers."""
     try:
-        return _MEMO.setdefault(engine, {})
+        return _MEMO.setdefault(engine, ({}, {}))
     except TypeError:                         # an engine that cannot be weakly referenced: per run
-        return {}
+        return {}, {}
 
 
 class Season:
@@ -81,11 +89,26 @@ class Season:
         self.status = [FREE] * n
         self.until = [0] * n                      # referred: back from care on this day
         self.since = [0] * n                      # under home observation since this day
-        self.memo = memo_of(engine)
+        self.asking: dict[int, list[int]] = {}    # day → who asks to come back that day
+        for k, day in enumerate(self.ask):
+            self.asking.setdefault(day, []).append(k)
+        self.home: list[int] = []                 # who is back, in the register's order
+        self.inputs = {returners.return_policy.decision: RETURN_INPUTS,
+                       returners.quarantine_policy.decision: QUARANTINE_INPUTS}
+        # An engine deciding by a pack's dated rules answers alike on every day the same rules are
+        # in force: its answers are memoised per such period (not per date) where it shows its pack.
+        change_dates = getattr(getattr(engine, "pack", None), "change_dates", None)
+        self.periods = None if not callable(change_dates) else {
+            decision: tuple(change_dates(decision)) for decision in self.inputs}
+        self.memo, numbers = memo_of(engine)
+        self.kind = [numbers.setdefault(p.attributes, len(numbers)) for p in self.people]
         self.series: dict[str, list[float]] = {name: [0.0] * self.days for name in (*STOCKS, *FLOWS)}
         self.hits: dict[str, dict[str, list[int]]] = {returners.return_policy.decision: {},
                                                       returners.quarantine_policy.decision: {}}
         self.parties: list[Party] = []
+        self.sent_on: list[int] = []              # the day of the round that sent each of parties
+        self.round_at: list[float] = []           # when each daily round was held
+        self.last = self.days - 1                 # the day the gate's counters after the last round go to
         self._seen: tuple[float, ...] = (0.0,) * len(BOOKED)
         self._turned: Counter[str] = Counter()    # turn-backs by role at the last snapshot
         cum, acc = [], 0.0
@@ -103,7 +126,8 @@ class Season:
             if at >= self.horizon.length_min:
                 break
             yield self.env.timeout(at - self.env.now)
-            self.snapshot(d - 1)
+            self.round_at.append(self.env.now)
+            self.snapshot(max(d - 1, 0))          # before the first round: the first day
             self.day(d)
 
     def snapshot(self, d: int) -> None:
@@ -112,92 +136,119 @@ class Season:
         now = (tally.arrivals, tally.turned_back, tally.leaks["observation_exit"], sum(tally.leaks.values()),
                sum(tally.leaks[p] for p in ENTRY_PATHS), tally.resident_crossings, tally.outsider_village_min,
                tally.outsider_hills_min)
-        if d >= 0:
-            for name, value, before in zip(BOOKED, now, self._seen, strict=True):
-                self.series[name][d] += value - before
-            for role, count in tally.turned_back_by_role.items():
-                gained = count - self._turned[role]
-                if gained:
-                    self.series.setdefault(TURNED_BACK_ROLE + role, [0.0] * self.days)[d] += gained
+        for name, value, before in zip(BOOKED, now, self._seen, strict=True):
+            self.series[name][d] += value - before
+        for role, count in tally.turned_back_by_role.items():
+            gained = count - self._turned[role]
+            if gained:
+                self.series.setdefault(TURNED_BACK_ROLE + role, [0.0] * self.days)[d] += gained
         self._seen = now
         self._turned = Counter(tally.turned_back_by_role)
 
     def finish(self) -> None:
         """Book the last day's gate counters, the worst gate's waits by day and the home-service
         capacity (call after the run)."""
-        self.snapshot(min(self.days - 1, int((self.offset + self.env.now) // MIN_PER_DAY)))
+        self.last = min(self.days - 1, int((self.offset + self.env.now) // MIN_PER_DAY))
+        self.snapshot(self.last)
         for name, values in daily_waits(self.run.checkpoints.values(), self.offset, self.days, self.env.now).items():
             self.series[name] = list(values)
         capacity = self.r.capacity()
         if capacity is not None:
             self.series[CAPACITY] = [capacity] * self.days
 
-    def decide(self, policy: SeasonPolicy, person: Person, known: dict[str, Any], date: dt.date,
-               d: int) -> str | None:
-        """*policy*'s answer for *person* on *date* (memoised by what the pack is told and the date)."""
+    def decide(self, policy: SeasonPolicy, k: int, known: tuple[Any, ...], date: dt.date,
+               d: int, when: Any) -> str | None:
+        """*policy*'s answer for person *k* on *date*, told *known* (the values of its inputs, in the
+        order of :data:`RETURN_INPUTS` or :data:`QUARANTINE_INPUTS`), memoised by what the pack is
+        told and *when* (:meth:`period` of the date)."""
         decision = policy.decision
-        attributes = drawn_facts(person, known.get("days_since_return"))
-        key = (decision, attributes, tuple(known.values()), date)
+        person, inputs = self.people[k], self.inputs[decision]
+        contact = None                         # a close contact's drawn facts change by the day
+        if person.contact_before is not None:
+            since = known[inputs.index("days_since_return")] if "days_since_return" in inputs else None
+            contact = drawn_facts(person, since)
+        key = (decision, self.kind[k], known, when, contact)
         hit = self.memo.get(key)
         if hit is None:
-            answer = self.engine.decide(decision, policy.facts(known, dict(attributes)), at=date)
+            told = dict(zip(inputs, known, strict=True))
+            drawn = person.attributes if contact is None else contact
+            answer = self.engine.decide(decision, policy.facts(told, dict(drawn)), at=date)
             hit = self.memo[key] = (answer.outcome, answer.rule or DEFAULT_RULE)
-        self.hits[decision].setdefault(hit[1], [0] * self.days)[d] += 1
+        rules = self.hits[decision]
+        row = rules.get(hit[1])
+        if row is None:
+            row = rules[hit[1]] = [0] * self.days
+        row[d] += 1
         return hit[0]
 
+    def period(self, decision: str, date: dt.date) -> Any:
+        """What *decision*'s answers depend on of *date*: the period of its rules in force, or the
+        date itself for an engine that shows no pack."""
+        if self.periods is None:
+            return date
+        return ("period", bisect.bisect_right(self.periods[decision], date))
+
     def day(self, d: int) -> None:
+        """Day *d*'s round: those whose day to ask has come ask ``return_deferral``; everyone back
+        home is decided by ``quarantine_status`` (in the order of the register, as the parties they
+        send reach the gates); the stocks are counted."""
         date, r, s = self.first + dt.timedelta(days=d), self.r, self.series
         rp, qp = r.return_policy, r.quarantine_policy
-        for k, person in enumerate(self.people):
-            if self.state[k] == RETURNED or self.ask[k] != d:
+        state, ask, back, status, until, people = self.state, self.ask, self.back, self.status, self.until, self.people
+        came, asked_when, told_when = [], self.period(rp.decision, date), self.period(qp.decision, date)
+        for k in sorted(self.asking.pop(d, ())):
+            if state[k] == RETURNED or ask[k] != d:
                 continue
-            meaning = rp.meaning(self.decide(rp, person, {"origin": person.origin, "necessity": person.necessity},
-                                             date, d))
+            person = people[k]
+            meaning = rp.meaning(self.decide(rp, k, (person.origin, person.necessity), date, d,
+                                             asked_when))
             if meaning == ADVISED:
                 s["advised"][d] += 1
                 if person.defers:
-                    self.state[k], self.ask[k] = DEFERRED, d + r.ask_again_days
+                    state[k], ask[k] = DEFERRED, d + r.ask_again_days
+                    self.asking.setdefault(ask[k], []).append(k)
                     continue
             elif meaning == BARRED:
                 s["refused"][d] += 1
                 change = next_change(r.changes, date)
-                self.state[k] = BARRED_STATE
-                self.ask[k] = NEVER if change is None else (change - self.first).days
+                state[k] = BARRED_STATE
+                ask[k] = NEVER if change is None else (change - self.first).days
+                self.asking.setdefault(ask[k], []).append(k)
                 continue
-            self.state[k], self.back[k] = RETURNED, d
+            state[k], back[k] = RETURNED, d
             s["returners_arrived"][d] += 1
-        for k, person in enumerate(self.people):
-            if self.state[k] != RETURNED:
+            came.append(k)
+        if came:
+            self.home = sorted(self.home + came)
+        fever_per_day, symptoms_per_day, exit_per_day = r.fever_per_day, r.symptoms_per_day, r.exit_per_day
+        for k in self.home:
+            before = status[k]
+            if before == REFERRED and d < until[k]:
                 continue
-            before = self.status[k]
-            if before == REFERRED and d < self.until[k]:
-                continue
-            observed = before in (HOME, CENTRALIZED) and self.back[k] < d
+            person = people[k]
+            observed = before in (HOME, CENTRALIZED) and back[k] < d
             u = person.daily[d]
-            known = {"origin": person.origin, "days_since_return": d - self.back[k],
-                     "fever": observed and bool(u[FEVER] < r.fever_per_day),
-                     "symptoms": observed and bool(u[SYMPTOMS] < r.symptoms_per_day)}
-            outcome = self.decide(qp, person, known, date, d)
-            status = qp.meaning(outcome)
-            self.status[k] = status
-            if status == REFERRED:
+            known = (person.origin, d - back[k], observed and bool(u[FEVER] < fever_per_day),
+                     observed and bool(u[SYMPTOMS] < symptoms_per_day))
+            outcome = self.decide(qp, k, known, date, d, told_when)
+            now = status[k] = qp.meaning(outcome)
+            if now == REFERRED:
                 s["referrals"][d] += 1
-                self.until[k] = d + r.referral_days
-            if status == HOME and (before != HOME or self.back[k] == d):
+                until[k] = d + r.referral_days
+            if now == HOME and (before != HOME or back[k] == d):
                 s["into_home_observation"][d] += 1
                 self.since[k] = d
-            elif before == HOME and status != HOME and self.back[k] < d:
+            elif before == HOME and now != HOME and back[k] < d:
                 s["home_spells_ended"][d] += 1
                 s["home_spell_days_ended"][d] += d - self.since[k]
-            if self.back[k] == d:
+            if back[k] == d:
                 self.set_off(person, d, qp.at_gate.get(outcome or qp.default, ""))
-            if status == HOME and u[EXIT] < r.exit_per_day:
+            if now == HOME and u[EXIT] < exit_per_day:
                 self.go_out(person, d, u[EXIT_TIME], qp.at_gate.get(outcome or qp.default, ""))
-        for k in range(len(self.people)):
-            state = self.state[k]
-            s[state][d] += 1
-            if state == RETURNED:
-                s[self.status[k]][d] += 1
+        for where, n in Counter(state).items():
+            s[where][d] += n
+        for where, n in Counter([status[k] for k in self.home]).items():
+            s[where][d] += n
         s["visits"][d] = s[HOME][d] * r.visits_per_day
         s["visit_staff_min"][d] = s["visits"][d] * r.visit_min
 
@@ -213,7 +264,7 @@ class Season:
         width = self.profile[h] - low
         t = self._at(d, 60.0 * (h + ((u - low) / width if width > 0 else 0.0)))
         if t is not None:
-            self._send(self.r.arrive_as, person, t, quarantine)
+            self._send(self.r.arrive_as, person, d, t, quarantine)
 
     def go_out(self, person: Person, d: int, u: float, quarantine: str) -> None:
         """A person under home observation tries to leave the village on day *d*."""
@@ -221,9 +272,9 @@ class Season:
         s["exit_attempts"][d] += 1
         t = self._at(d, self.r.decide_at + u * (MIN_PER_DAY - self.r.decide_at))
         if t is not None:
-            self._send(self.r.go_out_as, person, t, quarantine)
+            self._send(self.r.go_out_as, person, d, t, quarantine)
 
-    def _send(self, stream_: Stream, person: Person, t: float, quarantine: str) -> None:
+    def _send(self, stream_: Stream, person: Person, d: int, t: float, quarantine: str) -> None:
         u = person.party
         gates = stream_.gates
         gate = None
@@ -243,6 +294,7 @@ class Season:
         party = Party(stream_, t, 1, False, quarantine, person.origin, gate, person.village, (reading,),
                       (reading,), u[0:3], u[3:10], u[10:23])
         self.parties.append(party)
+        self.sent_on.append(d)
         timer = self.env.timeout(t - self.env.now)
         timer.callbacks.append(lambda _: self.run.arrive(party))
 
@@ -254,11 +306,27 @@ class Season:
                 for decision, rules in self.hits.items()}
 
 
-def arrivals_by_role(parties: list[Party], horizon: Horizon, days: int) -> Mapping[str, list[float]]:
-    """Parties arriving per day, by role (``arrivals.<role>``)."""
-    offset = horizon.start.hour * 60 + horizon.start.minute
-    out: dict[str, list[float]] = {}
-    for p in parties:
-        d = min(days - 1, int((offset + p.time) // MIN_PER_DAY))
-        out.setdefault(f"arrivals.{p.stream.role}", [0.0] * days)[d] += 1
-    return out
+def arrivals_by_role(streamed: Sequence[Party], season: Season) -> dict[str, list[float]]:
+    """Parties arriving per day by role (``arrivals.<role>``, for the roles with at least one),
+    booked as the gate's ``arrivals`` are: to the day of the last daily round before the party
+    arrived, so per day they add up to ``arrivals``. *streamed*: the scenario streams' parties;
+    the season sends its own. A streamed party arriving at a round's very minute arrives before
+    it (its arrival was scheduled first), a party the round sends after it; arrivals after the
+    last round go to ``season.last``, those before the first to the first day (as the snapshots do)."""
+    rounds = np.asarray(season.round_at, float)
+    # Slot k (after k rounds) → day: before the first round the first day, after the last ``last``.
+    book = np.append(np.maximum(np.arange(-1, rounds.size - 1), 0), season.last)
+    codes: dict[str, int] = {}
+    n, m = len(streamed), len(season.parties)
+    times = np.fromiter((p.time for p in streamed), float, n)
+    role = np.fromiter((codes.setdefault(p.stream.role, len(codes)) for p in streamed), np.intp, n)
+    day = book[np.searchsorted(rounds, times, side="left")]
+    arrived = times < season.horizon.length_min                      # the run stops before the end
+    sent_role = np.fromiter((codes.setdefault(p.stream.role, len(codes)) for p in season.parties), np.intp, m)
+    sent_day = book[np.asarray(season.sent_on, np.intp) + 1]
+    role = np.concatenate((role[arrived], sent_role))
+    day = np.concatenate((day[arrived], sent_day))
+    days = season.days
+    counts = np.bincount(role * days + day, minlength=len(codes) * days).reshape(len(codes), days)
+    return {f"arrivals.{name}": counts[code].astype(float).tolist()
+            for name, code in codes.items() if counts[code].any()}

@@ -72,6 +72,30 @@ def test_turn_backs_by_role_sum_to_the_turn_backs_each_day():
         assert "arrivals." + name.removeprefix("turned_back.") in d
 
 
+@functools.cache
+def morning_round() -> tuple[Scenario, ReplicationResult]:
+    """The quiet season with its daily round at 08:00 instead of midnight: a day's round to the
+    next is then not the calendar day."""
+    scenario = load_scenario(str(QUIET))
+    assert scenario.returners is not None
+    scenario = dataclasses.replace(scenario, returners=dataclasses.replace(scenario.returners, decide_at=480))
+    return scenario, run_replication(scenario, DurableEngine(pack_at(scenario.pack)), 0)
+
+
+@pytest.mark.parametrize("morning", [False, True])
+def test_arrivals_by_role_sum_to_the_arrivals_each_day(morning):
+    """``arrivals.<role>`` is booked as ``arrivals`` is (the day's round to the next), so per day
+    the roles add up to it exactly, whether the round is at midnight or at 08:00."""
+    result = morning_round()[1] if morning else season(str(QUIET), 1)[1][0]
+    d = result.daily
+    roles = [name for name in d if name.startswith("arrivals.")]
+    assert len(roles) >= 2 and "arrivals.returning_resident" in roles
+    for k in range(82):
+        assert sum(d[name][k] for name in roles) == d["arrivals"][k]
+    assert sum(d["arrivals"]) == result.containment.arrivals     # those before the first round on day 0
+    assert sum(d["turned_back"]) == result.containment.turned_back
+
+
 def test_the_daily_round_is_the_pack_on_the_day():
     """Each person's status that day is the pack's answer for their record on that date: the
     hits of quarantine_status per day add up to the people at home that day, minus those
