@@ -97,12 +97,14 @@ class Service(Event):
     """One party's service at a checkpoint: fires when it ends, its value the minutes waited
     (``None`` if the party left the queue first); *away* keeps its server *away* minutes longer."""
 
-    def __init__(self, checkpoint: Checkpoint, duration: float, away: float, now: float):
+    def __init__(self, checkpoint: Checkpoint, duration: float, away: float, now: float,
+                 counted: str | None):
         self.env = checkpoint.env              # Event.__init__ inlined, as SimPy's Timeout does
         self.callbacks = [checkpoint._finish]
         self.arrived = now
         self.duration = duration
         self.away = away
+        self.counted = counted
 
 
 class Checkpoint:
@@ -147,11 +149,14 @@ class Checkpoint:
         self.seen: Counter[int] = Counter()
         Feed(env, [(t, staff, self._reshift) for t, staff in steps[1:]])
 
-    def serve(self, duration_min: float, away_min: float = 0.0, patience_min: float = math.inf) -> Service:
+    def serve(self, duration_min: float, away_min: float = 0.0, patience_min: float = math.inf,
+              counted: str | None = None) -> Service:
         """Queue a party needing *duration_min* of one staff member's time, after which that
-        staff member is away *away_min* more; the party leaves unserved after *patience_min*."""
+        staff member is away *away_min* more; the party leaves unserved after *patience_min*.
+        *counted*: an outcome to count in *outcomes* when the service ends (for a party that
+        nothing waits on)."""
         now = self.env._now
-        service = Service(self, duration_min, away_min, now)
+        service = Service(self, duration_min, away_min, now, counted)
         self.arrivals += 1
         waiting = self.waiting
         self.seen[len(waiting)] += 1
@@ -197,7 +202,10 @@ class Checkpoint:
         heappush(env._queue, (now + duration, NORMAL, next(env._eid), service))
 
     def _finish(self, event: Event) -> None:
-        away: float = event.away          # type: ignore[attr-defined]  # only Services call back here
+        counted: str | None = event.counted   # type: ignore[attr-defined]  # only Services call back here
+        if counted is not None:
+            self.outcomes[counted] += 1
+        away: float = event.away          # type: ignore[attr-defined]
         if away > 0:
             now = self.env.now
             self.away_min += min(away, self.length_min - now) if now < self.length_min else 0.0

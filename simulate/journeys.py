@@ -26,7 +26,7 @@ from .gates import Checkpoint, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
 from .metrics import Tally
 from .network import Network, Way
-from .parties import AVOID, BACK, CHOOSE, DWELL, FIELDS, OUT_SERVICE, PATROL, Decider, Engine, Party
+from .parties import AVOID, BACK, CHOOSE, DWELL, FIELDS, OUT_SERVICE, PATROL, Decided, Decider, Engine, Party
 from .patrols import Watch
 from .refusals import Refusals
 from .township import Entrance, Gate, Hotspot, Village
@@ -166,18 +166,18 @@ class Run(Refusals):
         going out (进出逐一测温登记)."""
         village = self.home(party)
         if party.stream.route == "village":
-            Underway(self.fields_crossing(party, village, going_out=True))
+            self.cross_fields(party, village, going_out=True)
             return
         picked = self.pick_entrance(village.id, village.id, party.choice[0])
         if picked is None or picked[0].status != "staffed":
             return
-        Underway(self.screen(party, picked[0].id, "village", party.behaviour[OUT_SERVICE], going_out=True))
+        self.screen_out(party, picked[0].id, party.behaviour[OUT_SERVICE])
 
     def from_fields(self, party: Party) -> None:
         """A resident coming home on foot from the fields (or, with no fields, to an entrance)."""
         village = self.home(party)
         if self.net.fields_of(village.id):
-            Underway(self.fields_crossing(party, village, going_out=False))
+            self.cross_fields(party, village, going_out=False)
             return
         picked = self.pick_entrance(village.id, village.id, party.choice[0])
         if picked is None:
@@ -185,8 +185,7 @@ class Run(Refusals):
             return
         Underway(self.at_entrance(party, picked[0]))
 
-    def fields_crossing(self, party: Party, village: Village,
-                        going_out: bool) -> Generator[simpy.Event, Any, None]:
+    def cross_fields(self, party: Party, village: Village, going_out: bool) -> None:
         """Between the village and its fields: the quickest passable entrance (screened), or
         round a closed entrance when that saves ``save_min`` and the party does not comply."""
         fields = self.net.fields_of(village.id)
@@ -200,6 +199,7 @@ class Run(Refusals):
             entrance_id, minutes = (picked[0].id, picked[1]) if picked else ("", math.inf)
         stream = party.stream
         lawful = entrance_id in self.entrances and math.isfinite(minutes)
+        found_at = None
         if round_way is not None and (not lawful or (
                 minutes - round_way.minutes >= stream.save_min
                 and party.behaviour[CHOOSE] >= stream.behaviour.comply)):
@@ -211,12 +211,21 @@ class Run(Refusals):
                 return
             self.tally.detected += 1
             self.tally.found_by[found.by] += 1
-            if not lawful:
-                return
-            yield self.env.timeout(max(0.0, found.time - self.env.now))
-        elif not lawful:
+            found_at = found.time
+        if not lawful:
             return
         entrance = self.entrances[entrance_id]
+        if found_at is not None or not going_out:
+            Underway(self._to_entrance(party, entrance, found_at, minutes, going_out))
+        elif entrance.status == "staffed":
+            self.screen_out(party, entrance.id, party.behaviour[OUT_SERVICE])
+
+    def _to_entrance(self, party: Party, entrance: Entrance, found_at: float | None, minutes: float,
+                     going_out: bool) -> Generator[simpy.Event, Any, None]:
+        """A field crossing's way on: sent back from where it was found (at *found_at*), a walk of
+        *minutes* from the fields (coming home), then screened at a staffed *entrance*."""
+        if found_at is not None:
+            yield self.env.timeout(max(0.0, found_at - self.env.now))
         if not going_out:              # walk from the fields to the entrance, then screened
             yield self.env.timeout(minutes)
         if entrance.status == "staffed":
@@ -241,18 +250,35 @@ class Run(Refusals):
             self.tally.leaks["observation_exit"] += 1
 
     # --- the gate -------------------------------------------------------------------------
-    def screen(self, party: Party, gate_id: str, level: str, u_service: float,
-               going_out: bool = False) -> Generator[simpy.Event, Any, str | None]:
+    def screen_out(self, party: Party, gate_id: str, u_service: float) -> None:
+        """A resident screened going out at a village entrance, the last step of its journey. Let
+        out (the usual case), nothing is left to do once served: the checkpoint counts the outcome
+        when the service ends and no journey waits for it; otherwise :meth:`screen` runs as one."""
+        decided = None
+        if party.stream.queue is None:                 # nobody to balk: decided first, as screen does
+            decided = self.decider.entry("village", party, party.temps, self.today())
+            if decided.meaning == PASS:
+                checkpoint = self.checkpoints[gate_id]
+                checkpoint.persons += party.persons
+                checkpoint.serve(self.service.minutes(decided.standing, party.persons, u_service, party.service[3]),
+                                 counted=decided.outcome or "undecided")
+                return
+        Underway(self.screen(party, gate_id, "village", u_service, going_out=True, decided=decided))
+
+    def screen(self, party: Party, gate_id: str, level: str, u_service: float, going_out: bool = False,
+               decided: Decided | None = None) -> Generator[simpy.Event, Any, str | None]:
         """Decide, queue and serve *party* at a staffed gate; act on the outcome; return it. A party
         that balks at the queue or leaves it unserved is refused there: it returns the turn-back outcome.
-        *u_service*: the uniform of its service time here (going out, a resident's own)."""
+        *u_service*: the uniform of its service time here (going out, a resident's own); *decided*:
+        the party already decided here (only where nobody balks)."""
         checkpoint, queue, u = self.checkpoints[gate_id], party.stream.queue, party.service
         if queue is not None and not queue.joins(len(checkpoint.waiting), u[4]):
             checkpoint.balk()                  # sees the queue and turns round: a refusal here
             self.refused(party, gate_id, going_out)
             return self.turned_round
         decider, times, day = self.decider, self.service, self.today()
-        decided = decider.entry(level, party, party.temps, day)
+        if decided is None:
+            decided = decider.entry(level, party, party.temps, day)
         outcome, meaning = decided.outcome, decided.meaning
         checkpoint.persons += party.persons
         carry_in = times.carry_in
