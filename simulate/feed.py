@@ -25,15 +25,18 @@ class Feed:
     time, as one re-armed event. Each takes the place in the order of events (time, priority,
     order of scheduling) that a timeout made now for it would take, so a run is unchanged
     while the queue stays short. It uses SimPy's queue and event counter
-    (``Environment._queue``, ``_eid``) directly to do so."""
+    (``Environment._queue``, ``_eid``) directly to do so.
 
-    def __init__(self, env: simpy.Environment, acts: Sequence[Act]):
+    With *queued* false nothing goes on the queue: :func:`simulate.model.run_until` takes the
+    acts in turn beside it, each in the same place."""
+
+    def __init__(self, env: simpy.Environment, acts: Sequence[Act], queued: bool = True):
         self.env, self.acts, self.next = env, acts, 0
         self.first = next(env._eid)                            # the places of all of them, reserved
         env._eid = itertools.count(self.first + len(acts))
         self.event = simpy.Event(env)
         self.event._ok = True
-        if acts:
+        if acts and queued:
             self._arm()
 
     def _arm(self) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import simpy
-from simpy.events import URGENT
+from simpy.events import NORMAL, URGENT
 
 from .demand import Arrivals, draw_arrivals
 from .feed import Feed
@@ -67,15 +67,32 @@ def leaving_time(party: Party) -> tuple[float, ...]:
     return (t,) if t >= 0.0 else ()
 
 
-def run_until(env: simpy.Environment, at: float) -> None:
+def run_until(env: simpy.Environment, at: float, beside: Feed | None = None) -> None:
     """``env.run(until=at)`` with SimPy's step inlined: the same events in the same order (those
     before SimPy's stop event: its place is (at, URGENT, the next event number)), the clock left
     at *at*, a failed event nobody defused raised. About a twentieth of a run is SimPy's
-    per-event method calls; this loop makes none. It uses ``Environment._queue``, ``_now``, ``_eid``."""
+    per-event method calls; this loop makes none. The acts of a feed *beside* the queue (made
+    with ``queued=False``) are taken in their places among the events, with no event of their
+    own. It uses ``Environment._queue``, ``_now``, ``_eid`` and the feed's ``acts``, ``first``, ``next``."""
     if at <= env.now:
         raise ValueError(f"until ({at}) must be greater than the current simulation time")
     queue, stop = env._queue, next(env._eid)            # the number SimPy's stop event would take
-    while queue:
+    acts, first, k = (beside.acts, beside.first, beside.next) if beside is not None else ((), 0, 0)
+    n = len(acts)
+    fed = (acts[k][0], NORMAL, first + k) if k < n else None      # the next act's place
+    while True:
+        if fed is not None and (not queue or fed < queue[0]):
+            t = fed[0]
+            if t >= at and (t > at or (NORMAL, fed[2]) > (URGENT, stop)):
+                break
+            env._now = t
+            _, argument, act = acts[k]
+            k += 1
+            fed = (acts[k][0], NORMAL, first + k) if k < n else None
+            act(argument)
+            continue
+        if not queue:
+            break
         t, priority, eid, event = item = heappop(queue)
         if t >= at and (t > at or (priority, eid) > (URGENT, stop)):
             heappush(queue, item)                        # after the stop: left for a later run
@@ -86,6 +103,8 @@ def run_until(env: simpy.Environment, at: float) -> None:
             callback(event)
         if not event._ok and not hasattr(event, "_defused"):
             raise type(event._value)(*event._value.args) from event._value
+    if beside is not None:
+        beside.next = k
     env._now = at
 
 
@@ -139,10 +158,10 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
     events = [(p.time, p, run.arrive) for p in queue]
     events += [(t, p, run.set_out) for p in queue if p.stream.away_min is not None for t in leaving_time(p)]
     events.sort(key=itemgetter(0))
-    Feed(env, events)
+    arrivals = Feed(env, events, queued=False)
     if season is not None:
         season.start()
-    run_until(env, horizon.length_min)
+    run_until(env, horizon.length_min, arrivals)
     start, end = horizon.warmup_min, horizon.length_min
     gates = tuple(gate_result(cp, *levels[cp.id], steps[cp.id], scenario.road_block_queue, start, end)
                   for cp in checkpoints.values())

@@ -24,7 +24,7 @@ from simulate.underway import Underway
 TIMES = [2.0, 1.0, 1.0, 3.0, 2.0]
 
 
-def _order(feed: bool) -> list[tuple[float, str]]:
+def _order(feed: bool, beside: bool = False) -> list[tuple[float, str]]:
     """Who acts when: five arrivals (two pairs at equal times), each scheduling a zero-minute
     follow-up, and a timeout made after the arrivals at 2.0: ties are broken by the order
     of scheduling, so the arrivals' places must be those of timeouts made at the start."""
@@ -36,18 +36,24 @@ def _order(feed: bool) -> list[tuple[float, str]]:
         env.timeout(0.0).callbacks.append(lambda _: seen.append((env.now, name + "+")))
 
     events = sorted(((t, f"p{i}", act) for i, t in enumerate(TIMES)), key=lambda e: e[0])
+    fed = None
     if feed:
-        Feed(env, events)                                    # type: ignore[arg-type]
+        fed = Feed(env, events, queued=not beside)           # type: ignore[arg-type]
     else:
         for t, name, a in events:
             env.timeout(t, name).callbacks.append(lambda e, a=a: a(e.value))
     env.timeout(2.0).callbacks.append(lambda _: seen.append((env.now, "late")))
-    env.run()
+    if beside:
+        run_until(env, 2.0, fed)                             # acts at the stop's time come after it
+        assert seen[-1] == (1.0, "p2+") and env.now == 2.0
+        run_until(env, 10.0, fed)
+    else:
+        env.run()
     return seen
 
 
 def test_fed_arrivals_act_in_the_order_timeouts_made_at_the_start_give():
-    assert _order(feed=True) == _order(feed=False)
+    assert _order(feed=True) == _order(feed=False) == _order(feed=True, beside=True)
     # by hand: equal times in list order, each follow-up after the arrivals already queued
     assert [n for _, n in _order(feed=True)] == ["p1", "p2", "p1+", "p2+", "p0", "p4", "late",
                                                  "p0+", "p4+", "p3", "p3+"]
