@@ -10,7 +10,9 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from heapq import heappop, heappush
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -32,21 +34,24 @@ from .shifts import capacity_steps
 
 
 def parties(arrivals: Arrivals) -> Iterator[Party]:
-    """The arrivals of one stream as :class:`Party` values."""
+    """The arrivals of one stream as :class:`Party` values (built column-wise, in C loops: a
+    season makes some 50,000 of them per replication)."""
     s = arrivals.stream
-    gates = [g for g, _ in s.gates]
-    chosen_villages = [v for v, _ in s.villages]
+    gates = [g for g, _ in s.gates] + [None]               # index -1 (none drawn) reads None
+    villages = [v for v, _ in s.villages] + [None]
     quarantine = [q for q, _ in s.quarantine]
     origins = [o for o, _ in s.origin]
-    columns = zip(arrivals.times.tolist(), arrivals.persons.tolist(), arrivals.has_pass.tolist(),
-                  arrivals.quarantine.tolist(), arrivals.origin.tolist(), arrivals.gate.tolist(),
-                  arrivals.village.tolist(), map(tuple, arrivals.temps.tolist()),
-                  map(tuple, arrivals.retest_temps.tolist()), rows(arrivals.choice),
-                  rows(arrivals.service), rows(arrivals.behaviour), strict=True)
-    for t, n, has_pass, q, o, g, v, temps, retest, choice, service, behaviour in columns:
-        yield Party(s, t, n, has_pass, quarantine[q], origins[o], gates[g] if g >= 0 else None,
-                    chosen_villages[v] if v >= 0 else None, temps[:n], retest[:n],
-                    choice, service, behaviour)
+    persons = arrivals.persons.tolist()
+    occupants = [slice(n) for n in persons]
+    columns = zip(repeat(s, len(persons)), arrivals.times.tolist(), persons, arrivals.has_pass.tolist(),
+                  map(quarantine.__getitem__, arrivals.quarantine.tolist()),
+                  map(origins.__getitem__, arrivals.origin.tolist()),
+                  map(gates.__getitem__, arrivals.gate.tolist()),
+                  map(villages.__getitem__, arrivals.village.tolist()),
+                  map(tuple.__getitem__, map(tuple, arrivals.temps.tolist()), occupants),
+                  map(tuple.__getitem__, map(tuple, arrivals.retest_temps.tolist()), occupants),
+                  rows(arrivals.choice), rows(arrivals.service), rows(arrivals.behaviour), strict=True)
+    return map(partial(tuple.__new__, Party), columns)
 
 
 def rows(table: np.ndarray) -> list[memoryview[float]]:
