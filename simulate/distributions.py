@@ -65,7 +65,7 @@ class Distribution:
         """The value at probability *u* in [0, 1)."""
         kind = self.kind
         if kind == "lognormal":                  # service times: the commonest, first
-            p = min(max(u, 1e-12), 1 - 1e-12)
+            p = u if 1e-12 <= u <= 1 - 1e-12 else (1e-12 if u < 1e-12 else 1 - 1e-12)   # clamped
             z = _inv_cdf(p, 0.0, 1.0) if _inv_cdf is not None else _STANDARD_NORMAL.inv_cdf(p)
             return math.exp(self._mu + self._sigma * z)
         if kind == "constant":

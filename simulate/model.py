@@ -172,12 +172,17 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
                   for cp in checkpoints.values())
     queues = tuple(queue_series(cp, scenario.sample_min, end) for cp in checkpoints.values())
     staffing = tuple(staff_series(cp, steps[cp.id], 60.0, end) for cp in checkpoints.values())
-    return ReplicationResult(
+    result = ReplicationResult(
         scenario=scenario.name, replication=replication, seed=seed, days=horizon.days,
         gates=gates, containment=run.tally.containment(),
         rule_hits={scenario.gate_policy.decision: run.decider.hits()}, queues=queues,
         patrol_person_min=team_minutes(scenario.patrols, horizon), staffing=staffing,
         **({} if season is None else season_series(season, run, queue, scenario.gate_policy.decision)))
+    # The events left on the queue tie the run's objects into cycles (the environment, its
+    # events, their callbacks, the journeys and checkpoints they reach): dropped, reference
+    # counting frees the run here rather than the cyclic collector walking it all later.
+    env._queue.clear()
+    return result
 
 
 def season_series(season: Season, run: Run, queue: list[Party], gate_decision: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from .horizon import MIN_PER_DAY, Horizon
 from .seeds import Purpose, key_of, stream
@@ -54,17 +55,16 @@ class Cameras:
         return site in self.sites and self.hours.contain(minute_of_day)
 
 
-@dataclass(frozen=True)
-class Exposure:
-    """An evader at *site* from *start* to *end* (absolute simulation minutes): one stretch of a way."""
+class Exposure(NamedTuple):
+    """An evader at *site* from *start* to *end* (absolute simulation minutes): one stretch of a way.
+    (A named tuple: several are made per evader.)"""
 
     site: str
     start: float
     end: float
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """An evader found at *time* at *site* by a finder of :data:`simulate.results.FINDERS`."""
 
     time: float
