@@ -48,7 +48,7 @@ class Party(NamedTuple):
 
 
 People = dict[tuple[Any, ...], tuple[str | None, str]]
-Parties = dict[tuple[Any, ...], tuple[str | None, tuple[str, ...]]]
+Parties = dict[tuple[Any, ...], "Decided"]
 # The engine's answers outlive a replication: a pack's rules decide the same facts on the same
 # day alike in every replication, so a process asks its engine once per distinct person.
 _ANSWERS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[People, Parties]]] = \
@@ -67,13 +67,13 @@ def answers(engine: Engine, policy: GatePolicy) -> tuple[People, Parties]:
 
 
 class Decided:
-    """One kind of party as decided in a run: its outcome, its occupants' deciding rules, what
-    the outcome means to the model and the outcome it acts on, and how many were so decided."""
+    """One kind of party as decided: its outcome, its occupants' deciding rules, what the outcome
+    means to the model and the outcome it acts on. Kept across runs (:func:`answers`)."""
 
-    __slots__ = ("count", "meaning", "outcome", "rules", "standing")
+    __slots__ = ("meaning", "outcome", "rules", "standing")
 
     def __init__(self, outcome: str | None, rules: tuple[str, ...], policy: GatePolicy):
-        self.outcome, self.rules, self.count = outcome, rules, 0
+        self.outcome, self.rules = outcome, rules
         self.meaning, self.standing = policy.meaning(outcome), policy.standing(outcome)
 
 
@@ -93,8 +93,8 @@ class Decider:
         # The memos hold an answer per period between the days the rules change (any day of
         # one decides alike); per day where those days are unknown.
         self.changes = policy.changes
-        # this run's parties by memo key (:meth:`entry`)
-        self.decided: dict[tuple[Any, ...], Decided] = {}
+        # this run's parties by memo key: [how they were decided, how many] (:meth:`entry`)
+        self.decided: dict[tuple[Any, ...], list[Any]] = {}
 
     def party(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> str | None:
         """The party's outcome: the most severe of its occupants' outcomes."""
@@ -103,18 +103,19 @@ class Decider:
     def entry(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> Decided:
         """The party decided, and counted."""
         key = (level, party.stream.role, party.has_pass, party.quarantine, temps, day)
-        entry = self.decided.get(key)
-        if entry is None:
+        counted = self.decided.get(key)
+        if counted is None:
             period = day if self.changes is None else bisect_right(self.changes, day)
             kind = (*key[:5], period)
             known = self.parties.get(kind)
             if known is None:
                 known = self.parties[kind] = self._decide(key, period)
-            entry = self.decided[key] = Decided(known[0], known[1], self.policy)
-        entry.count += 1
-        return entry
+            counted = self.decided[key] = [known, 0]
+        counted[1] += 1
+        decided: Decided = counted[0]
+        return decided
 
-    def _decide(self, key: tuple[Any, ...], period: Any) -> tuple[str | None, tuple[str, ...]]:
+    def _decide(self, key: tuple[Any, ...], period: Any) -> Decided:
         level, role, has_pass, quarantine, temps, day = key
         policy, ranks = self.policy, self.severity
         worst, outcome, rules = -1, None, []
@@ -129,23 +130,23 @@ class Decider:
             severity = ranks[hit[0]]
             if severity > worst:
                 worst, outcome = severity, hit[0]
-        return outcome, tuple(rules)
+        return Decided(outcome, tuple(rules), policy)
 
     def hits(self) -> dict[str, int]:
         """Persons decided by each rule (``(default)`` when the default decided), by rule id."""
         out: Counter[str] = Counter()
-        for d in self.decided.values():
+        for d, count in self.decided.values():
             for rule in d.rules:
-                out[rule] += d.count
+                out[rule] += count
         return dict(sorted(out.items()))
 
     def hits_daily(self, first: dt.date, days: int) -> dict[str, list[int]]:
         """Persons decided by each rule on each of *days* days from *first* (rules that decided
         someone in them only)."""
         out: dict[str, list[int]] = {}
-        for key, d in self.decided.items():
+        for key, (d, count) in self.decided.items():
             k = (key[5] - first).days
             if 0 <= k < days:
                 for rule in d.rules:
-                    out.setdefault(rule, [0] * days)[k] += d.count
+                    out.setdefault(rule, [0] * days)[k] += count
         return out
