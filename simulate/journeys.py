@@ -152,7 +152,10 @@ class Run(Refusals):
             self.inside(party, self.env.now)
             return
         arrived = self.env.now
-        outcome = yield from self.screen(party, entrance.id, "village", party.service[1])
+        rest = self.screen_last(party, entrance.id, "village", party.service[1])
+        if rest is None:
+            return
+        outcome = yield from rest
         if entered is not None:
             self._count_outsider(party, arrived, self.env.now)
         if self.meaning(outcome) in ADMITTING:
@@ -230,7 +233,9 @@ class Run(Refusals):
             yield self.env.timeout(minutes)
         if entrance.status == "staffed":
             u_service = party.behaviour[OUT_SERVICE] if going_out else party.service[1]
-            yield from self.screen(party, entrance.id, "village", u_service, going_out=going_out)
+            rest = self.screen_last(party, entrance.id, "village", u_service, going_out=going_out)
+            if rest is not None:
+                yield from rest
 
     def going_out(self, party: Party) -> Generator[simpy.Event, Any, None]:
         """A resident under observation trying to leave the village."""
@@ -250,20 +255,29 @@ class Run(Refusals):
             self.tally.leaks["observation_exit"] += 1
 
     # --- the gate -------------------------------------------------------------------------
-    def screen_out(self, party: Party, gate_id: str, u_service: float) -> None:
-        """A resident screened going out at a village entrance, the last step of its journey. Let
-        out (the usual case), nothing is left to do once served: the checkpoint counts the outcome
-        when the service ends and no journey waits for it; otherwise :meth:`screen` runs as one."""
+    def screen_last(self, party: Party, gate_id: str, level: str, u_service: float,
+                    going_out: bool = False) -> Generator[simpy.Event, Any, str | None] | None:
+        """Screen *party* at a staffed gate as the last step of its journey. Where nothing is left
+        to do once it is served — let out, or let in and not an outsider, with nobody balking — it
+        is a plain service whose outcome the checkpoint counts when it ends (``None``); otherwise
+        the screening, to run as (the rest of) a journey."""
         decided = None
         if party.stream.queue is None:                 # nobody to balk: decided first, as screen does
-            decided = self.decider.entry("village", party, party.temps, self.today())
-            if decided.meaning == PASS:
+            decided = self.decider.entry(level, party, party.temps, self.today())
+            meaning = decided.meaning
+            if meaning == PASS if going_out else (meaning in ADMITTING and not party.stream.outsider):
                 checkpoint = self.checkpoints[gate_id]
                 checkpoint.persons += party.persons
                 checkpoint.serve(self.service.minutes(decided.standing, party.persons, u_service, party.service[3]),
                                  counted=decided.outcome or "undecided")
-                return
-        Underway(self.screen(party, gate_id, "village", u_service, going_out=True, decided=decided))
+                return None
+        return self.screen(party, gate_id, level, u_service, going_out=going_out, decided=decided)
+
+    def screen_out(self, party: Party, gate_id: str, u_service: float) -> None:
+        """A resident screened going out at a village entrance, the last step of its journey."""
+        rest = self.screen_last(party, gate_id, "village", u_service, going_out=True)
+        if rest is not None:
+            Underway(rest)
 
     def screen(self, party: Party, gate_id: str, level: str, u_service: float, going_out: bool = False,
                decided: Decided | None = None) -> Generator[simpy.Event, Any, str | None]:
