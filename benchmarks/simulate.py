@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from simulate import load_scenario, pack_engine, run_experiment, run_replication  # noqa: E402
 from simulate.demand import draw_arrivals  # noqa: E402
-from simulate.model import leaving_time, parties  # noqa: E402
+from simulate.model import settings_out  # noqa: E402
 
 SCENARIO = ROOT / "scenarios" / "blossom-weekend.yaml"
 SEASON = ROOT / "scenarios" / "season-spring-2020.yaml"
@@ -70,10 +70,10 @@ def bare_mmc(customers: int, lam: float = 2.4, mu: float = 1.0, servers: int = 3
     return (time.process_time() - start) / customers
 
 
-def settings_out(scenario, replication: int) -> int:
+def residents_setting_out(scenario, replication: int) -> int:
     """Residents setting out before a round trip in *replication* (drawn as the model draws them)."""
-    return sum(len(leaving_time(p)) for s in scenario.streams
-               for p in parties(draw_arrivals(s, scenario.horizon, scenario.seed, replication)))
+    return sum(len(settings_out(draw_arrivals(s, scenario.horizon, scenario.seed, replication))[0])
+               for s in scenario.streams)
 
 
 def model_cost(scenario, engine, first: int, replications: int) -> tuple[float, int, int]:
@@ -83,7 +83,7 @@ def model_cost(scenario, engine, first: int, replications: int) -> tuple[float, 
     for k in range(first, first + replications):
         arrivals += run_replication(scenario, engine, k).containment.arrivals
     seconds = time.process_time() - start
-    return seconds, arrivals, sum(settings_out(scenario, k) for k in range(first, first + replications))
+    return seconds, arrivals, sum(residents_setting_out(scenario, k) for k in range(first, first + replications))
 
 
 def season() -> None:

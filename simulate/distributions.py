@@ -13,6 +13,8 @@ import statistics
 from dataclasses import dataclass, field
 from statistics import NormalDist
 
+import numpy as np
+
 KINDS: dict[str, tuple[str, ...]] = {
     "constant": ("value",),
     "exponential": ("mean",),
@@ -79,6 +81,16 @@ class Distribution:
         if u < split:
             return low + math.sqrt(u * (high - low) * (mode - low))
         return high - math.sqrt((1 - u) * (high - low) * (high - mode))
+
+
+def quantiles(d: Distribution, u: np.ndarray) -> np.ndarray:
+    """``d.quantile`` of each of *u*, the same floats: numpy does the kinds whose arithmetic it
+    does as Python does (IEEE operations in the same order), the others are done one by one."""
+    if d.kind == "constant":
+        return np.full(len(u), d.a)
+    if d.kind == "uniform":
+        return d.a + (d.b - d.a) * u
+    return np.array([d.quantile(x) for x in u.tolist()], dtype=float)
 
 
 NONE = Distribution.constant(0.0)

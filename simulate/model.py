@@ -8,7 +8,7 @@ wherever it runs.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from heapq import heappop, heappush
@@ -21,6 +21,7 @@ import simpy
 from simpy.events import NORMAL, URGENT
 
 from .demand import Arrivals, draw_arrivals
+from .distributions import quantiles
 from .feed import Feed
 from .gates import Checkpoint
 from .journeys import Run
@@ -62,14 +63,16 @@ def rows(table: np.ndarray) -> list[memoryview[float]]:
     return [flat[k:k + width] for k in range(0, len(flat), width)]
 
 
-def leaving_time(party: Party) -> tuple[float, ...]:
-    """When a resident on a round trip left home before arriving back: ``away_min`` earlier.
-    A departure before the horizon starts is not modelled (the model starts empty)."""
-    away = party.stream.away_min
+def settings_out(arrivals: Arrivals) -> tuple[list[float], list[int]]:
+    """When residents on a round trip left home before arriving back: ``away_min`` before each
+    arrival, as (times, the parties' places in *arrivals*). A departure before the horizon
+    starts is not modelled (the model starts empty)."""
+    away = arrivals.stream.away_min
     if away is None:
-        return ()
-    t = party.time - away.quantile(party.behaviour[AWAY])
-    return (t,) if t >= 0.0 else ()
+        return [], []
+    left = arrivals.times - quantiles(away, arrivals.behaviour[:, AWAY])
+    kept = np.flatnonzero(left >= 0.0)
+    return left[kept].tolist(), kept.tolist()
 
 
 def run_until(env: simpy.Environment, at: float, beside: Feed | None = None) -> None:
@@ -159,9 +162,17 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
     season = None
     if scenario.returners is not None:           # the season: the daily round beside the streams
         season = Season(env, run, scenario.returners, engine, horizon, seed, replication)
-    queue = [p for s in scenario.streams for p in parties(draw_arrivals(s, horizon, seed, replication))]
-    events = [(p.time, p, run.arrive) for p in queue]
-    events += [(t, p, run.set_out) for p in queue if p.stream.away_min is not None for t in leaving_time(p)]
+    queue: list[Party] = []
+    events: list[tuple[float, Party, Callable[[Party], None]]] = []
+    going: list[tuple[float, Party, Callable[[Party], None]]] = []
+    for s in scenario.streams:
+        drawn = draw_arrivals(s, horizon, seed, replication)
+        made = list(parties(drawn))
+        queue += made
+        events += zip(drawn.times.tolist(), made, repeat(run.arrive))
+        left, who = settings_out(drawn)
+        going += zip(left, map(made.__getitem__, who), repeat(run.set_out))
+    events += going                                 # arrivals first, then settings out, at equal times
     events.sort(key=itemgetter(0))
     arrivals = Feed(env, events, queued=False)
     if season is not None:

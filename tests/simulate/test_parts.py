@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import simpy
 
-from simulate.distributions import Distribution
+from simulate.distributions import Distribution, quantiles
 from simulate.gates import Checkpoint
 from simulate.horizon import Horizon
 from simulate.metrics import queue_stats, sample_queue
@@ -50,6 +50,15 @@ def test_a_shift_change_waits_for_the_party_being_served():
 def test_distributions_have_the_mean_they_claim(dist):
     u = (np.arange(50_000) + 0.5) / 50_000                  # a fine quadrature of (0, 1)
     assert np.mean([dist.quantile(x) for x in u]) == pytest.approx(dist.mean, rel=2e-3)
+
+
+@pytest.mark.parametrize("dist", [
+    Distribution.constant(3.0), Distribution.exponential(2.0), Distribution("uniform", 7.5, 412.25),
+    Distribution("triangular", 1, 2, 6), Distribution("lognormal", 40, 0.8)])
+def test_quantiles_of_an_array_are_the_very_floats_of_one_at_a_time(dist):
+    u = np.random.default_rng(7).uniform(size=5_000)
+    u[:3] = (0.0, 0.5, np.nextafter(1.0, 0.0))
+    assert quantiles(dist, u).tolist() == [dist.quantile(x) for x in u.tolist()]
 
 
 def test_lognormal_quantiles_match_scipy():
