@@ -155,8 +155,9 @@ def run_percentiles(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray,
 
 
 def as_floats(values: list[float] | list[int]) -> np.ndarray:
-    """*values* as a float array, without numpy's type discovery over tens of thousands of items."""
-    return np.fromiter(values, float, len(values))
+    """*values* (tens of thousands of numbers) as a float array: the quickest of numpy's ways
+    from a list (measured against ``fromiter`` and ``array``)."""
+    return np.asarray(values, dtype=np.float64)
 
 
 def wait_histogram(waits: np.ndarray) -> tuple[int, ...]:
