@@ -95,11 +95,9 @@ class Season:
         self.home: list[int] = []                 # who is back, in the register's order
         self.inputs = {returners.return_policy.decision: RETURN_INPUTS,
                        returners.quarantine_policy.decision: QUARANTINE_INPUTS}
-        # An engine deciding by a pack's dated rules answers alike on every day the same rules are
-        # in force: its answers are memoised per such period (not per date) where it shows its pack.
-        change_dates = getattr(getattr(engine, "pack", None), "change_dates", None)
-        self.periods = None if not callable(change_dates) else {
-            decision: tuple(change_dates(decision)) for decision in self.inputs}
+        # A pack's dated rules answer alike on every day the same rules are in force: answers are
+        # memoised per such period (not per date) where the loader knew the pack.
+        self.periods = returners.periods
         self.memo, numbers = memo_of(engine)
         self.kind = [numbers.setdefault(p.attributes, len(numbers)) for p in self.people]
         self.series: dict[str, list[float]] = {name: [0.0] * self.days for name in (*STOCKS, *FLOWS)}
@@ -183,7 +181,7 @@ class Season:
 
     def period(self, decision: str, date: dt.date) -> Any:
         """What *decision*'s answers depend on of *date*: the period of its rules in force, or the
-        date itself for an engine that shows no pack."""
+        date itself where the days the rules change are unknown."""
         if self.periods is None:
             return date
         return ("period", bisect.bisect_right(self.periods[decision], date))

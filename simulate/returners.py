@@ -77,7 +77,9 @@ class Returners:
     decide_at: int
     return_policy: SeasonPolicy
     quarantine_policy: SeasonPolicy
-    changes: tuple[dt.date, ...] = ()   # days return_deferral's rules change (barred ask again then)
+    # the days each of the two decisions' rules change, from the pack's effective dates (None:
+    # the pack is unknown); barred returners ask again on the next, and answers hold in between
+    periods: Mapping[str, tuple[dt.date, ...]] | None = None
     # 五包一 home-service teams (``home_service:``): people per village and minutes each gives to
     # visits a day; 0: not given, no capacity.
     home_service_people: int = 0
@@ -85,6 +87,11 @@ class Returners:
     # ``by_origin``: per origin, the attributes whose tables replace *attributes*' for that origin
     by_origin: Mapping[str, Mapping[str, Spec]] = field(default_factory=dict)
     close_contacts: CloseContacts | None = None
+
+    @property
+    def changes(self) -> tuple[dt.date, ...]:
+        """The days ``return_deferral``'s rules change on."""
+        return () if self.periods is None else self.periods[self.return_policy.decision]
 
     def spec(self, name: str, origin: str) -> Spec | None:
         """Attribute *name*'s spec for a person from *origin* (``None``: not drawn for them)."""

@@ -18,7 +18,7 @@ from policy import BoolField, EnumField, Field, NumberField, Pack
 from .gate_policy import input_of
 from .returners import CONTACT_INPUT, CloseContacts, Returners, Spec, intended_days
 from .scenario_reader import PathT, Reader
-from .season_policy import SeasonPolicy, changes, read_season_policy
+from .season_policy import SeasonPolicy, read_season_policy
 
 if TYPE_CHECKING:
     from .scenario import Scenario
@@ -91,7 +91,7 @@ def read_season(r: Reader, doc: ScenarioDoc, scenario: Scenario, pack: Pack | No
         fever_per_day=given.fever_per_day, symptoms_per_day=given.symptoms_per_day,
         referral_days=given.referral_days, visits_per_day=given.visits_per_day, visit_min=given.visit_min,
         exit_per_day=given.exit_per_day, decide_at=given.decide_at, return_policy=rp, quarantine_policy=qp,
-        changes=changes(pack, rp.decision) if pack is not None else (),
+        periods=None if pack is None else {d: pack.change_dates(d) for d in (rp.decision, qp.decision)},
         **({} if given.home_service is None else
            {"home_service_people": given.home_service.people_per_village,
             "home_service_min": given.home_service.minutes_per_day}),

@@ -119,20 +119,6 @@ def read_season_policy(r: Reader, section: str, doc: SeasonPolicyDoc | None, pac
                         frozenset(spec.inputs) if spec is not None else frozenset(doc.inputs.values()))
 
 
-def changes(pack: Pack, decision: str) -> tuple[dt.date, ...]:
-    """The days *decision*'s rules change on, from the pack's own ``effective`` dates: each
-    rule's first day and the day after its last, sorted."""
-    days: set[dt.date] = set()
-    for rule in pack.rules:
-        if rule.decision != decision:
-            continue
-        if rule.effective.start is not None:
-            days.add(rule.effective.start)
-        if rule.effective.end is not None:
-            days.add(rule.effective.end + dt.timedelta(days=1))
-    return tuple(sorted(days))
-
-
 def next_change(days: tuple[dt.date, ...], after: dt.date) -> dt.date | None:
     """The first of *days* later than *after* (``None``: the rules never change again)."""
     return next((d for d in days if d > after), None)

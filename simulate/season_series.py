@@ -20,7 +20,6 @@ from policy import load_pack
 from .estimates import mean_interval, verdict_status
 from .horizon import MIN_PER_DAY
 from .results import ExperimentResult, ReplicationResult
-from .season_policy import changes
 
 # Daily measures derived here from the public results (beside simulate.observation's series):
 # the worst gate's longest queue on the day (sampled every ``sample_min``), and staff-hours on
@@ -265,7 +264,7 @@ def rule_changes(pack: str, decisions: Sequence[str], first: dt.date, days: int)
     last = first + dt.timedelta(days=days - 1)
     out: dict[dt.date, list[str]] = {}
     for decision in decisions:
-        for day in changes(loaded, decision):
+        for day in loaded.change_dates(decision):
             if first <= day <= last:
                 out.setdefault(day, []).append(decision)
     return {day: tuple(names) for day, names in sorted(out.items())}

@@ -19,7 +19,6 @@ from simulate.model import run_replication
 from simulate.results import ReplicationResult
 from simulate.returners import draw_people
 from simulate.scenario import Scenario, load_scenario, pack_at
-from simulate.season_policy import changes
 from simulate.store import decode, encode
 
 from .conftest import HERE
@@ -136,7 +135,7 @@ def test_rule_hits_change_where_the_pack_dates_change():
                 day = first + dt.timedelta(days=k)
                 if count and ((eff.start and day < eff.start) or (eff.end and day > eff.end)):
                     pytest.fail(f"{rule_id} decided someone on {day}, outside its effective dates")
-        for change in changes(pack, decision):
+        for change in pack.change_dates(decision):
             k = (change - first).days
             if not 1 <= k < 82:
                 continue
