@@ -1,10 +1,14 @@
-"""Shared helpers: shipped and test scenario paths, and scenario variants written on the fly."""
+"""Shared helpers: shipped and test scenario paths, scenario variants written on the fly, and the
+check that a scenario mistake is one located line."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from policy import FileFormatError
+from simulate.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -21,3 +25,11 @@ def variant(tmp_path):
         path.write_text(f"extends: {base}\n{text}", encoding="utf-8")
         return path
     return make
+
+
+def one_located_line(path: Path, where: str, message: str) -> None:
+    """Loading *path* fails with exactly one diagnostic, at field *where*, saying *message*."""
+    with pytest.raises(FileFormatError) as caught:
+        load_scenario(path)
+    lines = [str(d) for d in caught.value.diagnostics]
+    assert len(lines) == 1 and f": {where}: " in lines[0] and message in lines[0], lines

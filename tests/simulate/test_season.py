@@ -13,7 +13,7 @@ import functools
 
 import pytest
 
-from policy import DurableEngine, FileFormatError
+from policy import DurableEngine
 from simulate.estimates import mean_interval
 from simulate.model import run_replication
 from simulate.results import ReplicationResult
@@ -21,7 +21,7 @@ from simulate.returners import draw_people
 from simulate.scenario import Scenario, load_scenario, pack_at
 from simulate.store import decode, encode
 
-from .conftest import HERE
+from .conftest import HERE, one_located_line
 
 QUIET = HERE / "scenarios" / "season-quiet.yaml"
 STEADY = HERE / "scenarios" / "season-steady.yaml"
@@ -201,9 +201,5 @@ def test_a_stored_season_reads_back_whole():
      "returners.return_dates[0]", "before the horizon starts"),
 ])
 def test_a_season_mistake_is_one_located_line(variant, text, where, message):
-    path = variant(QUIET, text)
-    with pytest.raises(FileFormatError) as caught:
-        load_scenario(path)
-    lines = [str(d) for d in caught.value.diagnostics]
-    assert len(lines) == 1 and f": {where}: " in lines[0] and message in lines[0], lines
+    one_located_line(variant(QUIET, text), where, message)
 

@@ -19,13 +19,13 @@ from collections import Counter
 
 import pytest
 
-from policy import DurableEngine, FileFormatError
+from policy import DurableEngine
 from simulate.model import run_replication
 from simulate.results import ReplicationResult
 from simulate.returners import CONTACT_INPUT, CloseContacts, Person, draw_people, drawn_facts
 from simulate.scenario import Scenario, load_scenario, pack_at
 
-from .conftest import HERE
+from .conftest import HERE, one_located_line
 
 ORIGIN = HERE / "scenarios" / "season-origin.yaml"
 ROOT = HERE.parents[1]
@@ -161,11 +161,7 @@ def test_close_contact_hits_are_bounded_by_the_contacts_days():
     ("returners: {close_contacts: {share: 1.5}}\n", "returners.close_contacts.share", "1.5"),
 ])
 def test_an_origin_mistake_is_one_located_line(variant, text, where, message):
-    path = variant(ORIGIN, text)
-    with pytest.raises(FileFormatError) as caught:
-        load_scenario(path)
-    lines = [str(d) for d in caught.value.diagnostics]
-    assert len(lines) == 1 and f": {where}: " in lines[0] and message in lines[0], lines
+    one_located_line(variant(ORIGIN, text), where, message)
 
 
 def test_the_cli_answers_an_origin_mistake_in_one_line_and_exit_2(variant):
