@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Generator, Mapping
+from functools import partial
 from typing import Any
 
 import simpy
@@ -218,14 +219,23 @@ class Run(Refusals):
         if not lawful:
             return
         entrance = self.entrances[entrance_id]
-        if found_at is not None or not going_out:
+        if found_at is not None:
             Underway(self._to_entrance(party, entrance, found_at, minutes, going_out))
+        elif not going_out:            # walk from the fields to the entrance, then screened
+            self.env.timeout(minutes).callbacks.append(partial(self._reach, party, entrance))
         elif entrance.status == "staffed":
             self.screen_out(party, entrance.id, party.behaviour[OUT_SERVICE])
 
+    def _reach(self, party: Party, entrance: Entrance, _: simpy.Event) -> None:
+        """A resident back from the fields at *entrance*: screened there if it is staffed."""
+        if entrance.status == "staffed":
+            rest = self.screen_last(party, entrance.id, "village", party.service[1])
+            if rest is not None:
+                Underway(rest)
+
     def _to_entrance(self, party: Party, entrance: Entrance, found_at: float | None, minutes: float,
                      going_out: bool) -> Generator[simpy.Event, Any, None]:
-        """A field crossing's way on: sent back from where it was found (at *found_at*), a walk of
+        """A found evader's way on: sent back from where it was found (at *found_at*), a walk of
         *minutes* from the fields (coming home), then screened at a staffed *entrance*."""
         if found_at is not None:
             yield self.env.timeout(max(0.0, found_at - self.env.now))
