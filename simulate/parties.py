@@ -144,8 +144,11 @@ class Decider:
         """Persons decided by each rule on each of *days* days from *first* (rules that decided
         someone in them only)."""
         out: dict[str, list[int]] = {}
+        index: dict[dt.date, int] = {}
         for key, (d, count) in self.decided.items():
-            k = (key[5] - first).days
+            k = index.get(key[5])
+            if k is None:
+                k = index[key[5]] = (key[5] - first).days
             if 0 <= k < days:
                 for rule in d.rules:
                     out.setdefault(rule, [0] * days)[k] += count
