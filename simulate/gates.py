@@ -244,5 +244,5 @@ class Checkpoint:
             now = self.env.now
             while self.waiting and self.busy < self.capacity:
                 self._begin(self.waiting.popleft(), now)
-            self.log_t.append(self.env.now)
+            self.log_t.append(now)
             self.log_n.append(len(self.waiting))

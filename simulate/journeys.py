@@ -68,7 +68,7 @@ class Run(Refusals):
         return self._meaning.get(outcome) or self.policy.meaning(outcome)
 
     def today(self) -> dt.date:
-        return self._days[int((self._offset + self.env.now) // MIN_PER_DAY)]
+        return self._days[int((self._offset + self.env._now) // MIN_PER_DAY)]   # the clock, not its property
 
     # --- arrivals -------------------------------------------------------------------------
 
