@@ -23,7 +23,7 @@ from typing import Any
 import simpy
 
 from .gate_policy import ADMITTING, HANDLED, HELD, PASS, TURNED_BACK, GatePolicy
-from .gates import Checkpoint, ServiceTimes
+from .gates import Checkpoint, Service, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
 from .metrics import Tally
 from .network import Network, Way
@@ -82,13 +82,17 @@ class Run(Refusals):
             self.to_hotspot(party, None)
         elif route == "township":
             if not self.avoid_gates(party):
-                Underway(self.by_road(party))
+                self.by_road(party)
         elif route == "village":
             self.from_fields(party)
         else:
             Underway(self.going_out(party))
 
-    def by_road(self, party: Party) -> Generator[simpy.Event, Any, None]:
+    # A party by road is a chain of callbacks (the gate's service ending, a drive ending); only a
+    # screening that may balk, hold or refuse it runs as a journey, and its journey goes on the
+    # same chain once it is let through.
+    def by_road(self, party: Party) -> None:
+        """A party on the main road reaches its township gate, or round a closed one its detour."""
         assert party.gate is not None                # a township stream always has gates
         gate = self.gates[party.gate]
         if gate.status == "closed":
@@ -98,12 +102,35 @@ class Run(Refusals):
                 self.refuse(party, at=gate.id)
                 return
             road = self.net.road_min(gate.id, gate.detour_to)
-            yield self.env.timeout(road if math.isfinite(road) else gate.detour_min)
-            gate = self.gates[gate.detour_to]
-        if gate.status == "staffed":
-            outcome = yield from self.screen(party, gate.id, "township", party.service[0])
-            if self.meaning(outcome) not in ADMITTING:
+            self.env.timeout(road if math.isfinite(road) else gate.detour_min).callbacks.append(
+                partial(self._at_gate, party, self.gates[gate.detour_to]))
+            return
+        self._at_gate(party, gate)
+
+    def _at_gate(self, party: Party, gate: Gate, _: simpy.Event | None = None) -> None:
+        """At township *gate*: screened where it is staffed — let through with nobody balking, a
+        plain service whose end sends it on — then on into the township."""
+        if gate.status != "staffed":
+            self._past_gate(party, gate)
+            return
+        decided = None
+        if party.stream.queue is None:                 # nobody to balk: decided first, as screen does
+            decided = self.decider.entry("township", party, party.temps, self.today())
+            if decided.meaning in ADMITTING:
+                self._served(party, gate.id, decided, party.service[0]).callbacks.append(
+                    partial(self._past_gate, party, gate))
                 return
+        Underway(self._screened_at_gate(party, gate, decided))
+
+    def _screened_at_gate(self, party: Party, gate: Gate,
+                          decided: Decided | None) -> Generator[simpy.Event, Any, None]:
+        outcome = yield from self.screen(party, gate.id, "township", party.service[0], decided=decided)
+        if self.meaning(outcome) in ADMITTING:
+            self._past_gate(party, gate)
+
+    def _past_gate(self, party: Party, gate: Gate, _: simpy.Event | None = None) -> None:
+        """Past township *gate*: through traffic stays on the roads; the others drive to a passable
+        entrance of their village."""
         village = self.villages.get(party.village) if party.village else None
         entered = self.env.now
         if village is None:            # through traffic: on the township's roads only
@@ -114,8 +141,10 @@ class Run(Refusals):
             self.try_way_in(party, gate.id, always=True)
             return
         entrance, minutes = picked
-        yield self.env.timeout(minutes)
-        yield from self.at_entrance(party, entrance, entered)
+        self.env.timeout(minutes).callbacks.append(partial(self._driven, party, entrance, entered))
+
+    def _driven(self, party: Party, entrance: Entrance, entered: float, _: simpy.Event) -> None:
+        self.at_entrance(party, entrance, entered)
 
     def pick_entrance(self, start: str, village: str, u: float) -> tuple[Entrance, float] | None:
         """A passable entrance of *village* reached lawfully from *start*, chosen by *u* with
@@ -141,8 +170,7 @@ class Run(Refusals):
             k = next((i for i, c in enumerate(cum) if u < c), len(cum) - 1)
         return entrances[k], minutes[k]
 
-    def at_entrance(self, party: Party, entrance: Entrance,
-                    entered: float | None = None) -> Generator[simpy.Event, Any, None]:
+    def at_entrance(self, party: Party, entrance: Entrance, entered: float | None = None) -> None:
         """Reach *entrance* (having passed the township boundary at *entered*, if by road)."""
         if entered is not None:        # an outsider on the township's roads counts as inside
             self._count_outsider(party, entered, self.env.now)
@@ -154,9 +182,12 @@ class Run(Refusals):
             return
         arrived = self.env.now
         rest = self.screen_last(party, entrance.id, "village", party.service[1])
-        if rest is None:
-            return
-        outcome = yield from rest
+        if rest is not None:
+            Underway(self._screened_in(party, rest, arrived, entered))
+
+    def _screened_in(self, party: Party, screening: Generator[simpy.Event, Any, str | None], arrived: float,
+                     entered: float | None) -> Generator[simpy.Event, Any, None]:
+        outcome = yield from screening
         if entered is not None:
             self._count_outsider(party, arrived, self.env.now)
         if self.meaning(outcome) in ADMITTING:
@@ -187,7 +218,7 @@ class Run(Refusals):
         if picked is None:
             self.try_way_in(party, village.id, always=True)
             return
-        Underway(self.at_entrance(party, picked[0]))
+        self.at_entrance(party, picked[0])
 
     def cross_fields(self, party: Party, village: Village, going_out: bool) -> None:
         """Between the village and its fields: the quickest passable entrance (screened), or
@@ -276,12 +307,17 @@ class Run(Refusals):
             decided = self.decider.entry(level, party, party.temps, self.today())
             meaning = decided.meaning
             if meaning == PASS if going_out else (meaning in ADMITTING and not party.stream.outsider):
-                checkpoint = self.checkpoints[gate_id]
-                checkpoint.persons += party.persons
-                checkpoint.serve(self.service.minutes(decided.standing, party.persons, u_service, party.service[3]),
-                                 counted=decided.outcome or "undecided")
+                self._served(party, gate_id, decided, u_service)
                 return None
         return self.screen(party, gate_id, level, u_service, going_out=going_out, decided=decided)
+
+    def _served(self, party: Party, gate_id: str, decided: Decided, u_service: float) -> Service:
+        """*party*, already *decided* and let through, queued for its service at *gate_id*; the
+        checkpoint counts the outcome when the service ends."""
+        checkpoint = self.checkpoints[gate_id]
+        checkpoint.persons += party.persons
+        return checkpoint.serve(self.service.minutes(decided.standing, party.persons, u_service, party.service[3]),
+                                counted=decided.outcome or "undecided")
 
     def screen_out(self, party: Party, gate_id: str, u_service: float) -> None:
         """A resident screened going out at a village entrance, the last step of its journey."""
@@ -351,11 +387,10 @@ class Run(Refusals):
         if way is None:
             return False
         found = self.evade(party, way, "returner_unregistered")
-        if found is not None:
-            Underway(self._registered_later(party, found.time))
+        if found is not None:          # found: brought to the gate to register
+            self.env.timeout(max(0.0, found.time - self.env.now)).callbacks.append(partial(self._brought, party))
         return True
 
-    def _registered_later(self, party: Party, when: float) -> Generator[simpy.Event, Any, None]:
-        yield self.env.timeout(max(0.0, when - self.env.now))
-        yield from self.by_road(party)
+    def _brought(self, party: Party, _: simpy.Event) -> None:
+        self.by_road(party)
 
