@@ -16,7 +16,6 @@ number actually observed. Daily series and rule hits per day are the result.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import math
 import weakref
@@ -35,7 +34,7 @@ from .metrics import daily_waits
 from .parties import DEFAULT_RULE, Engine, Party
 from .results import ENTRY_PATHS
 from .returners import ARRIVE_TIME, EXIT, EXIT_TIME, FEVER, SYMPTOMS, Person, Returners, draw_people, drawn_facts
-from .season_policy import ADVISED, BARRED, CENTRALIZED, FREE, HOME, REFERRED, SeasonPolicy, next_change
+from .season_policy import ADVISED, BARRED, CENTRALIZED, FREE, HOME, REFERRED, SeasonPolicy, next_change, period_of
 
 # Where a returner is: not yet asked, deferring, barred, back home.
 AWAY, DEFERRED, BARRED_STATE, RETURNED = "away", "deferred", "barred", "returned"
@@ -97,7 +96,8 @@ class Season:
                        returners.quarantine_policy.decision: QUARANTINE_INPUTS}
         # A pack's dated rules answer alike on every day the same rules are in force: answers are
         # memoised per such period (not per date) where the loader knew the pack.
-        self.periods = returners.periods
+        known = returners.periods or {}
+        self.changes = {decision: known.get(decision) for decision in self.inputs}
         self.memo, numbers = memo_of(engine)
         self.kind = [numbers.setdefault(p.attributes, len(numbers)) for p in self.people]
         self.series: dict[str, list[float]] = {name: [0.0] * self.days for name in (*STOCKS, *FLOWS)}
@@ -158,7 +158,7 @@ class Season:
                d: int, when: Any) -> str | None:
         """*policy*'s answer for person *k* on *date*, told *known* (the values of its inputs, in the
         order of :data:`RETURN_INPUTS` or :data:`QUARANTINE_INPUTS`), memoised by what the pack is
-        told and *when* (:meth:`period` of the date)."""
+        told and *when* (:func:`~simulate.season_policy.period_of` the date)."""
         decision = policy.decision
         person, inputs = self.people[k], self.inputs[decision]
         contact = None                         # a close contact's drawn facts change by the day
@@ -179,13 +179,6 @@ class Season:
         row[d] += 1
         return hit[0]
 
-    def period(self, decision: str, date: dt.date) -> Any:
-        """What *decision*'s answers depend on of *date*: the period of its rules in force, or the
-        date itself where the days the rules change are unknown."""
-        if self.periods is None:
-            return date
-        return ("period", bisect.bisect_right(self.periods[decision], date))
-
     def day(self, d: int) -> None:
         """Day *d*'s round: those whose day to ask has come ask ``return_deferral``; everyone back
         home is decided by ``quarantine_status`` (in the order of the register, as the parties they
@@ -193,7 +186,8 @@ class Season:
         date, r, s = self.first + dt.timedelta(days=d), self.r, self.series
         rp, qp = r.return_policy, r.quarantine_policy
         state, ask, back, status, until, people = self.state, self.ask, self.back, self.status, self.until, self.people
-        came, asked_when, told_when = [], self.period(rp.decision, date), self.period(qp.decision, date)
+        came = []
+        asked_when, told_when = period_of(self.changes[rp.decision], date), period_of(self.changes[qp.decision], date)
         for k in sorted(self.asking.pop(d, ())):
             if state[k] == RETURNED or ask[k] != d:
                 continue

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import weakref
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
 
 from .demand import Stream
 from .gate_policy import GatePolicy
+from .season_policy import period_of
 
 DEFAULT_RULE = "(default)"
 # Columns of a party's behaviour uniforms (demand.BEHAVIOUR_COLUMNS).
@@ -105,7 +105,7 @@ class Decider:
         key = (level, party.stream.role, party.has_pass, party.quarantine, temps, day)
         counted = self.decided.get(key)
         if counted is None:
-            period = day if self.changes is None else bisect_right(self.changes, day)
+            period = period_of(self.changes, day)
             kind = (*key[:5], period)
             known = self.parties.get(kind)
             if known is None:

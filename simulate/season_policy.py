@@ -11,6 +11,7 @@ loads, like ``gate_policy``: a name or value the pack does not declare is a loca
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -122,3 +123,10 @@ def read_season_policy(r: Reader, section: str, doc: SeasonPolicyDoc | None, pac
 def next_change(days: tuple[dt.date, ...], after: dt.date) -> dt.date | None:
     """The first of *days* later than *after* (``None``: the rules never change again)."""
     return next((d for d in days if d > after), None)
+
+
+def period_of(days: tuple[dt.date, ...] | None, day: dt.date) -> int | dt.date:
+    """What an answer depends on of *day* when rules change only on *days* (sorted): the number
+    of the period between changes it falls in (any day of a period decides alike), or *day*
+    itself where the days are unknown (``None``)."""
+    return day if days is None else bisect_right(days, day)
