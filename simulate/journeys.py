@@ -113,19 +113,15 @@ class Run(Refusals):
         if gate.status != "staffed":
             self._past_gate(party, gate)
             return
-        decided = None
-        if party.stream.queue is None:                 # nobody to balk: decided first, as screen does
-            decided = self.decider.entry("township", party, party.temps, self.today())
-            if decided.meaning in ADMITTING:
-                self._served(party, gate.id, decided, party.service[0]).callbacks.append(
-                    partial(self._past_gate, party, gate))
-                return
-        Underway(self._screened_at_gate(party, gate, decided))
+        screened = self.screening(party, gate.id, "township", party.service[0])
+        if isinstance(screened, Service):
+            screened.callbacks.append(partial(self._past_gate, party, gate))
+        else:
+            Underway(self._screened_at_gate(party, gate, screened))
 
     def _screened_at_gate(self, party: Party, gate: Gate,
-                          decided: Decided | None) -> Generator[simpy.Event, Any, None]:
-        outcome = yield from self.screen(party, gate.id, "township", party.service[0], decided=decided)
-        if self.meaning(outcome) in ADMITTING:
+                          screening: Generator[simpy.Event, Any, str | None]) -> Generator[simpy.Event, Any, None]:
+        if self.meaning((yield from screening)) in ADMITTING:
             self._past_gate(party, gate)
 
     def _past_gate(self, party: Party, gate: Gate, _: simpy.Event | None = None) -> None:
@@ -206,7 +202,7 @@ class Run(Refusals):
         picked = self.pick_entrance(village.id, village.id, party.choice[0])
         if picked is None or picked[0].status != "staffed":
             return
-        self.screen_out(party, picked[0].id, party.behaviour[OUT_SERVICE])
+        self.screen_to_end(party, picked[0].id, party.behaviour[OUT_SERVICE], going_out=True)
 
     def from_fields(self, party: Party) -> None:
         """A resident coming home on foot from the fields (or, with no fields, to an entrance)."""
@@ -255,14 +251,12 @@ class Run(Refusals):
         elif not going_out:            # walk from the fields to the entrance, then screened
             self.env.timeout(minutes).callbacks.append(partial(self._reach, party, entrance))
         elif entrance.status == "staffed":
-            self.screen_out(party, entrance.id, party.behaviour[OUT_SERVICE])
+            self.screen_to_end(party, entrance.id, party.behaviour[OUT_SERVICE], going_out=True)
 
     def _reach(self, party: Party, entrance: Entrance, _: simpy.Event) -> None:
         """A resident back from the fields at *entrance*: screened there if it is staffed."""
         if entrance.status == "staffed":
-            rest = self.screen_last(party, entrance.id, "village", party.service[1])
-            if rest is not None:
-                Underway(rest)
+            self.screen_to_end(party, entrance.id, party.service[1], going_out=False)
 
     def _to_entrance(self, party: Party, entrance: Entrance, found_at: float | None, minutes: float,
                      going_out: bool) -> Generator[simpy.Event, Any, None]:
@@ -296,32 +290,34 @@ class Run(Refusals):
             self.tally.leaks["observation_exit"] += 1
 
     # --- the gate -------------------------------------------------------------------------
-    def screen_last(self, party: Party, gate_id: str, level: str, u_service: float,
-                    going_out: bool = False) -> Generator[simpy.Event, Any, str | None] | None:
-        """Screen *party* at a staffed gate as the last step of its journey. Where nothing is left
-        to do once it is served — let out, or let in and not an outsider, with nobody balking — it
-        is a plain service whose outcome the checkpoint counts when it ends (``None``); otherwise
-        the screening, to run as (the rest of) a journey."""
+    def screening(self, party: Party, gate_id: str, level: str, u_service: float, going_out: bool = False,
+                  plain: bool = True) -> Service | Generator[simpy.Event, Any, str | None]:
+        """*party* at a staffed gate. Let through (out, or in) with nobody to balk, where *plain*,
+        it is a plain service whose outcome the checkpoint counts when it ends (returned: what
+        follows waits on it); otherwise the screening, to run as (the rest of) a journey."""
         decided = None
         if party.stream.queue is None:                 # nobody to balk: decided first, as screen does
             decided = self.decider.entry(level, party, party.temps, self.today())
             meaning = decided.meaning
-            if meaning == PASS if going_out else (meaning in ADMITTING and not party.stream.outsider):
-                self._served(party, gate_id, decided, u_service)
-                return None
+            if plain and (meaning == PASS if going_out else meaning in ADMITTING):
+                checkpoint = self.checkpoints[gate_id]
+                checkpoint.persons += party.persons
+                return checkpoint.serve(self.service.minutes(decided.standing, party.persons, u_service,
+                                                             party.service[3]), counted=decided.outcome or "undecided")
         return self.screen(party, gate_id, level, u_service, going_out=going_out, decided=decided)
 
-    def _served(self, party: Party, gate_id: str, decided: Decided, u_service: float) -> Service:
-        """*party*, already *decided* and let through, queued for its service at *gate_id*; the
-        checkpoint counts the outcome when the service ends."""
-        checkpoint = self.checkpoints[gate_id]
-        checkpoint.persons += party.persons
-        return checkpoint.serve(self.service.minutes(decided.standing, party.persons, u_service, party.service[3]),
-                                counted=decided.outcome or "undecided")
+    def screen_last(self, party: Party, gate_id: str, level: str, u_service: float,
+                    going_out: bool = False) -> Generator[simpy.Event, Any, str | None] | None:
+        """Screen *party* at a staffed gate as the last step of its journey: ``None`` where nothing
+        is left to do once it is served (let out, or let in and not an outsider: a plain
+        :meth:`screening`), else the screening to run."""
+        screened = self.screening(party, gate_id, level, u_service, going_out,
+                                  plain=going_out or not party.stream.outsider)
+        return None if isinstance(screened, Service) else screened
 
-    def screen_out(self, party: Party, gate_id: str, u_service: float) -> None:
-        """A resident screened going out at a village entrance, the last step of its journey."""
-        rest = self.screen_last(party, gate_id, "village", u_service, going_out=True)
+    def screen_to_end(self, party: Party, gate_id: str, u_service: float, going_out: bool) -> None:
+        """A resident screened at a village entrance as the last step of its way out or home."""
+        rest = self.screen_last(party, gate_id, "village", u_service, going_out)
         if rest is not None:
             Underway(rest)
 
