@@ -9,11 +9,14 @@ any number of jobs.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
+import pickle
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, as_completed
+from dataclasses import dataclass
 
-from .executors import make_executor
+from .executors import InlineExecutor, make_executor
 from .model import run_replication
 from .parties import Engine
 from .results import ExperimentResult, ReplicationResult
@@ -40,9 +43,43 @@ def _engine(pack: str, kind: str, pid: int) -> Engine:
     return DurableEngine(loaded) if kind == "durable" else ReferenceEngine(loaded)
 
 
-def replicate(scenario: Scenario, replication: int, seed: int,
+@dataclass(frozen=True, eq=False)
+class Shipped:
+    """A scenario on its way to worker processes: pickled once here (a season's is over a
+    megabyte), unpickled once per worker process, not once per replication."""
+
+    digest: str
+    data: bytes
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> Shipped:
+        data = pickle.dumps(scenario, protocol=pickle.HIGHEST_PROTOCOL)
+        return cls(hashlib.sha256(data).hexdigest(), data)
+
+    def load(self) -> Scenario:
+        """The scenario, unpickled at its first replication in this process."""
+        scenario = _LOADED.get(self.digest)
+        if scenario is None:
+            if len(_LOADED) >= 4:                      # a sweep's variants come one after another
+                del _LOADED[next(iter(_LOADED))]
+            scenario = _LOADED[self.digest] = pickle.loads(self.data)
+        return scenario
+
+
+_LOADED: dict[str, Scenario] = {}
+
+
+def shipped(scenario: Scenario, executor: Executor) -> Scenario | Shipped:
+    """*scenario* as it is best sent to *executor*'s tasks: as it is to one that runs them in this
+    process, else :class:`Shipped`."""
+    return scenario if isinstance(executor, InlineExecutor) else Shipped.of(scenario)
+
+
+def replicate(scenario: Scenario | Shipped, replication: int, seed: int,
               engine_factory: EngineFactory = pack_engine) -> ReplicationResult:
     """Worker: one replication, with the engine of this process."""
+    if isinstance(scenario, Shipped):
+        scenario = scenario.load()
     return run_replication(scenario, engine_factory(scenario.pack, scenario.engine), replication, seed)
 
 
@@ -61,8 +98,9 @@ def run_experiment(scenario: Scenario, replications: int | None = None, seed: in
     own = executor is None
     pool = make_executor(jobs) if executor is None else executor
     try:
+        sent = shipped(scenario, pool)
         futures: dict[Future[ReplicationResult], int] = {
-            pool.submit(replicate, scenario, k, seed, engine_factory): k for k in range(n)}
+            pool.submit(replicate, sent, k, seed, engine_factory): k for k in range(n)}
         done: dict[int, ReplicationResult] = {}
         for future in as_completed(futures):
             done[futures[future]] = result = future.result()

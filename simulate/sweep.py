@@ -28,7 +28,7 @@ from policy.atomic import atomic_writer
 from . import store
 from .estimates import mean_interval, metric_table
 from .executors import InlineExecutor
-from .experiment import replicate
+from .experiment import Shipped, replicate, shipped
 from .provenance import policysim_version
 from .results import ExperimentResult, ReplicationResult, Statistic
 from .scenario import Scenario, Target, load_scenario
@@ -156,14 +156,17 @@ def _tasks(tasks: Sequence[tuple[Variant, int]], sources: Mapping[int, WorldSour
     return [(v, tuple(ks), sources.get(v.index)) for v, ks in work.values()]
 
 
-def _submit(executor: Executor, task: Task, seed: int) -> Future[tuple[ReplicationResult, ...]]:
+def _submit(executor: Executor, task: Task, seed: int,
+            sent: dict[int, Scenario | Shipped]) -> Future[tuple[ReplicationResult, ...]]:
     v, ks, source = task
     if source is not None:
         return executor.submit(replicate_world, source, ks, seed)
-    return executor.submit(_one, v.scenario, ks[0], seed)
+    if v.index not in sent:                    # pickled once per variant, not once per replication
+        sent[v.index] = shipped(v.scenario, executor)
+    return executor.submit(_one, sent[v.index], ks[0], seed)
 
 
-def _one(scenario: Scenario, k: int, seed: int) -> tuple[ReplicationResult, ...]:
+def _one(scenario: Scenario | Shipped, k: int, seed: int) -> tuple[ReplicationResult, ...]:
     """Worker: replication *k* of a scenario sent whole (a variant without a source)."""
     return (replicate(scenario, k, seed),)
 
@@ -188,9 +191,10 @@ def run_tasks(tasks: Sequence[tuple[Variant, int]], seed: int, executor: Executo
                     on_result(v, result)
         return done
     futures: dict[Future[tuple[ReplicationResult, ...]], Task] = {}
+    sent: dict[int, Scenario | Shipped] = {}
     try:
         for task in work:
-            futures[_submit(executor, task, seed)] = task
+            futures[_submit(executor, task, seed, sent)] = task
         out = {}
         for future in as_completed(futures):
             v, ks, _ = futures[future]
