@@ -8,7 +8,7 @@ so the time-average queue and Little's law hold to rounding, not to sampling err
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -33,13 +33,15 @@ class Tally:
     detected: int = 0
     undecided: int = 0
     outsider_person_min: float = 0.0           # everywhere past the township boundary
-    leaks: Counter[str] = field(default_factory=Counter)
-    found_by: Counter[str] = field(default_factory=Counter)
+    # defaultdicts, not Counters: counted per party (see Checkpoint.outcomes)
+    leaks: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    found_by: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
     resident_crossings: int = 0
     outsider_village_min: float = 0.0          # the part inside villages
     outsider_hills_min: float = 0.0            # the part on the hills and at hotspots
-    leaks_by_site: Counter[str] = field(default_factory=Counter)
-    turned_back_by_role: Counter[str] = field(default_factory=Counter)   # the season's turned_back.<role>
+    leaks_by_site: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # the season's turned_back.<role>
+    turned_back_by_role: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def containment(self) -> Containment:
         return Containment(self.arrivals, self.persons, self.turned_back, self.held,
