@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from functools import partial
 from heapq import heappop, heappush
 from itertools import repeat
+from math import inf as INF
 from operator import itemgetter
 from typing import Any
 
@@ -87,16 +88,20 @@ def run_until(env: simpy.Environment, at: float, beside: Feed | None = None) -> 
     queue, stop = env._queue, next(env._eid)            # the number SimPy's stop event would take
     acts, first, k = (beside.acts, beside.first, beside.next) if beside is not None else ((), 0, 0)
     n = len(acts)
-    fed = (acts[k][0], NORMAL, first + k) if k < n else None      # the next act's place
+    ft = acts[k][0] if k < n else INF                   # the next act's time; its place (ft, NORMAL, first + k)
     while True:
-        if fed is not None and (not queue or fed < queue[0]):
-            t = fed[0]
-            if t >= at and (t > at or (NORMAL, fed[2]) > (URGENT, stop)):
+        if queue:                                       # the act goes first if its place is before the head's
+            head = queue[0]
+            fed = ft < head[0] or (ft == head[0] != INF and (NORMAL, first + k) < (head[1], head[2]))
+        else:
+            fed = ft != INF
+        if fed:
+            if ft >= at and (ft > at or (NORMAL, first + k) > (URGENT, stop)):
                 break
-            env._now = t
+            env._now = ft
             _, argument, act = acts[k]
             k += 1
-            fed = (acts[k][0], NORMAL, first + k) if k < n else None
+            ft = acts[k][0] if k < n else INF
             act(argument)
             continue
         if not queue:
