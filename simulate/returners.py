@@ -122,7 +122,7 @@ class Person:
     intended: int                  # day index in the horizon
     defers: bool                   # defers when advised to
     party: tuple[float, ...]       # PARTY_COLUMNS uniforms for their party at the gate
-    daily: np.ndarray              # (days, DAY_COLUMNS) uniforms
+    daily: tuple[tuple[float, ...], ...]   # per day, DAY_COLUMNS uniforms (tuples: read by index daily)
     contact_before: int | None = None   # days from a contact with a case to the return (None: no contact)
 
 
@@ -160,7 +160,7 @@ def draw_people(returners: Returners, seed: int, replication: int, days: int) ->
         out.append(Person(k, origin, _pick(returners.necessity, u[1]),
                           _pick(returners.villages, u[2]), tuple(attributes), returners.days[day],
                           bool(u[4] < returners.defer_share), tuple(rng.uniform(size=PARTY_COLUMNS).tolist()),
-                          rng.uniform(size=(days, DAY_COLUMNS)), before))
+                          tuple(map(tuple, rng.uniform(size=(days, DAY_COLUMNS)).tolist())), before))
     return out
 
 

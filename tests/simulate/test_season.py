@@ -179,7 +179,7 @@ def test_a_person_is_the_same_whatever_the_population_size():
     for a, b in zip(small, large[:10], strict=True):
         assert (a.origin, a.necessity, a.village, a.attributes, a.intended, a.party) == \
                (b.origin, b.necessity, b.village, b.attributes, b.intended, b.party)
-        assert (a.daily == b.daily).all()
+        assert a.daily == b.daily
 
 
 def test_a_stored_season_reads_back_whole():

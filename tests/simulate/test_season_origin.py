@@ -80,7 +80,7 @@ def test_contact_shares_move_no_other_draw():
         assert (a.origin, a.necessity, a.village, a.attributes, a.intended, a.defers, a.party) == \
                (b.origin, b.necessity, b.village, b.attributes, b.intended, b.defers, b.party) == \
                (c.origin, c.necessity, c.village, c.attributes, c.intended, c.defers, c.party)
-        assert (a.daily == b.daily).all() and (a.daily == c.daily).all()
+        assert a.daily == b.daily == c.daily
         if a.contact_before is not None:        # a bigger share keeps every contact (same uniform)
             assert b.contact_before == a.contact_before
 
