@@ -95,16 +95,16 @@ class ServiceTimes:
 
 class Service(Event):
     """One party's service at a checkpoint: fires when it ends, its value the minutes waited
-    (``None`` if the party left the queue first); *away* keeps its server *away* minutes longer."""
+    (``None`` if the party left the queue first); *away* keeps its server *away* minutes longer.
+    Made by :meth:`Checkpoint.serve` alone, without ``__init__`` (see there)."""
 
-    def __init__(self, checkpoint: Checkpoint, duration: float, away: float, now: float,
-                 counted: str | None):
-        self.env = checkpoint.env              # Event.__init__ inlined, as SimPy's Timeout does
-        self.callbacks = [checkpoint._finish]
-        self.arrived = now
-        self.duration = duration
-        self.away = away
-        self.counted = counted
+    arrived: float
+    duration: float
+    away: float
+    counted: str | None
+
+
+_new = object.__new__
 
 
 class Checkpoint:
@@ -158,7 +158,11 @@ class Checkpoint:
         *counted*: an outcome to count in *outcomes* when the service ends (for a party that
         nothing waits on)."""
         now = self.env._now
-        service = Service(self, duration_min, away_min, now, counted)
+        # Made as SimPy's Timeout makes itself, but without calling the class: a class with an
+        # ``__init__`` costs twice as much to call, and a season makes 100,000 of these.
+        service: Service = _new(Service)
+        service.env, service.callbacks = self.env, [self._finish]
+        service.arrived, service.duration, service.away, service.counted = now, duration_min, away_min, counted
         self.arrivals += 1
         waiting = self.waiting
         self.seen[len(waiting)] += 1
