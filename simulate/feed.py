@@ -15,7 +15,7 @@ from heapq import heappush
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL
+from simpy.events import NORMAL, Event, Timeout
 
 Act = tuple[float, Any, Callable[[Any], None]]
 
@@ -50,3 +50,18 @@ class Feed:
         if self.next < len(self.acts):
             self._arm()
         act(argument)
+
+
+_new = object.__new__
+
+
+def later(env: simpy.Environment, delay: float, act: Callable[[Event], None]) -> Timeout:
+    """``env.timeout(delay)`` with *act* its one callback, made as SimPy's Timeout makes itself but
+    without calling the class (half the cost; a season makes some 45,000): the same event in the
+    same place in the order of events."""
+    if delay < 0:
+        raise ValueError(f"Negative delay {delay}")
+    timeout: Timeout = _new(Timeout)
+    timeout.env, timeout.callbacks, timeout._delay, timeout._ok, timeout._value = env, [act], delay, True, None
+    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timeout))
+    return timeout

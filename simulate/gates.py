@@ -25,7 +25,7 @@ import simpy
 from simpy.events import NORMAL, Event
 
 from .distributions import NONE, Distribution
-from .feed import Feed
+from .feed import Feed, later
 
 RETEST = Distribution.constant(90.0)
 
@@ -215,7 +215,7 @@ class Checkpoint:
         if away > 0:
             now = self.env.now
             self.away_min += min(away, self.length_min - now) if now < self.length_min else 0.0
-            simpy.events.Timeout(self.env, away).callbacks.append(self._back)
+            later(self.env, away, self._back)
             return
         self.busy -= 1
         if self.waiting:

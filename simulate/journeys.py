@@ -22,6 +22,7 @@ from typing import Any
 
 import simpy
 
+from .feed import later
 from .gate_policy import ADMITTING, HANDLED, HELD, PASS, TURNED_BACK, GatePolicy
 from .gates import Checkpoint, Service, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
@@ -102,8 +103,8 @@ class Run(Refusals):
                 self.refuse(party, at=gate.id)
                 return
             road = self.net.road_min(gate.id, gate.detour_to)
-            self.env.timeout(road if math.isfinite(road) else gate.detour_min).callbacks.append(
-                partial(self._at_gate, party, self.gates[gate.detour_to]))
+            later(self.env, road if math.isfinite(road) else gate.detour_min,
+                  partial(self._at_gate, party, self.gates[gate.detour_to]))
             return
         self._at_gate(party, gate)
 
@@ -137,7 +138,7 @@ class Run(Refusals):
             self.try_way_in(party, gate.id, always=True)
             return
         entrance, minutes = picked
-        self.env.timeout(minutes).callbacks.append(partial(self._driven, party, entrance, entered))
+        later(self.env, minutes, partial(self._driven, party, entrance, entered))
 
     def _driven(self, party: Party, entrance: Entrance, entered: float, _: simpy.Event) -> None:
         self.at_entrance(party, entrance, entered)
@@ -249,7 +250,7 @@ class Run(Refusals):
         if found_at is not None:
             Underway(self._to_entrance(party, entrance, found_at, minutes, going_out))
         elif not going_out:            # walk from the fields to the entrance, then screened
-            self.env.timeout(minutes).callbacks.append(partial(self._reach, party, entrance))
+            later(self.env, minutes, partial(self._reach, party, entrance))
         elif entrance.status == "staffed":
             self.screen_to_end(party, entrance.id, party.behaviour[OUT_SERVICE], going_out=True)
 
@@ -384,7 +385,7 @@ class Run(Refusals):
             return False
         found = self.evade(party, way, "returner_unregistered")
         if found is not None:          # found: brought to the gate to register
-            self.env.timeout(max(0.0, found.time - self.env.now)).callbacks.append(partial(self._brought, party))
+            later(self.env, max(0.0, found.time - self.env.now), partial(self._brought, party))
         return True
 
     def _brought(self, party: Party, _: simpy.Event) -> None:

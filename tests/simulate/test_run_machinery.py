@@ -1,7 +1,7 @@
 """The run's machinery that exists for speed keeps SimPy's order of events and the engine's
-answers: arrivals fed one at a time (Feed), journeys without a process of their own
-(Underway), SimPy's run loop inlined (run_until), the collector paused for a run, the
-engine's answers kept across runs."""
+answers: arrivals fed one at a time (Feed), timeouts made without calling the class (later),
+journeys without a process of their own (Underway), SimPy's run loop inlined (run_until), the
+collector paused for a run, the engine's answers kept across runs."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import simpy
 
-from simulate.feed import Feed
+from simulate.feed import Feed, later
 from simulate.gate_policy import GatePolicy
 from simulate.model import collector_paused, run_until
 from simulate.parties import Decider
@@ -78,6 +78,28 @@ def _journeys(underway: bool) -> list[tuple[float, str]]:
         env.timeout(t).callbacks.append(lambda _, n=name, ls=legs: start(n, ls))
     env.run()
     return seen
+
+
+def _timeouts(made_later: bool) -> list[tuple[float, str, Any]]:
+    """Six timeouts, ties among them, each recording when it fired and its value."""
+    env = simpy.Environment()
+    seen: list[tuple[float, str, Any]] = []
+    for name, delay in zip("abcdef", [2.0, 1.0, 2.0, 0.0, 1.0, 2.0], strict=True):
+        def record(event: simpy.Event, name: str = name) -> None:
+            seen.append((env.now, name, event.value))
+        if made_later:
+            later(env, delay, record)
+        else:
+            env.timeout(delay).callbacks.append(record)
+    env.run()
+    return seen
+
+
+def test_a_timeout_made_later_is_simpys_timeout_in_its_place():
+    assert _timeouts(True) == _timeouts(False)
+    assert [n for _, n, _ in _timeouts(True)] == list("dbeacf")
+    with pytest.raises(ValueError, match="Negative delay"):
+        later(simpy.Environment(), -1.0, lambda _: None)
 
 
 def test_journeys_under_way_step_as_simpy_processes_do():
