@@ -124,7 +124,8 @@ class Checkpoint:
     """
 
     def __init__(self, env: simpy.Environment, gate_id: str,
-                 steps: tuple[tuple[float, int], ...], length_min: float, warmup_min: float = 0.0):
+                 steps: tuple[tuple[float, int], ...], length_min: float, warmup_min: float = 0.0,
+                 queued: bool = True):
         self.env = env
         self.id = gate_id
         self.capacity = steps[0][1]
@@ -149,7 +150,8 @@ class Checkpoint:
         self.reneged = 0
         self.away_min = 0.0
         self.seen: defaultdict[int, int] = defaultdict(int)
-        Feed(env, [(t, staff, self._reshift) for t, staff in steps[1:]])
+        # its shift changes: queued, or (``queued=False``) fed with other checkpoints' (Feed.joined)
+        self.shifts = Feed(env, [(t, staff, self._reshift) for t, staff in steps[1:]], queued=queued)
 
     def serve(self, duration_min: float, away_min: float = 0.0, patience_min: float = math.inf,
               counted: str | None = None) -> Service:

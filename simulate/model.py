@@ -82,21 +82,21 @@ def run_until(env: simpy.Environment, at: float, beside: Feed | None = None) -> 
     at *at*, a failed event nobody defused raised. About a twentieth of a run is SimPy's
     per-event method calls; this loop makes none. The acts of a feed *beside* the queue (made
     with ``queued=False``) are taken in their places among the events, with no event of their
-    own. It uses ``Environment._queue``, ``_now``, ``_eid`` and the feed's ``acts``, ``first``, ``next``."""
+    own. It uses ``Environment._queue``, ``_now``, ``_eid`` and the feed's ``acts``, ``places``, ``next``."""
     if at <= env.now:
         raise ValueError(f"until ({at}) must be greater than the current simulation time")
     queue, stop = env._queue, next(env._eid)            # the number SimPy's stop event would take
-    acts, first, k = (beside.acts, beside.first, beside.next) if beside is not None else ((), 0, 0)
+    acts, places, k = (beside.acts, beside.places, beside.next) if beside is not None else ((), (), 0)
     n = len(acts)
-    ft = acts[k][0] if k < n else INF                   # the next act's time; its place (ft, NORMAL, first + k)
+    ft = acts[k][0] if k < n else INF                   # the next act's time; its place (ft, NORMAL, places[k])
     while True:
         if queue:                                       # the act goes first if its place is before the head's
             head = queue[0]
-            fed = ft < head[0] or (ft == head[0] != INF and (NORMAL, first + k) < (head[1], head[2]))
+            fed = ft < head[0] or (ft == head[0] != INF and (NORMAL, places[k]) < (head[1], head[2]))
         else:
             fed = ft != INF
         if fed:
-            if ft >= at and (ft > at or (NORMAL, first + k) > (URGENT, stop)):
+            if ft >= at and (ft > at or (NORMAL, places[k]) > (URGENT, stop)):
                 break
             env._now = ft
             _, argument, act = acts[k]
@@ -159,8 +159,9 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
             helpers = [v for v in scenario.volunteers if gate_id in v.at]
             steps[gate_id] = capacity_steps(scenario.shifts[shift], helpers, horizon)
         checkpoints[gate_id] = Checkpoint(env, gate_id, steps[gate_id], horizon.length_min,
-                                          horizon.warmup_min)
+                                          horizon.warmup_min, queued=False)
         levels[gate_id] = (level, village)
+    Feed.joined(env, [cp.shifts for cp in checkpoints.values()])
     watch = build_watch(scenario.patrols, scenario.cameras, horizon, seed, replication, scenario.neighbour_watch)
     run = Run(env, horizon, engine, scenario.gate_policy, scenario.service, {g.id: g for g in town.gates},
               {v.id: v for v in town.villages}, town.hotspots, checkpoints, watch, scenario.network)

@@ -1,5 +1,5 @@
 """The run's machinery that exists for speed keeps SimPy's order of events and the engine's
-answers: arrivals fed one at a time (Feed), timeouts made without calling the class (later),
+answers: arrivals fed one at a time (Feed, and joined), timeouts made without calling the class (later),
 journeys without a process of their own (Underway), SimPy's run loop inlined (run_until), the
 collector paused for a run, the engine's answers kept across runs."""
 
@@ -78,6 +78,31 @@ def _journeys(underway: bool) -> list[tuple[float, str]]:
         env.timeout(t).callbacks.append(lambda _, n=name, ls=legs: start(n, ls))
     env.run()
     return seen
+
+
+def _shift_order(joined: bool) -> list[tuple[float, str]]:
+    """Two feeds of acts at tied times, a timeout made between them and one after: the order
+    their acts run in, each feed queued or both joined into one."""
+    env = simpy.Environment()
+    seen: list[tuple[float, str]] = []
+
+    def act(name: str) -> None:
+        seen.append((env.now, name))
+        env.timeout(0.0).callbacks.append(lambda _: seen.append((env.now, name + "'")))
+
+    first = Feed(env, [(1.0, "a1", act), (2.0, "a2", act), (4.0, "a3", act)], queued=not joined)
+    env.timeout(2.0).callbacks.append(lambda _: seen.append((env.now, "t")))
+    second = Feed(env, [(1.0, "b1", act), (2.0, "b2", act), (3.0, "b3", act)], queued=not joined)
+    env.timeout(1.0).callbacks.append(lambda _: seen.append((env.now, "u")))
+    if joined:
+        Feed.joined(env, [second, first])
+    env.run()
+    return seen
+
+
+def test_feeds_joined_act_in_the_places_of_their_own():
+    assert _shift_order(joined=True) == _shift_order(joined=False)
+    assert [n for _, n in _shift_order(joined=True)][:6] == ["a1", "b1", "u", "a1'", "b1'", "a2"]
 
 
 def _timeouts(made_later: bool) -> list[tuple[float, str, Any]]:
