@@ -15,6 +15,7 @@ checkpoint behaves exactly as a plain FIFO multi-server queue.
 from __future__ import annotations
 
 import math
+from array import array
 from collections import defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -133,13 +134,15 @@ class Checkpoint:
         self.waiting: deque[Service] = deque()
         self.length_min = length_min
         self.warmup_min = warmup_min
-        self.waits: list[float] = []
-        self.wait_at: list[float] = []
-        self.log_t: list[float] = [0.0]
-        self.log_n: list[int] = [0]
+        # the logs are C arrays: no float object kept per entry (each would be freed at the end,
+        # after the run, far from where it was made), and numpy reads them in place
+        self.waits: array[float] = array("d")
+        self.wait_at: array[float] = array("d")
+        self.log_t: array[float] = array("d", (0.0,))
+        self.log_n: array[int] = array("q", (0,))
         self.busy_min = 0.0
-        self.service_start: list[float] = []
-        self.service_min: list[float] = []
+        self.service_start: array[float] = array("d")
+        self.service_min: array[float] = array("d")
         self.arrivals = 0
         self.unstaffed_arrivals = 0
         self.persons = 0

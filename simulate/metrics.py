@@ -9,7 +9,7 @@ so the time-average queue and Little's law hold to rounding, not to sampling err
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -65,7 +65,7 @@ class QueueStats:
     area: float
 
 
-def queue_stats(log_t: list[float], log_n: list[int], start: float, end: float,
+def queue_stats(log_t: Sequence[float], log_n: Sequence[int], start: float, end: float,
                 block_at: int) -> QueueStats:
     """Time-average, maximum, time at or past *block_at* and area of the logged queue."""
     logged = as_floats(log_t)
@@ -80,7 +80,7 @@ def queue_stats(log_t: list[float], log_n: list[int], start: float, end: float,
                       float(dt[n >= block_at].sum()), area)
 
 
-def sample_queue(log_t: list[float], log_n: list[int], step: float, end: float) -> tuple[int, ...]:
+def sample_queue(log_t: Sequence[float], log_n: Sequence[int], step: float, end: float) -> tuple[int, ...]:
     """Queue length at 0, step, 2·step, … < *end* (the last value logged at or before each)."""
     grid = np.arange(0.0, end, step)
     idx = np.searchsorted(as_floats(log_t), grid, side="right") - 1
@@ -96,7 +96,7 @@ def gate_result(cp: Checkpoint, level: str, village: str, steps: tuple[tuple[flo
     on duty read a wait of zero. A party that left the queue (reneged) counts its wait up to
     when it left; a party that balked never joined and has no wait.
     """
-    waits = as_floats(cp.waits + cp.unfinished_waits(end))
+    waits = np.concatenate((as_floats(cp.waits), as_floats(cp.unfinished_waits(end))))
     stats = queue_stats(cp.log_t, cp.log_n, start, end, block_at)
     available = staff_minutes(steps, end)
     return GateResult(
@@ -124,10 +124,10 @@ def daily_waits(checkpoints: Iterable[Checkpoint], offset_min: float, days: int,
     wait) and every day's percentile read off that order (:func:`run_percentiles`)."""
     p95, longest = np.zeros(days), np.zeros(days)
     for cp in checkpoints:
-        waits = as_floats(cp.waits + cp.unfinished_waits(end))
+        waits = np.concatenate((as_floats(cp.waits), as_floats(cp.unfinished_waits(end))))
         if not waits.size:
             continue
-        at = as_floats(cp.wait_at + cp.unfinished_at())
+        at = np.concatenate((as_floats(cp.wait_at), as_floats(cp.unfinished_at())))
         day = np.minimum((offset_min + at) // MIN_PER_DAY, days - 1).astype(int)
         order = np.lexsort((waits, day))
         day, waits = day[order], waits[order]
@@ -156,9 +156,9 @@ def run_percentiles(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray,
     return np.asarray(np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma))
 
 
-def as_floats(values: list[float] | list[int]) -> np.ndarray:
-    """*values* (tens of thousands of numbers) as a float array: the quickest of numpy's ways
-    from a list (measured against ``fromiter`` and ``array``)."""
+def as_floats(values: Sequence[float] | Sequence[int]) -> np.ndarray:
+    """*values* (tens of thousands of numbers) as a float array: a checkpoint's ``array("d")``
+    logs are read in place; a list by the quickest of numpy's ways (against ``fromiter``, ``array``)."""
     return np.asarray(values, dtype=np.float64)
 
 

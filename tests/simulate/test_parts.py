@@ -41,7 +41,7 @@ def test_a_shift_change_waits_for_the_party_being_served():
         gate.serve(duration).callbacks.append(lambda e: ends.append(env.now))
     env.run()
     assert ends == [5.0, 5.0, 6.0]          # the third waits for both, then one server only
-    assert gate.waits == [0.0, 0.0, 5.0]
+    assert list(gate.waits) == [0.0, 0.0, 5.0]
 
 
 @pytest.mark.parametrize("dist", [

@@ -54,7 +54,7 @@ def test_a_party_still_queued_counts_its_wait_so_far_on_its_day():
 
 def test_warm_up_parties_have_no_wait_and_no_day():
     cp = _gate([(10.0, 30.0), (10.0, 30.0), (100.0, 1.0)], warmup=50.0, until=1440.0)
-    assert len(cp.waits) == len(cp.wait_at) == 1 and cp.wait_at == [100.0]
+    assert len(cp.waits) == len(cp.wait_at) == 1 and list(cp.wait_at) == [100.0]
 
 
 def test_the_days_add_up_to_the_season_and_its_worst_wait():
