@@ -3,7 +3,7 @@
 This host's speed drifts by a third within minutes, so the timed figures of
 ``benchmarks/simulate.py`` need many rounds to tell a change of a few per cent. Instructions
 executed are the same on every run of the same build and inputs, whatever else the machine is
-doing, so this script tells two builds apart in one run each:
+doing (to about 0.1%: addresses still vary), so this script tells two builds apart in one run each:
 
 - one season replication (scenarios/season-spring-2020.yaml, replication 0, after a warm-up
   replication in the same process), per arriving party;
@@ -104,7 +104,7 @@ def main() -> None:
     print(f"bare SimPy M/M/3:              {per_customer:12,.0f} instructions per customer")
     print(f"season, one replication:       {per_party:12,.0f} instructions per arriving party "
           f"({arrivals} parties)")
-    print(f"ratio in instructions:         {per_party / per_customer:12.3f} x   (the same on every run of this build;"
+    print(f"ratio in instructions:         {per_party / per_customer:12.3f} x   (repeatable to ~0.1%;"
           f" not the time ratio)")
 
 
