@@ -68,6 +68,7 @@ class Feed:
             self._arm()
         act(argument)
 
+
 _new = object.__new__
 
 
