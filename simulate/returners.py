@@ -122,7 +122,7 @@ class Person:
     intended: int                  # day index in the horizon
     defers: bool                   # defers when advised to
     party: tuple[float, ...]       # PARTY_COLUMNS uniforms for their party at the gate
-    daily: tuple[tuple[float, ...], ...]   # per day, DAY_COLUMNS uniforms (tuples: read by index daily)
+    daily: tuple[tuple[float, ...], ...]   # per day, its DAY_COLUMNS uniforms
     contact_before: int | None = None   # days from a contact with a case to the return (None: no contact)
 
 
