@@ -259,12 +259,11 @@ class Run(Refusals):
         if entrance.status == "staffed":
             self.screen_to_end(party, entrance.id, party.service[1], going_out=False)
 
-    def _to_entrance(self, party: Party, entrance: Entrance, found_at: float | None, minutes: float,
+    def _to_entrance(self, party: Party, entrance: Entrance, found_at: float, minutes: float,
                      going_out: bool) -> Generator[simpy.Event, Any, None]:
         """A found evader's way on: sent back from where it was found (at *found_at*), a walk of
         *minutes* from the fields (coming home), then screened at a staffed *entrance*."""
-        if found_at is not None:
-            yield self.env.timeout(max(0.0, found_at - self.env.now))
+        yield self.env.timeout(max(0.0, found_at - self.env.now))
         if not going_out:              # walk from the fields to the entrance, then screened
             yield self.env.timeout(minutes)
         if entrance.status == "staffed":
