@@ -168,13 +168,13 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
     season = None
     if scenario.returners is not None:           # the season: the daily round beside the streams
         season = Season(env, run, scenario.returners, engine, horizon, seed, replication)
-    queue: list[Party] = []
+    streamed: list[tuple[np.ndarray, str]] = []     # each stream's arrival times and role
     events: list[tuple[float, Party, Callable[[Party], None]]] = []
     going: list[tuple[float, Party, Callable[[Party], None]]] = []
     for s in scenario.streams:
         drawn = draw_arrivals(s, horizon, seed, replication)
         made = list(parties(drawn))
-        queue += made
+        streamed.append((drawn.times, s.role))
         events += zip(drawn.times.tolist(), made, repeat(run.arrive))
         left, who = settings_out(drawn)
         going += zip(left, map(made.__getitem__, who), repeat(run.set_out))
@@ -194,7 +194,7 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
         gates=gates, containment=run.tally.containment(),
         rule_hits={scenario.gate_policy.decision: run.decider.hits()}, queues=queues,
         patrol_person_min=team_minutes(scenario.patrols, horizon), staffing=staffing,
-        **({} if season is None else season_series(season, run, queue, scenario.gate_policy.decision)))
+        **({} if season is None else season_series(season, run, streamed, scenario.gate_policy.decision)))
     # The events left on the queue tie the run's objects into cycles (the environment, its
     # events, their callbacks, the journeys and checkpoints they reach): dropped, reference
     # counting frees the run here rather than the cyclic collector walking it all later.
@@ -202,11 +202,12 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
     return result
 
 
-def season_series(season: Season, run: Run, queue: list[Party], gate_decision: str) -> dict[str, Any]:
+def season_series(season: Season, run: Run, streamed: list[tuple[np.ndarray, str]],
+                  gate_decision: str) -> dict[str, Any]:
     """A season's daily series and rule hits per day (the gate's among them)."""
     season.finish()
     daily = season.daily()
-    daily.update((k, tuple(v)) for k, v in arrivals_by_role(queue, season).items())
+    daily.update((k, tuple(v)) for k, v in arrivals_by_role(streamed, season).items())
     hits = season.hits_daily()
     hits[gate_decision] = {rule: tuple(v) for rule, v in
                            sorted(run.decider.hits_daily(season.first, season.days).items())}

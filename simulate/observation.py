@@ -298,20 +298,23 @@ class Season:
                 for decision, rules in self.hits.items()}
 
 
-def arrivals_by_role(streamed: Sequence[Party], season: Season) -> dict[str, list[float]]:
+def arrivals_by_role(streamed: Sequence[tuple[np.ndarray, str]], season: Season) -> dict[str, list[float]]:
     """Parties arriving per day by role (``arrivals.<role>``, for the roles with at least one),
     booked as the gate's ``arrivals`` are: to the day of the last daily round before the party
-    arrived, so per day they add up to ``arrivals``. *streamed*: the scenario streams' parties;
-    the season sends its own. A streamed party arriving at a round's very minute arrives before
-    it (its arrival was scheduled first), a party the round sends after it; arrivals after the
-    last round go to ``season.last``, those before the first to the first day (as the snapshots do)."""
+    arrived, so per day they add up to ``arrivals``. *streamed*: each scenario stream's arrival
+    times and role; the season sends its own parties. A streamed party arriving at a round's very
+    minute arrives before it (its arrival was scheduled first), a party the round sends after it;
+    arrivals after the last round go to ``season.last``, those before the first to the first day
+    (as the snapshots do)."""
     rounds = np.asarray(season.round_at, float)
     # Slot k (after k rounds) → day: before the first round the first day, after the last ``last``.
     book = np.append(np.maximum(np.arange(-1, rounds.size - 1), 0), season.last)
     codes: dict[str, int] = {}
-    n, m = len(streamed), len(season.parties)
-    times = np.fromiter((p.time for p in streamed), float, n)
-    role = np.fromiter((codes.setdefault(p.stream.role, len(codes)) for p in streamed), np.intp, n)
+    m = len(season.parties)
+    times = np.concatenate([t for t, _ in streamed] or [np.zeros(0)])
+    # a role is numbered at its first party (a stream with none numbers nothing), as the keys' order
+    role = np.concatenate([np.full(len(t), codes.setdefault(r, len(codes)) if len(t) else -1, np.intp)
+                           for t, r in streamed] or [np.zeros(0, np.intp)])
     day = book[np.searchsorted(rounds, times, side="left")]
     arrived = times < season.horizon.length_min                      # the run stops before the end
     sent_role = np.fromiter((codes.setdefault(p.stream.role, len(codes)) for p in season.parties), np.intp, m)
