@@ -28,6 +28,7 @@ import numpy as np
 import simpy
 
 from .demand import MAX_FEVER_C, Stream
+from .feed import later
 from .horizon import MIN_PER_DAY, Horizon
 from .journeys import Run
 from .metrics import daily_waits
@@ -287,8 +288,7 @@ class Season:
                       (reading,), u[0:3], u[3:10], u[10:23])
         self.parties.append(party)
         self.sent_on.append(d)
-        timer = self.env.timeout(t - self.env.now)
-        timer.callbacks.append(lambda _: self.run.arrive(party))
+        later(self.env, t - self.env.now, lambda _: self.run.arrive(party))
 
     def daily(self) -> dict[str, tuple[float, ...]]:
         return {name: tuple(values) for name, values in self.series.items()}
