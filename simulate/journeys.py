@@ -28,7 +28,28 @@ from .gates import Checkpoint, Service, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
 from .metrics import Tally
 from .network import Network, Way
-from .parties import AVOID, BACK, CHOOSE, DWELL, FIELDS, OUT_SERVICE, PATROL, Decided, Decider, Engine, Party
+from .parties import (
+    AVOID,
+    BACK,
+    BALK,
+    CARRY_IN,
+    CHOOSE,
+    DWELL,
+    ENTRANCE,
+    ENTRANCE_SERVICE,
+    EXTRA_PERSONS,
+    FIELDS,
+    GATE_SERVICE,
+    OUT_SERVICE,
+    PATIENCE,
+    PATROL,
+    RETEST,
+    WAY,
+    Decided,
+    Decider,
+    Engine,
+    Party,
+)
 from .patrols import Watch
 from .refusals import Refusals
 from .township import Entrance, Gate, Hotspot, Village
@@ -114,7 +135,7 @@ class Run(Refusals):
         if gate.status != "staffed":
             self._past_gate(party, gate)
             return
-        screened = self.screening(party, gate.id, "township", party.service[0])
+        screened = self.screening(party, gate.id, "township", party.uniforms[GATE_SERVICE])
         if isinstance(screened, Service):
             screened.callbacks.append(partial(self._past_gate, party, gate))
         else:
@@ -131,9 +152,9 @@ class Run(Refusals):
         village = self.villages.get(party.village) if party.village else None
         entered = self.env.now
         if village is None:            # through traffic: on the township's roads only
-            self._count_outsider(party, entered, entered + party.stream.dwell_min.quantile(party.behaviour[DWELL]))
+            self._count_outsider(party, entered, entered + party.stream.dwell_min.quantile(party.uniforms[DWELL]))
             return
-        picked = self.pick_entrance(gate.id, village.id, party.choice[0])
+        picked = self.pick_entrance(gate.id, village.id, party.uniforms[ENTRANCE])
         if picked is None:             # every entrance closed: home is reached round a barrier
             self.try_way_in(party, gate.id, always=True)
             return
@@ -178,7 +199,7 @@ class Run(Refusals):
             self.inside(party, self.env.now)
             return
         arrived = self.env.now
-        rest = self.screen_last(party, entrance.id, "village", party.service[1])
+        rest = self.screen_last(party, entrance.id, "village", party.uniforms[ENTRANCE_SERVICE])
         if rest is not None:
             Underway(self._screened_in(party, rest, arrived, entered))
 
@@ -200,10 +221,10 @@ class Run(Refusals):
         if party.stream.route == "village":
             self.cross_fields(party, village, going_out=True)
             return
-        picked = self.pick_entrance(village.id, village.id, party.choice[0])
+        picked = self.pick_entrance(village.id, village.id, party.uniforms[ENTRANCE])
         if picked is None or picked[0].status != "staffed":
             return
-        self.screen_to_end(party, picked[0].id, party.behaviour[OUT_SERVICE], going_out=True)
+        self.screen_to_end(party, picked[0].id, party.uniforms[OUT_SERVICE], going_out=True)
 
     def from_fields(self, party: Party) -> None:
         """A resident coming home on foot from the fields (or, with no fields, to an entrance)."""
@@ -211,7 +232,7 @@ class Run(Refusals):
         if self.net.fields_of(village.id):
             self.cross_fields(party, village, going_out=False)
             return
-        picked = self.pick_entrance(village.id, village.id, party.choice[0])
+        picked = self.pick_entrance(village.id, village.id, party.uniforms[ENTRANCE])
         if picked is None:
             self.try_way_in(party, village.id, always=True)
             return
@@ -221,21 +242,21 @@ class Run(Refusals):
         """Between the village and its fields: the quickest passable entrance (screened), or
         round a closed entrance when that saves ``save_min`` and the party does not comply."""
         fields = self.net.fields_of(village.id)
-        spot = fields[int(party.behaviour[FIELDS] * len(fields))]
+        spot = fields[int(party.uniforms[FIELDS] * len(fields))]
         known = self._field_ways.get(spot)
         if known is None:
             known = self._field_ways[spot] = self.net.field_ways(spot)
         (entrance_id, minutes), round_way = known
         if self.net.implicit:          # every entrance equally near: chosen as before the graph
-            picked = self.pick_entrance(village.id, village.id, party.choice[0])
+            picked = self.pick_entrance(village.id, village.id, party.uniforms[ENTRANCE])
             entrance_id, minutes = (picked[0].id, picked[1]) if picked else ("", math.inf)
         stream = party.stream
         lawful = entrance_id in self.entrances and math.isfinite(minutes)
         found_at = None
         if round_way is not None and (not lawful or (
                 minutes - round_way.minutes >= stream.save_min
-                and party.behaviour[CHOOSE] >= stream.behaviour.comply)):
-            u = party.behaviour[BACK:BACK + 3] if going_out else party.behaviour[PATROL:PATROL + 3]
+                and party.uniforms[CHOOSE] >= stream.behaviour.comply)):
+            u = party.uniforms[BACK:BACK + 3] if going_out else party.uniforms[PATROL:PATROL + 3]
             self.tally.evasions += 1
             found = self._find(round_way, u, reverse=going_out)
             if found is None:
@@ -252,12 +273,12 @@ class Run(Refusals):
         elif not going_out:            # walk from the fields to the entrance, then screened
             later(self.env, minutes, partial(self._reach, party, entrance))
         elif entrance.status == "staffed":
-            self.screen_to_end(party, entrance.id, party.behaviour[OUT_SERVICE], going_out=True)
+            self.screen_to_end(party, entrance.id, party.uniforms[OUT_SERVICE], going_out=True)
 
     def _reach(self, party: Party, entrance: Entrance, _: simpy.Event) -> None:
         """A resident back from the fields at *entrance*: screened there if it is staffed."""
         if entrance.status == "staffed":
-            self.screen_to_end(party, entrance.id, party.service[1], going_out=False)
+            self.screen_to_end(party, entrance.id, party.uniforms[ENTRANCE_SERVICE], going_out=False)
 
     def _to_entrance(self, party: Party, entrance: Entrance, found_at: float, minutes: float,
                      going_out: bool) -> Generator[simpy.Event, Any, None]:
@@ -267,7 +288,7 @@ class Run(Refusals):
         if not going_out:              # walk from the fields to the entrance, then screened
             yield self.env.timeout(minutes)
         if entrance.status == "staffed":
-            u_service = party.behaviour[OUT_SERVICE] if going_out else party.service[1]
+            u_service = party.uniforms[OUT_SERVICE] if going_out else party.uniforms[ENTRANCE_SERVICE]
             rest = self.screen_last(party, entrance.id, "village", u_service, going_out=going_out)
             if rest is not None:
                 yield from rest
@@ -275,7 +296,7 @@ class Run(Refusals):
     def going_out(self, party: Party) -> Generator[simpy.Event, Any, None]:
         """A resident under observation trying to leave the village."""
         village = self.home(party)
-        picked = self.pick_entrance(village.id, village.id, party.choice[0])
+        picked = self.pick_entrance(village.id, village.id, party.uniforms[ENTRANCE])
         if picked is None:
             self.way_out(party, village.id)
             return
@@ -285,7 +306,8 @@ class Run(Refusals):
                 self.tally.leaks["observation_exit"] += 1
                 self.tally.leaks_by_site[entrance.id] += 1
             return
-        outcome = yield from self.screen(party, entrance.id, "village", party.service[1], going_out=True)
+        outcome = yield from self.screen(party, entrance.id, "village", party.uniforms[ENTRANCE_SERVICE],
+                                         going_out=True)
         if self.meaning(outcome) == PASS and party.quarantine in self.policy.observed:
             self.tally.leaks["observation_exit"] += 1
 
@@ -302,8 +324,9 @@ class Run(Refusals):
             if plain and (meaning == PASS if going_out else meaning in ADMITTING):
                 checkpoint = self.checkpoints[gate_id]
                 checkpoint.persons += party.persons
-                return checkpoint.serve(self.service.minutes(decided.standing, party.persons, u_service,
-                                                             party.service[3]), counted=decided.outcome or "undecided")
+                minutes = self.service.minutes(decided.standing, party.persons, u_service,
+                                               party.uniforms[EXTRA_PERSONS])
+                return checkpoint.serve(minutes, counted=decided.outcome or "undecided")
         return self.screen(party, gate_id, level, u_service, going_out=going_out, decided=decided)
 
     def screen_last(self, party: Party, gate_id: str, level: str, u_service: float,
@@ -327,8 +350,8 @@ class Run(Refusals):
         that balks at the queue or leaves it unserved is refused there: it returns the turn-back outcome.
         *u_service*: the uniform of its service time here (going out, a resident's own); *decided*:
         the party already decided here (only where nobody balks)."""
-        checkpoint, queue, u = self.checkpoints[gate_id], party.stream.queue, party.service
-        if queue is not None and not queue.joins(len(checkpoint.waiting), u[4]):
+        checkpoint, queue, u = self.checkpoints[gate_id], party.stream.queue, party.uniforms
+        if queue is not None and not queue.joins(len(checkpoint.waiting), u[BALK]):
             checkpoint.balk()                  # sees the queue and turns round: a refusal here
             self.refused(party, gate_id, going_out)
             return self.turned_round
@@ -338,10 +361,11 @@ class Run(Refusals):
         outcome, meaning = decided.outcome, decided.meaning
         checkpoint.persons += party.persons
         carry_in = times.carry_in
-        away = (carry_in.away_min(u[6]) if carry_in is not None and level == "village"
+        away = (carry_in.away_min(u[CARRY_IN]) if carry_in is not None and level == "village"
                 and meaning == HANDLED else 0.0)
-        patience = math.inf if queue is None else queue.patience(u[5])
-        wait = yield checkpoint.serve(times.minutes(decided.standing, party.persons, u_service, u[3]), away, patience)
+        patience = math.inf if queue is None else queue.patience(u[PATIENCE])
+        minutes = times.minutes(decided.standing, party.persons, u_service, u[EXTRA_PERSONS])
+        wait = yield checkpoint.serve(minutes, away, patience)
         if wait is None:                       # left the queue before being served: a refusal here
             self.refused(party, gate_id, going_out)
             return self.turned_round
@@ -349,7 +373,7 @@ class Run(Refusals):
             yield self.env.timeout(times.retest_after_min)
             outcome = decider.party(level, party, party.retest, day)
             meaning = self.meaning(outcome)
-            yield checkpoint.serve(times.retest.quantile(u[2]) / 60.0)
+            yield checkpoint.serve(times.retest.quantile(u[RETEST]) / 60.0)
         checkpoint.outcomes[outcome or "undecided"] += 1
         if meaning == PASS if going_out else meaning in ADMITTING:
             return outcome
@@ -369,17 +393,17 @@ class Run(Refusals):
     def meet(self, party: Party) -> None:
         """A visit handled at the gate: the party is met there for ``meet_min``, then leaves."""
         now = self.env.now
-        self._count_outsider(party, now, now + party.stream.meet_min.quantile(party.behaviour[DWELL]))
+        self._count_outsider(party, now, now + party.stream.meet_min.quantile(party.uniforms[DWELL]))
 
     def avoid_gates(self, party: Party) -> bool:
         """Whether a township party avoids the gates from the start (returners at night); if so,
         its way in is settled here: found, it is registered at the gate; not, it slipped in."""
         avoid = party.stream.behaviour.avoid
-        if avoid is None or party.behaviour[AVOID] >= avoid.share or party.gate is None:
+        if avoid is None or party.uniforms[AVOID] >= avoid.share or party.gate is None:
             return False
         if not avoid.covers((self._offset + party.time) % MIN_PER_DAY):
             return False
-        way = self.way_in(self.net.entry_node(party.gate), party.village, party.choice[1])
+        way = self.way_in(self.net.entry_node(party.gate), party.village, party.uniforms[WAY])
         if way is None:
             return False
         found = self.evade(party, way, "returner_unregistered")

@@ -28,7 +28,7 @@ from .gates import Checkpoint
 from .journeys import Run
 from .metrics import gate_result, queue_series, staff_series
 from .observation import Season, arrivals_by_role
-from .parties import AWAY, Engine, Party
+from .parties import AWAY, BEHAVIOUR, Engine, Party
 from .patrols import build_watch, team_minutes
 from .results import ReplicationResult
 from .scenario import Scenario
@@ -52,13 +52,13 @@ def parties(arrivals: Arrivals) -> Iterator[Party]:
                   map(villages.__getitem__, arrivals.village.tolist()),
                   map(tuple.__getitem__, map(tuple, arrivals.temps.tolist()), occupants),
                   map(tuple.__getitem__, map(tuple, arrivals.retest_temps.tolist()), occupants),
-                  rows(arrivals.choice), rows(arrivals.service), rows(arrivals.behaviour), strict=True)
+                  rows(np.hstack((arrivals.choice, arrivals.service, arrivals.behaviour))), strict=True)
     return map(partial(tuple.__new__, Party), columns)
 
 
 def rows(table: np.ndarray) -> list[memoryview[float]]:
     """The rows of a 2-D float array as views that make a Python float of a value only when it is
-    read: a party reads a few of its ~23 uniforms (fewer, shorter-lived objects per replication)."""
+    read: a party reads a few of its 23 uniforms (one object per party, not one per uniform)."""
     flat = np.ascontiguousarray(table, float).ravel().data.cast("B").cast("d")
     width = table.shape[1]
     return [flat[k:k + width] for k in range(0, len(flat), width)]
@@ -71,7 +71,7 @@ def settings_out(arrivals: Arrivals) -> tuple[list[float], list[int]]:
     away = arrivals.stream.away_min
     if away is None:
         return [], []
-    left = arrivals.times - quantiles(away, arrivals.behaviour[:, AWAY])
+    left = arrivals.times - quantiles(away, arrivals.behaviour[:, AWAY - BEHAVIOUR])
     kept = np.flatnonzero(left >= 0.0)
     return left[kept].tolist(), kept.tolist()
 

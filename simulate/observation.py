@@ -32,7 +32,7 @@ from .feed import later
 from .horizon import MIN_PER_DAY, Horizon
 from .journeys import Run
 from .metrics import daily_waits
-from .parties import DEFAULT_RULE, Engine, Party
+from .parties import DEFAULT_RULE, UNIFORMS, Engine, Party
 from .results import ENTRY_PATHS
 from .returners import ARRIVE_TIME, EXIT, EXIT_TIME, FEVER, SYMPTOMS, Person, Returners, draw_people, drawn_facts
 from .season_policy import ADVISED, BARRED, CENTRALIZED, FREE, HOME, REFERRED, SeasonPolicy, next_change, period_of
@@ -220,9 +220,9 @@ class Season:
                 continue
             person = people[k]
             observed = before in (HOME, CENTRALIZED) and back[k] < d
-            u = person.daily[d]
-            known = (person.origin, d - back[k], observed and bool(u[FEVER] < fever_per_day),
-                     observed and bool(u[SYMPTOMS] < symptoms_per_day))
+            u = person.daily
+            known = (person.origin, d - back[k], observed and bool(u[d, FEVER] < fever_per_day),
+                     observed and bool(u[d, SYMPTOMS] < symptoms_per_day))
             outcome = self.decide(qp, k, known, date, d, told_when)
             now = status[k] = qp.meaning(outcome)
             if now == REFERRED:
@@ -236,8 +236,8 @@ class Season:
                 s["home_spell_days_ended"][d] += d - self.since[k]
             if back[k] == d:
                 self.set_off(person, d, qp.at_gate.get(outcome or qp.default, ""))
-            if now == HOME and u[EXIT] < exit_per_day:
-                self.go_out(person, d, u[EXIT_TIME], qp.at_gate.get(outcome or qp.default, ""))
+            if now == HOME and u[d, EXIT] < exit_per_day:
+                self.go_out(person, d, u[d, EXIT_TIME], qp.at_gate.get(outcome or qp.default, ""))
         for where, n in Counter(state).items():
             s[where][d] += n
         for where, n in Counter([status[k] for k in self.home]).items():
@@ -251,7 +251,7 @@ class Season:
 
     def set_off(self, person: Person, d: int, quarantine: str) -> None:
         """A permitted returner's party reaches a township gate later on day *d*."""
-        u = person.daily[d][ARRIVE_TIME]
+        u = person.daily[d, ARRIVE_TIME]
         h = next((i for i, c in enumerate(self.profile) if u < c), len(self.profile) - 1)
         low = self.profile[h - 1] if h else 0.0
         width = self.profile[h] - low
@@ -279,13 +279,13 @@ class Season:
                     gate = name
                     break
         temp = stream_.temperature
-        if u[24] < temp.fever_share:
-            reading = round(temp.fever_c + (MAX_FEVER_C - temp.fever_c) * u[23], 1)
+        if u[UNIFORMS + 1] < temp.fever_share:
+            reading = round(temp.fever_c + (MAX_FEVER_C - temp.fever_c) * u[UNIFORMS], 1)
         else:
-            z = _STANDARD.inv_cdf(min(max(u[23], 1e-12), 1 - 1e-12))
+            z = _STANDARD.inv_cdf(min(max(u[UNIFORMS], 1e-12), 1 - 1e-12))
             reading = round(min(temp.mean + temp.sd * z, temp.fever_c - 0.1), 1)
         party = Party(stream_, t, 1, False, quarantine, person.origin, gate, person.village, (reading,),
-                      (reading,), u[0:3], u[3:10], u[10:23])
+                      (reading,), u)
         self.parties.append(party)
         self.sent_on.append(d)
         later(self.env, t - self.env.now, lambda _: self.run.arrive(party))

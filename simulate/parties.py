@@ -13,9 +13,14 @@ from .gate_policy import GatePolicy
 from .season_policy import period_of
 
 DEFAULT_RULE = "(default)"
-# Columns of a party's behaviour uniforms (demand.BEHAVIOUR_COLUMNS).
-CHOOSE, DWELL, PATROL, CAMERA, NEIGHBOURS, TRY, AVOID, FIELDS, AWAY, OUT_SERVICE = range(10)
-BACK = 10                      # patrol, camera, neighbours uniforms of a second crossing
+# Columns of a party's uniforms, one row: its choice (3), service (7) and behaviour
+# (demand.BEHAVIOUR_COLUMNS, 13) uniforms side by side, as drawn.
+ENTRANCE, WAY, SPOT = range(3)                      # entrance, closed entrance (a way in), hotspot
+GATE_SERVICE, ENTRANCE_SERVICE, RETEST, EXTRA_PERSONS, BALK, PATIENCE, CARRY_IN = range(3, 10)
+BEHAVIOUR = 10                                      # where the behaviour columns start
+CHOOSE, DWELL, PATROL, CAMERA, NEIGHBOURS, TRY, AVOID, FIELDS, AWAY, OUT_SERVICE = range(BEHAVIOUR, BEHAVIOUR + 10)
+BACK = BEHAVIOUR + 10          # patrol, camera, neighbours uniforms of a second crossing
+UNIFORMS = BEHAVIOUR + 13      # the row's width
 
 
 class Engine(Protocol):
@@ -41,10 +46,7 @@ class Party(NamedTuple):
     village: str | None
     temps: tuple[float, ...]
     retest: tuple[float, ...]
-    choice: Sequence[float]        # entrance, closed entrance, hotspot
-    service: Sequence[float]       # township gate, village entrance, re-test, extra persons,
-                                   # balking, patience, carry-in
-    behaviour: Sequence[float]     # demand.BEHAVIOUR_COLUMNS
+    uniforms: Sequence[float]      # UNIFORMS wide, read by the column names above
 
 
 People = dict[tuple[Any, ...], tuple[str | None, str]]

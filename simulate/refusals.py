@@ -14,7 +14,7 @@ import simpy
 from .horizon import Horizon
 from .metrics import Tally
 from .network import Network, Way
-from .parties import CHOOSE, DWELL, PATROL, TRY, Party
+from .parties import CHOOSE, DWELL, PATROL, SPOT, TRY, WAY, Party
 from .patrols import Exposure, Found, Watch
 from .township import Gate, Hotspot, Village
 
@@ -52,7 +52,7 @@ class Refusals:
     def refuse(self, party: Party, at: str) -> None:
         """A party refused at node *at* (turned back, or balked at or left its queue there)
         complies, tries a way in from there or goes to a hotspot."""
-        b, u = party.stream.behaviour, party.behaviour[CHOOSE]
+        b, u = party.stream.behaviour, party.uniforms[CHOOSE]
         if u < b.comply:
             self.leave(party, at)
         elif u < b.comply + b.closed_entrance:
@@ -73,13 +73,13 @@ class Refusals:
         """Try the quickest way into the party's village from *at* avoiding staffed posts (among
         equally quick ones, by the party's closed-entrance uniform): with probability
         exp(−extra / tolerance), extra being its minutes beyond the lawful way from *at*."""
-        way = self.way_in(at, party.village, party.choice[1])
+        way = self.way_in(at, party.village, party.uniforms[WAY])
         if way is None:
             self.leave(party, at)
             return
         if not always:
             extra = way.minutes - self.lawful_min(at, party.village, way.minutes)
-            if party.behaviour[TRY] >= math.exp(-max(extra, 0.0) / party.stream.behaviour.tolerance_min):
+            if party.uniforms[TRY] >= math.exp(-max(extra, 0.0) / party.stream.behaviour.tolerance_min):
                 self.leave(party, at)
                 return
         self.evade(party, way, way.path)
@@ -111,9 +111,9 @@ class Refusals:
         tally, now = self.tally, self.env.now
         tally.evasions += 1
         entered = now + way.minutes
-        stay = (party.stream.dwell_min.quantile(party.behaviour[DWELL])
+        stay = (party.stream.dwell_min.quantile(party.uniforms[DWELL])
                 if party.stream.outsider and path != "observation_exit" else 0.0)
-        found = self._find(way, party.behaviour[PATROL:PATROL + 3], stay=stay)
+        found = self._find(way, party.uniforms[PATROL:PATROL + 3], stay=stay)
         where = HILLS if way.path == "hill_path" else None
         if found is not None and found.time <= entered:
             tally.detected += 1
@@ -132,7 +132,7 @@ class Refusals:
         return None
 
     def refuse_going_out(self, party: Party, at: str) -> None:
-        if party.behaviour[CHOOSE] >= party.stream.behaviour.comply:
+        if party.uniforms[CHOOSE] >= party.stream.behaviour.comply:
             self.way_out(party, at)
 
     def way_out(self, party: Party, at: str) -> None:
@@ -142,10 +142,10 @@ class Refusals:
         if not ways:
             return
         ties = sum(1 for w in ways if w.minutes == ways[0].minutes)
-        way = ways[int(party.choice[1] * ties)]
+        way = ways[int(party.uniforms[WAY] * ties)]
         tally = self.tally
         tally.evasions += 1
-        found = self._find(way, party.behaviour[PATROL:PATROL + 3])
+        found = self._find(way, party.uniforms[PATROL:PATROL + 3])
         if found is not None:
             tally.detected += 1
             tally.found_by[found.by] += 1
@@ -159,17 +159,17 @@ class Refusals:
             return
         shares = party.stream.hotspots
         if shares:
-            spot = self.spots[_pick(shares, party.choice[2])]
+            spot = self.spots[_pick(shares, party.uniforms[SPOT])]
         else:
-            spot = self.hotspots[int(party.choice[2] * len(self.hotspots))]
+            spot = self.hotspots[int(party.uniforms[SPOT] * len(self.hotspots))]
         way = self.net.way_to_hotspot(at, spot.id) if at is not None else None
         tally, t0 = self.tally, self.env.now
         tally.evasions += 1
         reach = way.minutes if way is not None else 0.0
-        t1 = t0 + reach + party.stream.dwell_min.quantile(party.behaviour[DWELL])
+        t1 = t0 + reach + party.stream.dwell_min.quantile(party.uniforms[DWELL])
         exposures = [] if way is None else [Exposure(leg.site, t0 + leg.start, t0 + leg.end) for leg in way.legs]
         exposures.append(Exposure(spot.id, t0 + reach, t1))
-        found = self.watch.find_on(exposures, party.behaviour[PATROL:PATROL + 3])
+        found = self.watch.find_on(exposures, party.uniforms[PATROL:PATROL + 3])
         if found is not None:
             tally.detected += 1
             tally.found_by[found.by] += 1
@@ -181,7 +181,7 @@ class Refusals:
     def inside(self, party: Party, t0: float) -> None:
         """An outsider inside a village stays for the stream's dwell time."""
         if party.stream.outsider:
-            self._count_outsider(party, t0, t0 + party.stream.dwell_min.quantile(party.behaviour[DWELL]), VILLAGE)
+            self._count_outsider(party, t0, t0 + party.stream.dwell_min.quantile(party.uniforms[DWELL]), VILLAGE)
 
     def _find(self, way: Way, u: Sequence[float], reverse: bool = False, stay: float = 0.0) -> Found | None:
         """Whether (and when) an evader setting off now on *way* is found; *reverse*: walked

@@ -31,7 +31,8 @@ CONTACT_MAX = 365                # the largest value the input may take (the pac
 # Columns of a returner's per-day uniforms.
 FEVER, SYMPTOMS, EXIT, EXIT_TIME, ARRIVE_TIME = range(5)
 DAY_COLUMNS = 5
-# Columns of a returner's party uniforms: choice (3), service (7), behaviour (13), temperature (2).
+# Columns of a returner's party uniforms: the party's row (parties.UNIFORMS: choice, service,
+# behaviour), then its temperature reading and whether it reads a fever.
 PARTY_COLUMNS = 25
 
 
@@ -122,7 +123,7 @@ class Person:
     intended: int                  # day index in the horizon
     defers: bool                   # defers when advised to
     party: tuple[float, ...]       # PARTY_COLUMNS uniforms for their party at the gate
-    daily: tuple[tuple[float, ...], ...]   # per day, its DAY_COLUMNS uniforms
+    daily: memoryview[float]       # (days, DAY_COLUMNS) uniforms, read as ``daily[day, column]``
     contact_before: int | None = None   # days from a contact with a case to the return (None: no contact)
 
 
@@ -160,7 +161,8 @@ def draw_people(returners: Returners, seed: int, replication: int, days: int) ->
         out.append(Person(k, origin, _pick(returners.necessity, u[1]),
                           _pick(returners.villages, u[2]), tuple(attributes), returners.days[day],
                           bool(u[4] < returners.defer_share), tuple(rng.uniform(size=PARTY_COLUMNS).tolist()),
-                          tuple(map(tuple, rng.uniform(size=(days, DAY_COLUMNS)).tolist())), before))
+                          rng.uniform(size=(days, DAY_COLUMNS)).data.cast("B").cast("d", (days, DAY_COLUMNS)),
+                          before))
     return out
 
 
