@@ -55,6 +55,8 @@ from .refusals import Refusals
 from .township import Entrance, Gate, Hotspot, Village
 from .underway import Underway
 
+DAY = int(MIN_PER_DAY)                   # minutes in a day, as an int: day numbers by integer division
+
 
 class Run(Refusals):
     """The live state of one replication that journeys act on (not a domain value)."""
@@ -90,7 +92,7 @@ class Run(Refusals):
         return self._meaning.get(outcome) or self.policy.meaning(outcome)
 
     def today(self) -> dt.date:
-        return self._days[int((self._offset + self.env._now) // MIN_PER_DAY)]   # the clock, not its property
+        return self._days[int(self._offset + self.env._now) // DAY]   # the clock, not its property; whole minutes
 
     # --- arrivals -------------------------------------------------------------------------
 

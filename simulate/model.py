@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from heapq import heappop, heappush
-from itertools import repeat
+from itertools import islice, repeat
 from math import inf as INF
 from operator import itemgetter
 from typing import Any
@@ -44,16 +44,26 @@ def parties(arrivals: Arrivals) -> Iterator[Party]:
     quarantine = [q for q, _ in s.quarantine]
     origins = [o for o, _ in s.origin]
     persons = arrivals.persons.tolist()
-    occupants = [slice(n) for n in persons]
-    columns = zip(repeat(s, len(persons)), arrivals.times.tolist(), persons, arrivals.has_pass.tolist(),
+    n = len(persons)
+    columns = zip(repeat(s, n), arrivals.times.tolist(), persons, arrivals.has_pass.tolist(),
                   map(quarantine.__getitem__, arrivals.quarantine.tolist()),
                   map(origins.__getitem__, arrivals.origin.tolist()),
                   map(gates.__getitem__, arrivals.gate.tolist()),
                   map(villages.__getitem__, arrivals.village.tolist()),
-                  map(tuple.__getitem__, map(tuple, arrivals.temps.tolist()), occupants),
-                  map(tuple.__getitem__, map(tuple, arrivals.retest_temps.tolist()), occupants),
+                  readings(arrivals.temps, persons), readings(arrivals.retest_temps, persons),
                   rows(np.hstack((arrivals.choice, arrivals.service, arrivals.behaviour))), strict=True)
     return map(partial(tuple.__new__, Party), columns)
+
+
+def readings(table: np.ndarray, persons: list[int]) -> Iterator[tuple[float, ...]]:
+    """Each party's temperature readings (row *k* of *table*, its first ``persons[k]``) as a tuple,
+    equal readings sharing one float: to 0.1 °C there are a few dozen values, not one float per
+    person per replication, and the engine's memo keys compare them by identity."""
+    values, codes = np.unique(table, return_inverse=True)
+    shared = values.tolist()
+    occupied = np.arange(table.shape[1]) < np.asarray(persons)[:, None]
+    flat = iter(list(map(shared.__getitem__, codes.reshape(table.shape)[occupied].tolist())))
+    return map(tuple, map(islice, repeat(flat, len(persons)), persons))
 
 
 def rows(table: np.ndarray) -> list[memoryview[float]]:
