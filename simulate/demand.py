@@ -263,30 +263,33 @@ def _readings(temp: Temperature, normal: np.ndarray, fever_u: np.ndarray,
 
 
 def draw_arrivals(stream_: Stream, horizon: Horizon, seed: int, replication: int) -> Arrivals:
-    """Draw one stream's parties for *replication*: a pure function of its arguments."""
+    """Draw one stream's parties for *replication*: a pure function of its arguments.
+
+    Every candidate of the thinning draws its values, so a party's values do not depend on which
+    others are kept; only the kept ones are worked on (fewer than half, in the season)."""
     key = key_of(stream_.id)
     times, keep = thin(stream_, horizon, stream(seed, replication, Purpose.ARRIVALS, key))
     n, width = len(times), stream_.occupancy_max
     attrs = stream(seed, replication, Purpose.ATTRIBUTES, key)
-    persons = 1 + np.minimum(attrs.poisson(max(stream_.occupancy_mean - 1, 0.0), n), width - 1)
-    has_pass = attrs.uniform(size=n) < stream_.has_pass
-    quarantine = _pick(stream_.quarantine, attrs.uniform(size=n))
-    origin = _pick(stream_.origin, attrs.uniform(size=n))
-    gate = _pick(stream_.gates, attrs.uniform(size=n))
-    village = _pick(stream_.villages, attrs.uniform(size=n))
+    persons = 1 + np.minimum(attrs.poisson(max(stream_.occupancy_mean - 1, 0.0), n)[keep], width - 1)
+    has_pass = attrs.uniform(size=n)[keep] < stream_.has_pass
+    quarantine = _pick(stream_.quarantine, attrs.uniform(size=n)[keep])
+    origin = _pick(stream_.origin, attrs.uniform(size=n)[keep])
+    gate = _pick(stream_.gates, attrs.uniform(size=n)[keep])
+    village = _pick(stream_.villages, attrs.uniform(size=n)[keep])
     temp = stream_.temperature
-    temps = _readings(temp, attrs.standard_normal((n, width)), attrs.uniform(size=(n, width)),
-                      attrs.uniform(size=(n, width)))
-    fresh = _readings(temp, attrs.standard_normal((n, width)), np.ones((n, width)), np.zeros((n, width)))
-    persists = attrs.uniform(size=(n, width)) < temp.persists
+    temps = _readings(temp, attrs.standard_normal((n, width))[keep], attrs.uniform(size=(n, width))[keep],
+                      attrs.uniform(size=(n, width))[keep])
+    m = len(temps)
+    fresh = _readings(temp, attrs.standard_normal((n, width))[keep], np.ones((m, width)), np.zeros((m, width)))
+    persists = attrs.uniform(size=(n, width))[keep] < temp.persists
     retest = np.where((temps >= temp.fever_c) & ~persists, fresh, temps)
-    choice = attrs.uniform(size=(n, 3))
+    choice = attrs.uniform(size=(n, 3))[keep]
     draws = stream(seed, replication, Purpose.SERVICE, key)
-    service = draws.uniform(size=(n, 4))
-    service = np.hstack((service, draws.uniform(size=(n, 3))))   # drawn after: the first four stay put
+    service = draws.uniform(size=(n, 4))[keep]
+    service = np.hstack((service, draws.uniform(size=(n, 3))[keep]))   # drawn after: the first four stay put
     rng = stream(seed, replication, Purpose.BEHAVIOUR, key)
-    first = rng.uniform(size=(n, 4))                 # drawn first, as before the later columns
-    behaviour = np.hstack((first, rng.uniform(size=(n, len(BEHAVIOUR_COLUMNS) - 4))))
-    return Arrivals(stream_, times[keep], persons[keep], has_pass[keep], quarantine[keep],
-                    origin[keep], gate[keep], village[keep], temps[keep], retest[keep],
-                    choice[keep], service[keep], behaviour[keep])
+    first = rng.uniform(size=(n, 4))[keep]           # drawn first, as before the later columns
+    behaviour = np.hstack((first, rng.uniform(size=(n, len(BEHAVIOUR_COLUMNS) - 4))[keep]))
+    return Arrivals(stream_, times[keep], persons, has_pass, quarantine, origin, gate, village, temps, retest,
+                    choice, service, behaviour)
