@@ -77,14 +77,13 @@ def residents_setting_out(scenario, replication: int) -> int:
                for s in scenario.streams)
 
 
-def model_cost(scenario, engine, first: int, replications: int) -> tuple[float, int, int]:
-    """CPU seconds of the full model over *replications*, with its arrivals and settings out."""
+def model_cost(scenario, engine, first: int, replications: int) -> tuple[float, float, int]:
+    """CPU and wall seconds of the full model over *replications* (nothing else), and its arrivals."""
     arrivals = 0
-    start = time.process_time()
+    start, wall = time.process_time(), time.perf_counter()
     for k in range(first, first + replications):
         arrivals += run_replication(scenario, engine, k).containment.arrivals
-    seconds = time.process_time() - start
-    return seconds, arrivals, sum(residents_setting_out(scenario, k) for k in range(first, first + replications))
+    return time.process_time() - start, time.perf_counter() - wall, arrivals
 
 
 def season() -> None:
@@ -96,9 +95,7 @@ def season() -> None:
     rounds = []
     for r in range(SEASON_ROUNDS):
         before = bare_mmc(60_000, seed=r)
-        wall = time.perf_counter()
-        seconds, arrivals, _ = model_cost(scenario, engine, r, 1)
-        wall = time.perf_counter() - wall
+        seconds, wall, arrivals = model_cost(scenario, engine, r, 1)
         bare = (before + bare_mmc(60_000, seed=100 + r)) / 2    # the host's speed drifts: both sides
         rounds.append((seconds / arrivals / bare, wall, seconds, arrivals, bare))
     rounds.sort()
@@ -127,7 +124,8 @@ def main() -> None:
     rounds = []
     for r in range(ROUNDS):   # short interleaved rounds: each ratio is measured under the same load
         bare = bare_mmc(6_000, seed=r)
-        seconds, arrivals, out = model_cost(scenario, engine, r, 1)
+        seconds, _, arrivals = model_cost(scenario, engine, r, 1)
+        out = residents_setting_out(scenario, r)
         rounds.append((seconds / arrivals / bare, bare, seconds / arrivals, seconds / (arrivals + out),
                        arrivals, out))
     rounds.sort()
