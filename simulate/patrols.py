@@ -125,15 +125,18 @@ def patrol_visits(patrol: Patrol, horizon: Horizon, seed: int,
     starts = [_phase(patrol, g * circuit / len(sizes)) for g in range(len(sizes))]
     chances = [group_detect(patrol.detect, size) for size in sizes]
     visits: dict[str, list[tuple[float, float]]] = {site: [] for site in patrol.route}
+    at = [visits[site].append for site in patrol.route]     # by position on the route
+    legs, m = patrol.leg_min, len(patrol.leg_min)
     for window in patrol.windows:
         for lo, hi in _window_spans(window, horizon):
-            jitter = rng.uniform(0.8, 1.2, size=1 + int((hi - lo) / max(min(patrol.leg_min), 1.0))).tolist()
+            jitter = rng.uniform(0.8, 1.2, size=1 + int((hi - lo) / max(min(legs), 1.0))).tolist()
+            k = len(jitter)
             for (first, lead), chance in zip(starts, chances, strict=True):
                 t, leg = lo + lead, 0
-                while t < hi:
+                while t < hi:                       # as _leg(patrol, position) * the leg's jitter
                     position = first + leg
-                    visits[patrol.route[position % n]].append((t, chance))
-                    t += _leg(patrol, position) * jitter[leg % len(jitter)]
+                    at[position % n]((t, chance))
+                    t += legs[position % m] * jitter[leg % k]
                     leg += 1
     return visits
 
