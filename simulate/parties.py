@@ -136,7 +136,7 @@ class Decider:
 
     def hits(self) -> dict[str, int]:
         """Persons decided by each rule (``(default)`` when the default decided), by rule id."""
-        per_kind: defaultdict[Decided, int] = defaultdict(int)      # a few hundred kinds, not 26,000 keys
+        per_kind: defaultdict[Decided, int] = defaultdict(int)      # a season: 8,000 kinds, 26,000 keys
         for d, count in self.decided.values():
             per_kind[d] += count
         out: defaultdict[str, int] = defaultdict(int)
@@ -148,12 +148,13 @@ class Decider:
     def hits_daily(self, first: dt.date, days: int) -> dict[str, list[int]]:
         """Persons decided by each rule on each of *days* days from *first* (rules that decided
         someone in them only)."""
-        per_day: defaultdict[tuple[Decided, dt.date], int] = defaultdict(int)
-        for key, (d, count) in self.decided.items():
-            per_day[d, key[5]] += count
         out: dict[str, list[int]] = {}
-        for (d, day), count in per_day.items():
-            k = (day - first).days
+        index: dict[dt.date, int] = {}
+        for key, (d, count) in self.decided.items():
+            day = key[5]
+            k = index.get(day)
+            if k is None:
+                k = index[day] = (day - first).days
             if 0 <= k < days:
                 for rule in d.rules:
                     row = out.get(rule)
