@@ -29,13 +29,17 @@ class Feed:
     (``Environment._queue``, ``_eid``) directly to do so.
 
     With *queued* false nothing goes on the queue: :func:`simulate.model.run_until` takes the
-    acts in turn beside it, each in the same place, or :meth:`joined` feeds several such as one."""
+    acts in turn beside it, each in the same place, or :meth:`joined` feeds several such as one.
+    *places*: the acts' places, reserved already (by the feeds joined); none reserves them now."""
 
-    def __init__(self, env: simpy.Environment, acts: Sequence[Act], queued: bool = True):
+    def __init__(self, env: simpy.Environment, acts: Sequence[Act], queued: bool = True,
+                 places: Sequence[int] | None = None):
         self.env, self.acts, self.next = env, acts, 0
-        first = next(env._eid)                                 # the places of all of them, reserved
-        env._eid = itertools.count(first + len(acts))
-        self.places: Sequence[int] = range(first, first + len(acts))
+        if places is None:
+            first = next(env._eid)                             # the places of all of them, reserved
+            env._eid = itertools.count(first + len(acts))
+            places = range(first, first + len(acts))
+        self.places: Sequence[int] = places
         self.event = simpy.Event(env)
         self.event._ok = True
         if acts and queued:
@@ -52,13 +56,7 @@ class Feed:
                         key=itemgetter(0, 1))
         for f in feeds:
             f.acts, f.places = (), ()
-        feed: Feed = object.__new__(cls)
-        feed.env, feed.acts, feed.places, feed.next = env, [a for _, _, a in placed], [p for _, p, _ in placed], 0
-        feed.event = simpy.Event(env)
-        feed.event._ok = True
-        if placed:
-            feed._arm()
-        return feed
+        return cls(env, [a for _, _, a in placed], places=[p for _, p, _ in placed])
 
     def _arm(self) -> None:
         k = self.next
