@@ -181,7 +181,7 @@ class Checkpoint:
             self.log_t.append(now)
             self.log_n.append(len(waiting))
             if patience_min < math.inf:
-                simpy.events.Timeout(self.env, patience_min, service).callbacks.append(self._renege)
+                later(self.env, patience_min, self._renege, service)
         return service
 
     def balk(self) -> None:

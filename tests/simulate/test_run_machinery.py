@@ -115,10 +115,11 @@ def _timeouts(made_later: bool) -> list[tuple[float, str, Any]]:
     for name, delay in zip("abcdef", [2.0, 1.0, 2.0, 0.0, 1.0, 2.0], strict=True):
         def record(event: simpy.Event, name: str = name) -> None:
             seen.append((env.now, name, event.value))
+        value = name.upper() if name in "ce" else None        # some carry a value, as a renege's does
         if made_later:
-            later(env, delay, record)
+            later(env, delay, record, value)
         else:
-            env.timeout(delay).callbacks.append(record)
+            env.timeout(delay, value).callbacks.append(record)
     env.run()
     return seen
 
@@ -126,6 +127,7 @@ def _timeouts(made_later: bool) -> list[tuple[float, str, Any]]:
 def test_a_timeout_made_later_is_simpys_timeout_in_its_place():
     assert _timeouts(True) == _timeouts(False)
     assert [n for _, n, _ in _timeouts(True)] == list("dbeacf")
+    assert [v for _, n, v in _timeouts(True) if n in "ce"] == ["E", "C"]
     with pytest.raises(ValueError, match="Negative delay"):
         later(simpy.Environment(), -1.0, lambda _: None)
 
