@@ -3,8 +3,14 @@
 A :class:`Checkpoint` serves a township gate or a village entrance. Its number of servers
 follows the shift steps (staff plus volunteers); a shift change never interrupts a party
 being served. A party asks for service with ``yield checkpoint.serve(duration_min)``; the
-event fires when the service ends, with the party's wait as its value. The checkpoint logs
-each change of its queue length, so queue statistics are exact, not sampled.
+event fires when the service ends, with the party's wait as its value. A party nothing waits
+on is served with :meth:`Checkpoint.serve_counted`, and no event is made for it.
+
+First come, first served on a known shift plan settles each party's start when it arrives
+(the Kiefer–Wolfowitz recursion, with servers by time): the parties before it and the steps
+of the plan decide it, nothing after it can. So the checkpoint keeps when each busy server is
+free again instead of an event per service end and per shift change, and its queue-length
+log is exact, not sampled.
 
 Queues people leave: a party may balk (not join, :class:`QueueBehaviour`), renege (leave the
 queue when its patience runs out: the event then fires with ``None``), and a staff member may
@@ -16,17 +22,16 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from heapq import heappush
-from typing import cast
+from heapq import heappop, heappush
 
+import numpy as np
 import simpy
 from simpy.events import NORMAL, Event
 
 from .distributions import NONE, Distribution
-from .feed import Feed, later
 
 RETEST = Distribution.constant(90.0)
 
@@ -96,50 +101,49 @@ class ServiceTimes:
 
 class Service(Event):
     """One party's service at a checkpoint: fires when it ends, its value the minutes waited
-    (``None`` if the party left the queue first); *away* keeps its server *away* minutes longer.
-    Made by :meth:`Checkpoint.serve` alone, without ``__init__`` (see there)."""
-
-    arrived: float
-    duration: float
-    away: float
-    counted: str | None
+    (``None`` if the party left the queue first). Made by :meth:`Checkpoint.serve` alone,
+    already scheduled, without ``__init__`` (see there)."""
 
 
 _new = object.__new__
+INF = math.inf
 
 
 class Checkpoint:
     """A staffed gate at run time: servers by shift, a FIFO queue, and what it observed.
 
-    Observations: *waits* (minutes, parties that arrived after the warm-up and began
-    service) and *wait_at* (each one's arrival time, for waits by day), the queue log
-    (*log_t*, *log_n*: time and queue length at each change),
-    *busy_min* (staff-minutes serving, within the horizon) and each service's start and
-    length, *arrivals*, *unstaffed_arrivals* (parties that arrived while nobody was on duty),
-    and the *persons* and party *outcomes* the model records on it. Parties still queued when
-    the run stops are read with :meth:`unfinished_waits`: leaving them out would let a gate
-    nobody serves report no wait at all. Queues people leave: *balked* (turned round on
-    seeing the queue, :meth:`balk`), *reneged* (left it; their wait up to leaving is in
-    *waits*), *away_min* (staff-minutes away carrying goods in, within the horizon) and
-    *seen*: how many arriving parties (joining or balking) saw each queue length.
+    It observes the horizon, [0, *length_min*): *waits* (minutes, parties that arrived after
+    the warm-up and began service or left the queue) and *wait_at* (each one's arrival time,
+    for waits by day), *busy_min* (staff-minutes serving) and each service's start and length,
+    *arrivals*, *unstaffed_arrivals* (parties that arrived while nobody was on duty), and the
+    *persons* and party *outcomes* the model records on it. The queue's length at each change
+    is :meth:`queue_log`; parties still queued at the end are read with
+    :meth:`unfinished_waits`: leaving them out would let a gate nobody serves report no wait
+    at all. Queues people leave: *balked* (turned round on seeing the queue, :meth:`balk`),
+    *reneged* (left it; their wait up to leaving is in *waits*), *away_min* (staff-minutes
+    away carrying goods in) and *seen*: how many arriving parties (joining or balking) saw
+    each queue length.
     """
 
     def __init__(self, env: simpy.Environment, gate_id: str,
-                 steps: tuple[tuple[float, int], ...], length_min: float, warmup_min: float = 0.0,
-                 queued: bool = True):
+                 steps: tuple[tuple[float, int], ...], length_min: float, warmup_min: float = 0.0):
         self.env = env
         self.id = gate_id
-        self.capacity = steps[0][1]
-        self.busy = 0
-        self.waiting: deque[Service] = deque()
+        self.steps = steps
         self.length_min = length_min
         self.warmup_min = warmup_min
+        self._step = 0                          # the shift step in force at the latest arrival
+        self._capacity = steps[0][1]
+        self._next_step = steps[1][0] if len(steps) > 1 else INF
+        self._free_at: list[float] = []         # heap: when each server busy now is free again
+        self._last_start = -INF                 # first come, first served: nobody starts before it
+        self._leaving: list[float] = []         # heap: when each party queued now leaves the queue
         # the logs are C arrays: no float object kept per entry (each would be freed at the end,
         # after the run, far from where it was made), and numpy reads them in place
         self.waits: array[float] = array("d")
         self.wait_at: array[float] = array("d")
-        self.log_t: array[float] = array("d", (0.0,))
-        self.log_n: array[int] = array("q", (0,))
+        self.joined_at: array[float] = array("d")   # each party that had to queue: when it joined
+        self.left_at: array[float] = array("d")     # … and when it left (served or gone; inf: never)
         self.busy_min = 0.0
         self.service_start: array[float] = array("d")
         self.service_min: array[float] = array("d")
@@ -153,107 +157,145 @@ class Checkpoint:
         self.reneged = 0
         self.away_min = 0.0
         self.seen: defaultdict[int, int] = defaultdict(int)
-        # its shift changes: queued, or (``queued=False``) fed with other checkpoints' (Feed.joined)
-        self.shifts = Feed(env, [(t, staff, self._reshift) for t, staff in steps[1:]], queued=queued)
 
-    def serve(self, duration_min: float, away_min: float = 0.0, patience_min: float = math.inf,
+    def serve(self, duration_min: float, away_min: float = 0.0, patience_min: float = INF,
               counted: str | None = None) -> Service:
         """Queue a party needing *duration_min* of one staff member's time, after which that
         staff member is away *away_min* more; the party leaves unserved after *patience_min*.
-        *counted*: an outcome to count in *outcomes* when the service ends (for a party that
-        nothing waits on)."""
-        now = self.env._now
+        *counted*: an outcome to count in *outcomes* when the service ends. The event returned
+        fires when the service ends (or the party leaves; never, if it is never served)."""
+        env = self.env
+        at, waited = self._queue(env._now, duration_min, away_min, patience_min, counted)
+        if at == INF:
+            return Service(env)
         # Made as SimPy's Timeout makes itself, but without calling the class: a class with an
-        # ``__init__`` costs twice as much to call, and a season makes 100,000 of these.
+        # ``__init__`` costs twice as much to call, and a season makes 30,000 of these.
         service: Service = _new(Service)
-        service.env, service.callbacks = self.env, [self._finish]
-        service.arrived, service.duration, service.away, service.counted = now, duration_min, away_min, counted
-        self.arrivals += 1
-        waiting = self.waiting
-        self.seen[len(waiting)] += 1
-        capacity = self.capacity
-        if capacity == 0:
-            self.unstaffed_arrivals += 1
-        if self.busy < capacity:
-            self._begin(service, now)
-        else:
-            waiting.append(service)
-            self.log_t.append(now)
-            self.log_n.append(len(waiting))
-            if patience_min < math.inf:
-                later(self.env, patience_min, self._renege, service)
+        service.env, service.callbacks, service._ok, service._value = env, [], True, waited
+        heappush(env._queue, (at, NORMAL, next(env._eid), service))
         return service
+
+    def serve_counted(self, duration_min: float, counted: str) -> None:
+        """Queue and serve a party that nothing waits on (let out, or let in at the end of its
+        way), counting *counted* in *outcomes* when its service ends. No event is made."""
+        self._queue(self.env._now, duration_min, 0.0, INF, counted)
+
+    def queue_length(self) -> int:
+        """Parties queued now (what an arriving party sees)."""
+        leaving, now = self._leaving, self.env._now
+        while leaving and leaving[0] <= now:
+            heappop(leaving)
+        return len(leaving)
 
     def balk(self) -> None:
         """Record a party that saw the queue and turned round without joining it."""
         self.balked += 1
-        self.seen[len(self.waiting)] += 1
+        self.seen[self.queue_length()] += 1
 
-    def unfinished_waits(self, end: float) -> list[float]:
-        """The wait so far at *end* of each party still queued (those arrived after the warm-up)."""
-        return [end - s.arrived for s in self.waiting if s.arrived >= self.warmup_min]
-
-    def unfinished_at(self) -> list[float]:
-        """The arrival time of each party still queued (after the warm-up), as :meth:`unfinished_waits`."""
-        return [s.arrived for s in self.waiting if s.arrived >= self.warmup_min]
-
-    def _begin(self, service: Service, now: float) -> None:
-        self.busy += 1
-        arrived, duration = service.arrived, service.duration
-        if arrived >= self.warmup_min:
-            self.waits.append(now - arrived)
-            self.wait_at.append(arrived)
+    def _queue(self, now: float, duration: float, away: float, patience: float,
+               counted: str | None) -> tuple[float, float | None]:
+        """Settle a party arriving *now*: when it starts (or leaves), and record what the
+        checkpoint will have observed of it. Returns when its event fires and its value."""
+        self.arrivals += 1
+        leaving = self._leaving
+        while leaving and leaving[0] <= now:
+            heappop(leaving)
+        self.seen[len(leaving)] += 1
+        if now >= self._next_step:
+            self._shift_to(now)
+        if self._capacity == 0:
+            self.unstaffed_arrivals += 1
+        free_at, last = self._free_at, self._last_start
+        base = now if now > last else last      # never before the party ahead of it
+        while free_at and free_at[0] <= base:
+            heappop(free_at)
+        start = base if base == now and len(free_at) < self._capacity else self._first_free(base)
         length = self.length_min
-        self.busy_min += min(duration, length - now) if now < length else 0.0
-        self.service_start.append(now)
-        self.service_min.append(duration)
-        service._ok = True                     # starts now: scheduled as SimPy's Timeout schedules itself
-        service._value = now - arrived
-        env = self.env
-        heappush(env._queue, (now + duration, NORMAL, next(env._eid), service))
+        if start > now:                         # it queues
+            left = now + patience
+            if left < start:                    # its patience runs out first: it leaves unserved
+                self.joined_at.append(now)
+                self.left_at.append(left)
+                heappush(leaving, left)
+                if left < length:
+                    self.reneged += 1
+                    if now >= self.warmup_min:
+                        self.waits.append(left - now)
+                        self.wait_at.append(now)
+                return left, None
+            self.joined_at.append(now)
+            self.left_at.append(start)
+            heappush(leaving, start)
+        self._last_start = start
+        if start == INF:
+            return INF, None
+        end = start + duration
+        heappush(free_at, end + away if away > 0 else end)
+        if start < length:
+            if now >= self.warmup_min:
+                self.waits.append(start - now)
+                self.wait_at.append(now)
+            self.busy_min += min(duration, length - start)
+            self.service_start.append(start)
+            self.service_min.append(duration)
+            if end < length:
+                if counted is not None:
+                    self.outcomes[counted] += 1
+                if away > 0:
+                    self.away_min += min(away, length - end)
+        return end, start - now
 
-    def _finish(self, event: Event) -> None:
-        counted: str | None = event.counted   # type: ignore[attr-defined]  # only Services call back here
-        if counted is not None:
-            self.outcomes[counted] += 1
-        away: float = event.away          # type: ignore[attr-defined]
-        if away > 0:
-            now = self.env.now
-            self.away_min += min(away, self.length_min - now) if now < self.length_min else 0.0
-            later(self.env, away, self._back)
-            return
-        self.busy -= 1
-        if self.waiting:
-            self._start_waiting()
+    def _shift_to(self, now: float) -> None:
+        """Move to the shift step in force at *now*."""
+        steps, k = self.steps, self._step
+        while k + 1 < len(steps) and steps[k + 1][0] <= now:
+            k += 1
+        self._step, self._capacity = k, steps[k][1]
+        self._next_step = steps[k + 1][0] if k + 1 < len(steps) else INF
 
-    def _back(self, _: Event) -> None:
-        self.busy -= 1
-        self._start_waiting()
+    def _first_free(self, t: float) -> float:
+        """The first time from *t* at which fewer servers are busy than are on duty (``inf``:
+        never). Only servers free again later than *t* are busy (the heap holds no others)."""
+        steps, k = self.steps, self._step
+        last = len(steps) - 1
+        pending = sorted(self._free_at)
+        i, n = 0, len(pending)
+        while True:
+            while k < last and steps[k + 1][0] <= t:
+                k += 1
+            while i < n and pending[i] <= t:
+                i += 1
+            if n - i < steps[k][1]:
+                return t
+            t = min(pending[i] if i < n else INF, steps[k + 1][0] if k < last else INF)
+            if t == INF:
+                return t
 
-    def _renege(self, event: Event) -> None:
-        """The patience of a queued party ran out: if still waiting, it leaves (value ``None``)."""
-        service = cast(Service, event.value)
-        if service.triggered:                  # service has begun
-            return
-        self.waiting.remove(service)
-        now = self.env.now
-        self.reneged += 1
-        if service.arrived >= self.warmup_min:
-            self.waits.append(now - service.arrived)
-            self.wait_at.append(service.arrived)
-        self.log_t.append(now)
-        self.log_n.append(len(self.waiting))
-        service.callbacks.remove(self._finish)
-        service.succeed(None)
+    def queue_log(self) -> tuple[np.ndarray, np.ndarray]:
+        """The queue's length at 0 and after each time it changed within the horizon: times, lengths."""
+        joined, left = np.asarray(self.joined_at), np.asarray(self.left_at)
+        left = left[left < self.length_min]
+        times = np.concatenate((joined, left))
+        order = np.argsort(times, kind="stable")
+        times = times[order]
+        lengths = np.cumsum(np.concatenate((np.ones(joined.size, np.int64), -np.ones(left.size, np.int64)))[order])
+        last = np.append(times[1:] != times[:-1], True)[:times.size]   # the length after every change at a time
+        return np.append(0.0, times[last]), np.append(np.int64(0), lengths[last])
 
-    def _reshift(self, staff: int) -> None:
-        self.capacity = staff
-        self._start_waiting()
+    def _still_queued(self) -> np.ndarray:
+        """The arrival time of each party still queued at the end of the horizon."""
+        joined = np.asarray(self.joined_at)
+        return joined[np.asarray(self.left_at) >= self.length_min]
 
-    def _start_waiting(self) -> None:
-        if self.waiting and self.busy < self.capacity:
-            now = self.env.now
-            while self.waiting and self.busy < self.capacity:
-                self._begin(self.waiting.popleft(), now)
-            self.log_t.append(now)
-            self.log_n.append(len(self.waiting))
+    def unfinished(self) -> int:
+        """Parties still queued at the end of the horizon."""
+        return int(self._still_queued().size)
+
+    def unfinished_at(self) -> np.ndarray:
+        """The arrival time of each party still queued at the end (those arrived after the warm-up)."""
+        queued = self._still_queued()
+        return queued[queued >= self.warmup_min]
+
+    def unfinished_waits(self, end: float) -> np.ndarray:
+        """The wait so far at *end* of each party still queued (those arrived after the warm-up)."""
+        return end - self.unfinished_at()

@@ -140,7 +140,7 @@ class Run(Refusals):
         screened = self.screening(party, gate.id, "township", party.uniforms[GATE_SERVICE])
         if isinstance(screened, Service):
             screened.callbacks.append(partial(self._past_gate, party, gate))
-        else:
+        elif screened is not None:
             Underway(self._screened_at_gate(party, gate, screened))
 
     def _screened_at_gate(self, party: Party, gate: Gate,
@@ -315,10 +315,11 @@ class Run(Refusals):
 
     # --- the gate -------------------------------------------------------------------------
     def screening(self, party: Party, gate_id: str, level: str, u_service: float, going_out: bool = False,
-                  plain: bool = True) -> Service | Generator[simpy.Event, Any, str | None]:
+                  plain: bool = True, waited: bool = True) -> Service | Generator[simpy.Event, Any, str | None] | None:
         """*party* at a staffed gate. Let through (out, or in) with nobody to balk, where *plain*,
-        it is a plain service whose outcome the checkpoint counts when it ends (returned: what
-        follows waits on it); otherwise the screening, to run as (the rest of) a journey."""
+        it is a plain service whose outcome the checkpoint counts when it ends (returned, if
+        *waited*: what follows waits on it; else ``None``); otherwise the screening, to run as
+        (the rest of) a journey."""
         decided = None
         if party.stream.queue is None:                 # nobody to balk: decided first, as screen does
             decided = self.decider.entry(level, party, party.temps, self.today())
@@ -328,17 +329,20 @@ class Run(Refusals):
                 checkpoint.persons += party.persons
                 minutes = self.service.minutes(decided.standing, party.persons, u_service,
                                                party.uniforms[EXTRA_PERSONS])
-                return checkpoint.serve(minutes, counted=decided.outcome or "undecided")
+                if waited:
+                    return checkpoint.serve(minutes, counted=decided.outcome or "undecided")
+                checkpoint.serve_counted(minutes, decided.outcome or "undecided")
+                return None
         return self.screen(party, gate_id, level, u_service, going_out=going_out, decided=decided)
 
     def screen_last(self, party: Party, gate_id: str, level: str, u_service: float,
                     going_out: bool = False) -> Generator[simpy.Event, Any, str | None] | None:
         """Screen *party* at a staffed gate as the last step of its journey: ``None`` where nothing
         is left to do once it is served (let out, or let in and not an outsider: a plain
-        :meth:`screening`), else the screening to run."""
+        :meth:`screening`, served with nothing waiting on it), else the screening to run."""
         screened = self.screening(party, gate_id, level, u_service, going_out,
-                                  plain=going_out or not party.stream.outsider)
-        return None if isinstance(screened, Service) else screened
+                                  plain=going_out or not party.stream.outsider, waited=False)
+        return None if screened is None or isinstance(screened, Service) else screened
 
     def screen_to_end(self, party: Party, gate_id: str, u_service: float, going_out: bool) -> None:
         """A resident screened at a village entrance as the last step of its way out or home."""
@@ -353,7 +357,7 @@ class Run(Refusals):
         *u_service*: the uniform of its service time here (going out, a resident's own); *decided*:
         the party already decided here (only where nobody balks)."""
         checkpoint, queue, u = self.checkpoints[gate_id], party.stream.queue, party.uniforms
-        if queue is not None and not queue.joins(len(checkpoint.waiting), u[BALK]):
+        if queue is not None and not queue.joins(checkpoint.queue_length(), u[BALK]):
             checkpoint.balk()                  # sees the queue and turns round: a refusal here
             self.refused(party, gate_id, going_out)
             return self.turned_round

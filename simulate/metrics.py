@@ -19,6 +19,8 @@ from .horizon import MIN_PER_DAY
 from .results import FINDERS, LEAK_PATHS, WAIT_BINS_MIN, Containment, GateResult, QueueSeries, StaffSeries
 from .shifts import staff_minutes
 
+Numbers = Sequence[float] | Sequence[int] | np.ndarray      # a log: a list, a C array or numpy's
+
 
 @dataclass
 class Tally:
@@ -65,7 +67,7 @@ class QueueStats:
     area: float
 
 
-def queue_stats(log_t: Sequence[float], log_n: Sequence[int], start: float, end: float,
+def queue_stats(log_t: Numbers, log_n: Numbers, start: float, end: float,
                 block_at: int) -> QueueStats:
     """Time-average, maximum, time at or past *block_at* and area of the logged queue."""
     logged = as_floats(log_t)
@@ -80,11 +82,11 @@ def queue_stats(log_t: Sequence[float], log_n: Sequence[int], start: float, end:
                       float(dt[n >= block_at].sum()), area)
 
 
-def sample_queue(log_t: Sequence[float], log_n: Sequence[int], step: float, end: float) -> tuple[int, ...]:
+def sample_queue(log_t: Numbers, log_n: Numbers, step: float, end: float) -> tuple[int, ...]:
     """Queue length at 0, step, 2·step, … < *end* (the last value logged at or before each)."""
     grid = np.arange(0.0, end, step)
     idx = np.searchsorted(as_floats(log_t), grid, side="right") - 1
-    return tuple(map(log_n.__getitem__, idx.tolist()))
+    return tuple(np.asarray(log_n)[idx].tolist())
 
 
 def gate_result(cp: Checkpoint, level: str, village: str, steps: tuple[tuple[float, int], ...],
@@ -96,8 +98,8 @@ def gate_result(cp: Checkpoint, level: str, village: str, steps: tuple[tuple[flo
     on duty read a wait of zero. A party that left the queue (reneged) counts its wait up to
     when it left; a party that balked never joined and has no wait.
     """
-    waits = np.concatenate((as_floats(cp.waits), as_floats(cp.unfinished_waits(end))))
-    stats = queue_stats(cp.log_t, cp.log_n, start, end, block_at)
+    waits = np.concatenate((as_floats(cp.waits), cp.unfinished_waits(end)))
+    stats = queue_stats(*cp.queue_log(), start, end, block_at)
     available = staff_minutes(steps, end)
     return GateResult(
         gate=cp.id, level=level, village=village, arrivals=cp.arrivals,
@@ -109,7 +111,7 @@ def gate_result(cp: Checkpoint, level: str, village: str, steps: tuple[tuple[flo
         utilisation=cp.busy_min / available if available > 0 else 0.0,
         staff_min=available,
         outcomes=dict(sorted(cp.outcomes.items())),
-        wait_histogram=wait_histogram(waits), unfinished=len(cp.waiting),
+        wait_histogram=wait_histogram(waits), unfinished=cp.unfinished(),
         unstaffed_arrivals=cp.unstaffed_arrivals, balked=cp.balked, reneged=cp.reneged,
         blocked_arrivals=sum(n for seen, n in cp.seen.items() if seen >= block_at),
         away_min=cp.away_min)
@@ -124,10 +126,10 @@ def daily_waits(checkpoints: Iterable[Checkpoint], offset_min: float, days: int,
     wait) and every day's percentile read off that order (:func:`run_percentiles`)."""
     p95, longest = np.zeros(days), np.zeros(days)
     for cp in checkpoints:
-        waits = np.concatenate((as_floats(cp.waits), as_floats(cp.unfinished_waits(end))))
+        waits = np.concatenate((as_floats(cp.waits), cp.unfinished_waits(end)))
         if not waits.size:
             continue
-        at = np.concatenate((as_floats(cp.wait_at), as_floats(cp.unfinished_at())))
+        at = np.concatenate((as_floats(cp.wait_at), cp.unfinished_at()))
         day = np.minimum((offset_min + at) // MIN_PER_DAY, days - 1).astype(int)
         order = np.lexsort((waits, day))
         day, waits = day[order], waits[order]
@@ -156,7 +158,7 @@ def run_percentiles(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray,
     return np.asarray(np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma))
 
 
-def as_floats(values: Sequence[float] | Sequence[int]) -> np.ndarray:
+def as_floats(values: Numbers) -> np.ndarray:
     """*values* (tens of thousands of numbers) as a float array: a checkpoint's ``array("d")``
     logs are read in place; a list by the quickest of numpy's ways (against ``fromiter``, ``array``)."""
     return np.asarray(values, dtype=np.float64)
@@ -202,4 +204,4 @@ def staff_series(cp: Checkpoint, steps: tuple[tuple[float, int], ...], step: flo
 
 
 def queue_series(cp: Checkpoint, step: float, end: float) -> QueueSeries:
-    return QueueSeries(cp.id, step, sample_queue(cp.log_t, cp.log_n, step, end))
+    return QueueSeries(cp.id, step, sample_queue(*cp.queue_log(), step, end))

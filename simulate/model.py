@@ -90,9 +90,9 @@ def run_until(env: simpy.Environment, at: float, beside: Feed | None = None) -> 
     """``env.run(until=at)`` with SimPy's step inlined: the same events in the same order (those
     before SimPy's stop event: its place is (at, URGENT, the next event number)), the clock left
     at *at*, a failed event nobody defused raised. About a twentieth of a run is SimPy's
-    per-event method calls; this loop makes none. The acts of a feed *beside* the queue (made
-    with ``queued=False``) are taken in their places among the events, with no event of their
-    own. It uses ``Environment._queue``, ``_now``, ``_eid`` and the feed's ``acts``, ``places``, ``next``."""
+    per-event method calls; this loop makes none. The acts of the feed *beside* the queue are
+    taken in their places among the events, with no event of their own. It uses
+    ``Environment._queue``, ``_now``, ``_eid`` and the feed's ``acts``, ``places``, ``next``."""
     if at <= env.now:
         raise ValueError(f"until ({at}) must be greater than the current simulation time")
     queue, stop = env._queue, next(env._eid)            # the number SimPy's stop event would take
@@ -168,10 +168,8 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
         else:
             helpers = [v for v in scenario.volunteers if gate_id in v.at]
             steps[gate_id] = capacity_steps(scenario.shifts[shift], helpers, horizon)
-        checkpoints[gate_id] = Checkpoint(env, gate_id, steps[gate_id], horizon.length_min,
-                                          horizon.warmup_min, queued=False)
+        checkpoints[gate_id] = Checkpoint(env, gate_id, steps[gate_id], horizon.length_min, horizon.warmup_min)
         levels[gate_id] = (level, village)
-    Feed.joined(env, [cp.shifts for cp in checkpoints.values()])
     watch = build_watch(scenario.patrols, scenario.cameras, horizon, seed, replication, scenario.neighbour_watch)
     run = Run(env, horizon, engine, scenario.gate_policy, scenario.service, {g.id: g for g in town.gates},
               {v.id: v for v in town.villages}, town.hotspots, checkpoints, watch, scenario.network)
@@ -190,7 +188,7 @@ def _replicate(scenario: Scenario, engine: Engine, replication: int, seed: int) 
         going += zip(left, map(made.__getitem__, who), repeat(run.set_out))
     events += going                                 # arrivals first, then settings out, at equal times
     events.sort(key=itemgetter(0))
-    arrivals = Feed(env, events, queued=False)
+    arrivals = Feed(env, events)
     if season is not None:
         season.start()
     run_until(env, horizon.length_min, arrivals)

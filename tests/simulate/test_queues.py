@@ -111,7 +111,7 @@ def test_a_reneging_party_leaves_at_its_patience_and_the_log_records_it():
     assert v[3] == 17.0 and v[-4] == 30.0                # patience 100 > wait 17: served 20–30
     assert gate.reneged == 1
     assert sorted(gate.waits) == [0.0, 3.0, 8.0, 17.0]
-    assert list(zip(gate.log_t, gate.log_n, strict=True)) == [
+    assert list(zip(*(a.tolist() for a in gate.queue_log()), strict=True)) == [
         (0.0, 0), (1.0, 1), (2.0, 2), (3.0, 3), (4.0, 2), (10.0, 1), (20.0, 0)]
 
 

@@ -1,5 +1,5 @@
 """The run's machinery that exists for speed keeps SimPy's order of events and the engine's
-answers: arrivals fed one at a time (Feed, and joined), timeouts made without calling the class (later),
+answers: arrivals fed beside SimPy's queue (Feed), timeouts made without calling the class (later),
 journeys without a process of their own (Underway), SimPy's run loop inlined (run_until), the
 collector paused for a run, the engine's answers kept across runs."""
 
@@ -27,7 +27,7 @@ from .conftest import SCENARIOS
 TIMES = [2.0, 1.0, 1.0, 3.0, 2.0]
 
 
-def _order(feed: bool, beside: bool = False) -> list[tuple[float, str]]:
+def _order(beside: bool) -> list[tuple[float, str]]:
     """Who acts when: five arrivals (two pairs at equal times), each scheduling a zero-minute
     follow-up, and a timeout made after the arrivals at 2.0: ties are broken by the order
     of scheduling, so the arrivals' places must be those of timeouts made at the start."""
@@ -40,8 +40,8 @@ def _order(feed: bool, beside: bool = False) -> list[tuple[float, str]]:
 
     events = sorted(((t, f"p{i}", act) for i, t in enumerate(TIMES)), key=lambda e: e[0])
     fed = None
-    if feed:
-        fed = Feed(env, events, queued=not beside)           # type: ignore[arg-type]
+    if beside:
+        fed = Feed(env, events)                              # type: ignore[arg-type]
     else:
         for t, name, a in events:
             env.timeout(t, name).callbacks.append(lambda e, a=a: a(e.value))
@@ -56,10 +56,10 @@ def _order(feed: bool, beside: bool = False) -> list[tuple[float, str]]:
 
 
 def test_fed_arrivals_act_in_the_order_timeouts_made_at_the_start_give():
-    assert _order(feed=True) == _order(feed=False) == _order(feed=True, beside=True)
+    assert _order(beside=True) == _order(beside=False)
     # by hand: equal times in list order, each follow-up after the arrivals already queued
-    assert [n for _, n in _order(feed=True)] == ["p1", "p2", "p1+", "p2+", "p0", "p4", "late",
-                                                 "p0+", "p4+", "p3", "p3+"]
+    assert [n for _, n in _order(beside=True)] == ["p1", "p2", "p1+", "p2+", "p0", "p4", "late",
+                                                   "p0+", "p4+", "p3", "p3+"]
 
 
 def _journeys(underway: bool) -> list[tuple[float, str]]:
@@ -81,31 +81,6 @@ def _journeys(underway: bool) -> list[tuple[float, str]]:
         env.timeout(t).callbacks.append(lambda _, n=name, ls=legs: start(n, ls))
     env.run()
     return seen
-
-
-def _shift_order(joined: bool) -> list[tuple[float, str]]:
-    """Two feeds of acts at tied times, a timeout made between them and one after: the order
-    their acts run in, each feed queued or both joined into one."""
-    env = simpy.Environment()
-    seen: list[tuple[float, str]] = []
-
-    def act(name: str) -> None:
-        seen.append((env.now, name))
-        env.timeout(0.0).callbacks.append(lambda _: seen.append((env.now, name + "'")))
-
-    first = Feed(env, [(1.0, "a1", act), (2.0, "a2", act), (4.0, "a3", act)], queued=not joined)
-    env.timeout(2.0).callbacks.append(lambda _: seen.append((env.now, "t")))
-    second = Feed(env, [(1.0, "b1", act), (2.0, "b2", act), (3.0, "b3", act)], queued=not joined)
-    env.timeout(1.0).callbacks.append(lambda _: seen.append((env.now, "u")))
-    if joined:
-        Feed.joined(env, [second, first])
-    env.run()
-    return seen
-
-
-def test_feeds_joined_act_in_the_places_of_their_own():
-    assert _shift_order(joined=True) == _shift_order(joined=False)
-    assert [n for _, n in _shift_order(joined=True)][:6] == ["a1", "b1", "u", "a1'", "b1'", "a2"]
 
 
 def _timeouts(made_later: bool) -> list[tuple[float, str, Any]]:

@@ -48,7 +48,7 @@ def test_the_worst_gate_each_day_and_the_day_starts_at_midnight():
 
 def test_a_party_still_queued_counts_its_wait_so_far_on_its_day():
     cp = _gate([(0.0, 2000.0), (100.0, 1.0)], until=1440.0)          # the second never starts
-    assert cp.unfinished_at() == [100.0]
+    assert cp.unfinished_at().tolist() == [100.0]
     assert daily_waits([cp], 0.0, 1, 1440.0)["wait_max_min"] == (1340.0,)
 
 
