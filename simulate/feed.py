@@ -47,3 +47,15 @@ def later(env: simpy.Environment, delay: float, act: Callable[[Event], None], va
     timeout.env, timeout.callbacks, timeout._delay, timeout._ok, timeout._value = env, [act], delay, True, value
     heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), timeout))
     return timeout
+
+
+def at_time(env: simpy.Environment, when: float, act: Callable[[Event], None]) -> Timeout:
+    """As :func:`later`, at the time *when* itself (not now plus a delay, which may round
+    differently): for a time settled before, such as when a checkpoint's service ends."""
+    if when < env._now:
+        raise ValueError(f"{when} is before now ({env._now})")
+    timeout: Timeout = _new(Timeout)
+    timeout.env, timeout.callbacks, timeout._ok, timeout._value = env, [act], True, None
+    timeout._delay = when - env._now
+    heappush(env._queue, (when, NORMAL, next(env._eid), timeout))
+    return timeout

@@ -175,10 +175,10 @@ class Checkpoint:
         heappush(env._queue, (at, NORMAL, next(env._eid), service))
         return service
 
-    def serve_counted(self, duration_min: float, counted: str) -> None:
-        """Queue and serve a party that nothing waits on (let out, or let in at the end of its
-        way), counting *counted* in *outcomes* when its service ends. No event is made."""
-        self._queue(self.env._now, duration_min, 0.0, INF, counted)
+    def serve_counted(self, duration_min: float, counted: str) -> float:
+        """Queue and serve a party that no event waits on (let out, or let in), counting
+        *counted* in *outcomes* when its service ends; returns when that is (``inf``: never)."""
+        return self._queue(self.env._now, duration_min, 0.0, INF, counted)[0]
 
     def queue_length(self) -> int:
         """Parties queued now (what an arriving party sees)."""
@@ -235,7 +235,8 @@ class Checkpoint:
             if now >= self.warmup_min:
                 self.waits.append(start - now)
                 self.wait_at.append(now)
-            self.busy_min += min(duration, length - start)
+            rest = length - start
+            self.busy_min += rest if rest < duration else duration     # min(), without the call
             self.service_start.append(start)
             self.service_min.append(duration)
             if end < length:

@@ -22,9 +22,9 @@ from typing import Any
 
 import simpy
 
-from .feed import later
+from .feed import at_time, later
 from .gate_policy import ADMITTING, HANDLED, HELD, PASS, TURNED_BACK, GatePolicy
-from .gates import Checkpoint, Service, ServiceTimes
+from .gates import Checkpoint, ServiceTimes
 from .horizon import MIN_PER_DAY, Horizon
 from .metrics import Tally
 from .network import Network, Way
@@ -55,6 +55,7 @@ from .refusals import Refusals
 from .township import Entrance, Gate, Hotspot, Village
 from .underway import Underway
 
+INF = math.inf
 DAY = int(MIN_PER_DAY)                   # minutes in a day, as an int: day numbers by integer division
 
 
@@ -133,15 +134,28 @@ class Run(Refusals):
 
     def _at_gate(self, party: Party, gate: Gate, _: simpy.Event | None = None) -> None:
         """At township *gate*: screened where it is staffed — let through with nobody balking, a
-        plain service whose end sends it on — then on into the township."""
+        plain service, settled now, whose end sends it on — then on into the township."""
         if gate.status != "staffed":
             self._past_gate(party, gate)
             return
         screened = self.screening(party, gate.id, "township", party.uniforms[GATE_SERVICE])
-        if isinstance(screened, Service):
-            screened.callbacks.append(partial(self._past_gate, party, gate))
-        elif screened is not None:
+        if not isinstance(screened, float):
             Underway(self._screened_at_gate(party, gate, screened))
+        elif screened < INF:                       # (never served: it never passes)
+            self._passing(party, gate, screened)
+
+    def _passing(self, party: Party, gate: Gate, at: float) -> None:
+        """A party let through township *gate* whose service ends *at*: on to its village's
+        entrance, the drive timed from then (nothing happens at *at* itself that the drive's
+        one event cannot carry); through traffic and a party with no way to an entrance
+        go on at *at*."""
+        village = self.villages.get(party.village) if party.village else None
+        picked = self.pick_entrance(gate.id, village.id, party.uniforms[ENTRANCE]) if village else None
+        if picked is None:
+            at_time(self.env, at, partial(self._past_gate, party, gate))
+            return
+        entrance, minutes = picked
+        at_time(self.env, at + minutes, partial(self._driven, party, entrance, at))
 
     def _screened_at_gate(self, party: Party, gate: Gate,
                           screening: Generator[simpy.Event, Any, str | None]) -> Generator[simpy.Event, Any, None]:
@@ -315,11 +329,11 @@ class Run(Refusals):
 
     # --- the gate -------------------------------------------------------------------------
     def screening(self, party: Party, gate_id: str, level: str, u_service: float, going_out: bool = False,
-                  plain: bool = True, waited: bool = True) -> Service | Generator[simpy.Event, Any, str | None] | None:
+                  plain: bool = True) -> float | Generator[simpy.Event, Any, str | None]:
         """*party* at a staffed gate. Let through (out, or in) with nobody to balk, where *plain*,
-        it is a plain service whose outcome the checkpoint counts when it ends (returned, if
-        *waited*: what follows waits on it; else ``None``); otherwise the screening, to run as
-        (the rest of) a journey."""
+        it is a plain service, settled now, whose outcome the checkpoint counts when it ends:
+        returned is when that is (``inf``: never); otherwise the screening, to run as (the rest
+        of) a journey."""
         decided = None
         if party.stream.queue is None:                 # nobody to balk: decided first, as screen does
             decided = self.decider.entry(level, party, party.temps, self.today())
@@ -329,10 +343,7 @@ class Run(Refusals):
                 checkpoint.persons += party.persons
                 minutes = self.service.minutes(decided.standing, party.persons, u_service,
                                                party.uniforms[EXTRA_PERSONS])
-                if waited:
-                    return checkpoint.serve(minutes, counted=decided.outcome or "undecided")
-                checkpoint.serve_counted(minutes, decided.outcome or "undecided")
-                return None
+                return checkpoint.serve_counted(minutes, decided.outcome or "undecided")
         return self.screen(party, gate_id, level, u_service, going_out=going_out, decided=decided)
 
     def screen_last(self, party: Party, gate_id: str, level: str, u_service: float,
@@ -341,8 +352,8 @@ class Run(Refusals):
         is left to do once it is served (let out, or let in and not an outsider: a plain
         :meth:`screening`, served with nothing waiting on it), else the screening to run."""
         screened = self.screening(party, gate_id, level, u_service, going_out,
-                                  plain=going_out or not party.stream.outsider, waited=False)
-        return None if screened is None or isinstance(screened, Service) else screened
+                                  plain=going_out or not party.stream.outsider)
+        return None if isinstance(screened, float) else screened
 
     def screen_to_end(self, party: Party, gate_id: str, u_service: float, going_out: bool) -> None:
         """A resident screened at a village entrance as the last step of its way out or home."""

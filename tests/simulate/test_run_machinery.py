@@ -16,7 +16,7 @@ import pytest
 import simpy
 
 from simulate import load_scenario, pack_engine, run_replication
-from simulate.feed import Feed, later
+from simulate.feed import Feed, at_time, later
 from simulate.gate_policy import GatePolicy
 from simulate.model import collector_paused, run_until
 from simulate.parties import Decider
@@ -105,6 +105,25 @@ def test_a_timeout_made_later_is_simpys_timeout_in_its_place():
     assert [v for _, n, v in _timeouts(True) if n in "ce"] == ["E", "C"]
     with pytest.raises(ValueError, match="Negative delay"):
         later(simpy.Environment(), -1.0, lambda _: None)
+
+
+def test_a_timeout_at_a_time_settled_before_is_simpys_timeout_in_its_place():
+    """``at_time`` takes the time itself: made at 0.1 for 0.3 it fires at 0.3, where a timeout
+    of 0.2 fires at 0.1 + 0.2 (0.30000000000000004); at a tie, in the order they were made."""
+    env = simpy.Environment()
+    seen: list[tuple[float, str]] = []
+
+    def make(_: simpy.Event) -> None:
+        env.timeout(0.2).callbacks.append(lambda _: seen.append((env.now, "timeout 0.2")))
+        at_time(env, 0.3, lambda _: seen.append((env.now, "at 0.3")))
+        at_time(env, 0.5, lambda _: seen.append((env.now, "at 0.5")))
+        env.timeout(0.4).callbacks.append(lambda _: seen.append((env.now, "timeout 0.4")))
+
+    env.timeout(0.1).callbacks.append(make)
+    env.run()
+    assert seen == [(0.3, "at 0.3"), (0.1 + 0.2, "timeout 0.2"), (0.5, "at 0.5"), (0.5, "timeout 0.4")]
+    with pytest.raises(ValueError, match="before now"):
+        at_time(env, 0.1, lambda _: None)
 
 
 def test_journeys_under_way_step_as_simpy_processes_do():
