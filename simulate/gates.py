@@ -102,7 +102,7 @@ class ServiceTimes:
 class Service(Event):
     """One party's service at a checkpoint: fires when it ends, its value the minutes waited
     (``None`` if the party left the queue first). Made by :meth:`Checkpoint.serve` alone,
-    already scheduled, without ``__init__`` (see there)."""
+    already scheduled, without ``__init__`` (see there); pending for a party never served."""
 
 
 _new = object.__new__
