@@ -95,30 +95,48 @@ class Decider:
         # The memos hold an answer per period between the days the rules change (any day of
         # one decides alike); per day where those days are unknown.
         self.changes = policy.changes
-        # this run's parties by memo key: [how they were decided, how many] (:meth:`entry`)
-        self.decided: dict[tuple[Any, ...], list[Any]] = {}
+        # this run's parties, by day and then by kind: [how they were decided, how many]
+        # (:meth:`entry`); the day under way is a small dict of its own, and so are this run's
+        # answers in its period (the memos across runs are large, and slower to probe)
+        self.by_day: dict[dt.date, dict[tuple[Any, ...], list[Any]]] = {}
+        self._by_period: dict[Any, dict[tuple[Any, ...], Decided]] = {}
+        self._day: dt.date | None = None
+        self._today: dict[tuple[Any, ...], list[Any]] = {}
+        self._period: Any = None
+        self._in_period: dict[tuple[Any, ...], Decided] = {}
 
     def party(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> str | None:
         """The party's outcome: the most severe of its occupants' outcomes."""
         return self.entry(level, party, temps, day).outcome
 
     def entry(self, level: str, party: Party, temps: tuple[float, ...], day: dt.date) -> Decided:
-        """The party decided, and counted."""
-        key = (level, party.stream.role, party.has_pass, party.quarantine, temps, day)
-        counted = self.decided.get(key)
+        """The party decided, and counted on *day*."""
+        if day is not self._day:
+            self._turn_to(day)
+        key = (level, party.stream.role, party.has_pass, party.quarantine, temps)
+        counted = self._today.get(key)
         if counted is None:
-            period = period_of(self.changes, day)
-            kind = (*key[:5], period)
-            known = self.parties.get(kind)
+            known = self._in_period.get(key)
             if known is None:
-                known = self.parties[kind] = self._decide(key, period)
-            counted = self.decided[key] = [known, 0]
+                kind = (*key, self._period)
+                known = self.parties.get(kind)
+                if known is None:
+                    known = self.parties[kind] = self._decide(key, day, self._period)
+                self._in_period[key] = known
+            counted = self._today[key] = [known, 0]
         counted[1] += 1
         decided: Decided = counted[0]
         return decided
 
-    def _decide(self, key: tuple[Any, ...], period: Any) -> Decided:
-        level, role, has_pass, quarantine, temps, day = key
+    def _turn_to(self, day: dt.date) -> None:
+        """Count on *day* from now on (the clock's day; a re-test begun before midnight counts
+        on the day it began, so a day may come round again)."""
+        self._day, self._today = day, self.by_day.setdefault(day, {})
+        self._period = period_of(self.changes, day)
+        self._in_period = self._by_period.setdefault(self._period, {})
+
+    def _decide(self, key: tuple[Any, ...], day: dt.date, period: Any) -> Decided:
+        level, role, has_pass, quarantine, temps = key
         policy, ranks = self.policy, self.severity
         worst, outcome, rules = -1, None, []
         for temp in temps:
@@ -137,8 +155,9 @@ class Decider:
     def hits(self) -> dict[str, int]:
         """Persons decided by each rule (``(default)`` when the default decided), by rule id."""
         per_kind: defaultdict[Decided, int] = defaultdict(int)      # a season: 8,000 kinds, 26,000 keys
-        for d, count in self.decided.values():
-            per_kind[d] += count
+        for today in self.by_day.values():
+            for d, count in today.values():
+                per_kind[d] += count
         out: defaultdict[str, int] = defaultdict(int)
         for d, count in per_kind.items():
             for rule in d.rules:
@@ -149,13 +168,11 @@ class Decider:
         """Persons decided by each rule on each of *days* days from *first* (rules that decided
         someone in them only)."""
         out: dict[str, list[int]] = {}
-        index: dict[dt.date, int] = {}
-        for key, (d, count) in self.decided.items():
-            day = key[5]
-            k = index.get(day)
-            if k is None:
-                k = index[day] = (day - first).days
-            if 0 <= k < days:
+        for day, today in self.by_day.items():
+            k = (day - first).days
+            if not 0 <= k < days:
+                continue
+            for d, count in today.values():
                 for rule in d.rules:
                     row = out.get(rule)
                     if row is None:
