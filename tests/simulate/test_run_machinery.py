@@ -271,3 +271,17 @@ def test_the_engine_is_asked_once_per_period_between_rule_changes_and_hits_stay_
     for d in days:
         unknown.party("village", party, (36.5,), d)                       # type: ignore[arg-type]
     assert len(engine.asked) == 2 + 5
+
+
+def test_a_day_that_comes_round_again_counts_on_that_day():
+    """A re-test begun before midnight is decided on the day it began, after the clock's day has
+    moved on: its hits go to that day, under that day's rules, and the new day's stay its own."""
+    engine = DatedEngine()
+    decider = Decider(engine, dataclasses.replace(_policy(), changes=(dt.date(2020, 3, 1),)))
+    party = SimpleNamespace(stream=SimpleNamespace(role="tourist"), has_pass=False, quarantine="none")
+    feb29, mar1 = dt.date(2020, 2, 29), dt.date(2020, 3, 1)
+    asked = [decider.party("village", party, temps, day)                   # type: ignore[arg-type]
+             for temps, day in [((36.5,), feb29), ((36.5,), mar1), ((36.6,), feb29), ((36.5,), mar1)]]
+    assert asked == ["ok", "no", "ok", "no"]
+    assert decider.hits_daily(feb29, 2) == {"open": [2, 0], "closed": [0, 2]}
+    assert decider.hits() == {"closed": 2, "open": 2}
