@@ -45,12 +45,13 @@ def parties(arrivals: Arrivals) -> Iterator[Party]:
     origins = [o for o, _ in s.origin]
     persons = arrivals.persons.tolist()
     n = len(persons)
+    temps = list(readings(arrivals.temps, persons))
     columns = zip(repeat(s, n), arrivals.times.tolist(), persons, arrivals.has_pass.tolist(),
                   map(quarantine.__getitem__, arrivals.quarantine.tolist()),
                   map(origins.__getitem__, arrivals.origin.tolist()),
                   map(gates.__getitem__, arrivals.gate.tolist()),
                   map(villages.__getitem__, arrivals.village.tolist()),
-                  readings(arrivals.temps, persons), readings(arrivals.retest_temps, persons),
+                  temps, retests(arrivals, temps, persons),
                   rows(np.hstack((arrivals.choice, arrivals.service, arrivals.behaviour))), strict=True)
     return map(partial(tuple.__new__, Party), columns)
 
@@ -64,6 +65,18 @@ def readings(table: np.ndarray, persons: list[int]) -> Iterator[tuple[float, ...
     occupied = np.arange(table.shape[1]) < np.asarray(persons)[:, None]
     flat = iter(list(map(shared.__getitem__, codes.reshape(table.shape)[occupied].tolist())))
     return map(tuple, map(islice, repeat(flat, len(persons)), persons))
+
+
+def retests(arrivals: Arrivals, temps: list[tuple[float, ...]], persons: list[int]) -> list[tuple[float, ...]]:
+    """Each party's re-test readings: the tuple of its first readings itself where they agree
+    (all but a party with a fever that does not persist: a handful), else its own."""
+    table = arrivals.retest_temps
+    occupied = np.arange(table.shape[1]) < np.asarray(persons)[:, None]
+    differs = np.flatnonzero(((table != arrivals.temps) & occupied).any(axis=1)).tolist()
+    out = temps.copy()
+    for k, own in zip(differs, readings(table[differs], [persons[k] for k in differs]), strict=True):
+        out[k] = own
+    return out
 
 
 def rows(table: np.ndarray) -> list[memoryview[float]]:
