@@ -10,7 +10,7 @@ First come, first served on a known shift plan settles each party's start when i
 (the Kiefer–Wolfowitz recursion, with servers by time): the parties before it and the steps
 of the plan decide it, nothing after it can. So the checkpoint keeps when each busy server is
 free again instead of an event per service end and per shift change, and its queue-length
-log is exact, not sampled.
+log is exact, not sampled. Parties must come in the order of the run's clock, as they do.
 
 Queues people leave: a party may balk (not join, :class:`QueueBehaviour`), renege (leave the
 queue when its patience runs out: the event then fires with ``None``), and a staff member may
