@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_right
 from collections.abc import Generator, Mapping
 from functools import partial
 from typing import Any
@@ -201,7 +202,7 @@ class Run(Refusals):
         if minutes[0] == minutes[-1]:  # all equally near (the implicit graph): as int(u·n)
             k = int(u * len(entrances))
         else:
-            k = next((i for i, c in enumerate(cum) if u < c), len(cum) - 1)
+            k = min(bisect_right(cum, u), len(cum) - 1)      # the first bound past u
         return entrances[k], minutes[k]
 
     def at_entrance(self, party: Party, entrance: Entrance, entered: float | None = None) -> None:
