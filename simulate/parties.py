@@ -50,7 +50,7 @@ class Party(NamedTuple):
 
 
 People = dict[tuple[Any, ...], tuple[str | None, str]]
-Parties = dict[tuple[Any, ...], "Decided"]
+Parties = dict[Any, dict[tuple[Any, ...], "Decided"]]     # by period, then by kind of party
 # The engine's answers outlive a replication: a pack's rules decide the same facts on the same
 # day alike in every replication, so a process asks its engine once per distinct person.
 _ANSWERS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[People, Parties]]] = \
@@ -83,8 +83,9 @@ class Decider:
     """Asks the engine once per distinct person (readings are to 0.1 °C) and counts rule hits.
 
     Two memos, kept per engine and policy across replications (:func:`answers`): per person
-    (what the engine is asked) and per party (what the model asks, most of the time); hits are
-    tallied per list of the party's rules in this run and expanded per person at the end.
+    (what the engine is asked) and per party, by period (what the model asks, most of the
+    time); hits are tallied per list of the party's rules in this run and expanded per person
+    at the end.
     """
 
     def __init__(self, engine: Engine, policy: GatePolicy):
@@ -96,10 +97,8 @@ class Decider:
         # one decides alike); per day where those days are unknown.
         self.changes = policy.changes
         # this run's parties, by day and then by kind: [how they were decided, how many]
-        # (:meth:`entry`); the day under way is a small dict of its own, and so are this run's
-        # answers in its period (the memos across runs are large, and slower to probe)
+        # (:meth:`entry`); the day under way and its period's answers are small dicts at hand
         self.by_day: dict[dt.date, dict[tuple[Any, ...], list[Any]]] = {}
-        self._by_period: dict[Any, dict[tuple[Any, ...], Decided]] = {}
         self._day: dt.date | None = None
         self._today: dict[tuple[Any, ...], list[Any]] = {}
         self._period: Any = None
@@ -118,11 +117,7 @@ class Decider:
         if counted is None:
             known = self._in_period.get(key)
             if known is None:
-                kind = (*key, self._period)
-                known = self.parties.get(kind)
-                if known is None:
-                    known = self.parties[kind] = self._decide(key, day, self._period)
-                self._in_period[key] = known
+                known = self._in_period[key] = self._decide(key, day, self._period)
             counted = self._today[key] = [known, 0]
         counted[1] += 1
         decided: Decided = counted[0]
@@ -133,7 +128,7 @@ class Decider:
         on the day it began, so a day may come round again)."""
         self._day, self._today = day, self.by_day.setdefault(day, {})
         self._period = period_of(self.changes, day)
-        self._in_period = self._by_period.setdefault(self._period, {})
+        self._in_period = self.parties.setdefault(self._period, {})
 
     def _decide(self, key: tuple[Any, ...], day: dt.date, period: Any) -> Decided:
         level, role, has_pass, quarantine, temps = key
