@@ -29,9 +29,10 @@ from heapq import heappop, heappush
 
 import numpy as np
 import simpy
-from simpy.events import NORMAL, Event
+from simpy.events import Event
 
 from .distributions import NONE, Distribution
+from .feed import at_time
 
 RETEST = Distribution.constant(90.0)
 
@@ -99,13 +100,6 @@ class ServiceTimes:
         return seconds / 60.0
 
 
-class Service(Event):
-    """One party's service at a checkpoint: fires when it ends, its value the minutes waited
-    (``None`` if the party left the queue first). Made by :meth:`Checkpoint.serve` alone,
-    already scheduled, without ``__init__`` (see there); pending for a party never served."""
-
-
-_new = object.__new__
 INF = math.inf
 
 
@@ -159,21 +153,15 @@ class Checkpoint:
         self.seen: defaultdict[int, int] = defaultdict(int)
 
     def serve(self, duration_min: float, away_min: float = 0.0, patience_min: float = INF,
-              counted: str | None = None) -> Service:
+              counted: str | None = None) -> Event:
         """Queue a party needing *duration_min* of one staff member's time, after which that
         staff member is away *away_min* more; the party leaves unserved after *patience_min*.
         *counted*: an outcome to count in *outcomes* when the service ends. The event returned
-        fires when the service ends (or the party leaves; never, if it is never served)."""
+        fires when the service ends, its value the minutes waited, or when the party leaves
+        the queue, its value ``None``; it stays pending for a party never served."""
         env = self.env
         at, waited = self._queue(env._now, duration_min, away_min, patience_min, counted)
-        if at == INF:
-            return Service(env)
-        # Made as SimPy's Timeout makes itself, but without calling the class: a class with an
-        # ``__init__`` costs twice as much to call, and a season makes 30,000 of these.
-        service: Service = _new(Service)
-        service.env, service.callbacks, service._ok, service._value = env, [], True, waited
-        heappush(env._queue, (at, NORMAL, next(env._eid), service))
-        return service
+        return Event(env) if at == INF else at_time(env, at, value=waited)
 
     def serve_counted(self, duration_min: float, counted: str) -> float:
         """Queue and serve a party that no event waits on (let out, or let in), counting
