@@ -337,8 +337,7 @@ class Run(Refusals):
         of) a journey."""
         decided = None
         if party.stream.queue is None:                 # nobody to balk: decided first, as screen does
-            today = self._days[int(self._offset + self.env._now) // DAY]     # self.today(), inlined
-            decided = self.decider.entry(level, party, party.temps, today)
+            decided = self.decider.entry(level, party, party.temps, self.today())
             meaning = decided.meaning
             if plain and (meaning == PASS if going_out else meaning in ADMITTING):
                 checkpoint = self.checkpoints[gate_id]
@@ -358,11 +357,9 @@ class Run(Refusals):
         return None if isinstance(screened, float) else screened
 
     def screen_to_end(self, party: Party, gate_id: str, u_service: float, going_out: bool) -> None:
-        """A resident screened at a village entrance as the last step of its way out or home (as
-        :meth:`screen_last`)."""
-        rest = self.screening(party, gate_id, "village", u_service, going_out,
-                              plain=going_out or not party.stream.outsider)
-        if not isinstance(rest, float):
+        """A resident screened at a village entrance as the last step of its way out or home."""
+        rest = self.screen_last(party, gate_id, "village", u_service, going_out)
+        if rest is not None:
             Underway(rest)
 
     def screen(self, party: Party, gate_id: str, level: str, u_service: float, going_out: bool = False,
